@@ -1,0 +1,145 @@
+# Pathways: everyday commands. `make run` serves the demo, `make test` runs the test suite.
+#
+# Everything runs inside .venv, created with python3 -m venv. The project is (re)installed into it
+# only when pyproject.toml changes, tracked by the stamp file .venv/.installed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+RUFF := $(VENV)/bin/ruff
+PYTEST := $(VENV)/bin/pytest
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k enrolment -x"
+PYTEST_ARGS ?=
+TEST_SETTINGS ?= lms.settings.test
+
+# System packages the tests need: Chromium for the browser tests, fonts and WeasyPrint's libraries
+# for certificate PDFs, pdftotext to read them back, gettext for compilemessages.
+APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils gettext \
+	libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: help install run test system-deps compilemessages lint format migrations-check worker \
+	bench screenshots clean distclean
+
+help:
+	@echo "make run               install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test              run the test suite (PYTEST_ARGS=\"-k foo\" to pass options)"
+	@echo "make lint              ruff check and ruff format --check"
+	@echo "make format            apply ruff fixes and formatting"
+	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make worker            run the background task worker (django-tasks-db)"
+	@echo "make bench             run the benchmarks in bench/"
+	@echo "make screenshots       take the screenshots (pytest -m screenshots)"
+	@echo "make clean             remove caches and build output (distclean: also .venv and db)"
+
+# --- environment ---------------------------------------------------------------------------------
+
+# Debian's python3 has no venv module until python3-venv is installed; add it when we can.
+$(PY):
+	@$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "python3 -m venv failed; installing python3-venv"; \
+			pyver=$$($(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'); \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && { apt-get install -y -qq python$$pyver-venv \
+				|| apt-get install -y -qq python3-venv; } \
+			&& $(PYTHON) -m venv $(VENV); \
+		else \
+			echo "python3 -m venv failed: install your distribution's python3-venv package" >&2; \
+			false; \
+		fi; \
+	}
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Installs what is missing, only as root on a system with apt-get; otherwise just warns, so the
+# tests that need these packages can say what they lack.
+system-deps:
+	@missing=""; \
+	if ! command -v chromium >/dev/null 2>&1; then missing="chromium"; fi; \
+	for pkg in $(filter-out chromium,$(APT_PACKAGES)); do \
+		if ! dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed"; then \
+			missing="$$missing $$pkg"; \
+		fi; \
+	done; \
+	missing="$${missing# }"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing system packages: $$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; } \
+			|| echo "WARNING: could not install $$missing; some tests may fail or be skipped" >&2; \
+	else \
+		echo "WARNING: missing system packages ($$missing); install them as root with apt-get" >&2; \
+	fi
+
+# Compiles translations if the project (or an app) has a locale folder; .venv is never walked.
+compilemessages: $(STAMP)
+	@if [ -n "$$(find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+			-type d -name locale -print -quit)" ]; then \
+		$(MANAGE) compilemessages --ignore '$(VENV)' --ignore node_modules; \
+	fi
+
+# --- running -------------------------------------------------------------------------------------
+
+run: $(STAMP)
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Needs TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend in the web process too, or tasks run
+# immediately inside the request and never reach the queue.
+worker: $(STAMP)
+	$(MANAGE) db_worker
+
+# --- checks --------------------------------------------------------------------------------------
+
+test: $(STAMP) system-deps compilemessages
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(RUFF) check .
+	$(RUFF) format --check --output-format concise .
+
+format: $(STAMP)
+	$(RUFF) check --fix --exit-zero .
+	$(RUFF) format .
+
+migrations-check: $(STAMP)
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: $(STAMP)
+	@if [ -f bench/run.py ]; then $(PY) bench/run.py; else echo "bench/run.py does not exist yet"; fi
+
+# A placeholder until screenshot tests exist: with --strict-markers pytest refuses `-m screenshots`
+# before the marker is registered, and exits with 5 when nothing is collected.
+screenshots: $(STAMP) system-deps
+	@export DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS); \
+	if ! $(PYTEST) --markers | grep -q '^@pytest.mark.screenshots\b'; then \
+		echo "The screenshots marker is not registered in pyproject.toml yet: nothing to run."; \
+		exit 0; \
+	fi; \
+	$(PYTEST) -m screenshots $(PYTEST_ARGS) \
+		|| { rc=$$?; [ $$rc -eq 5 ] && echo "No screenshot tests collected." || exit $$rc; }
+
+# --- tidying -------------------------------------------------------------------------------------
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache test-results
+
+distclean: clean
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm

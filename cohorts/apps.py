@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CohortsConfig(AppConfig):
+    """Cohorts, sessions and attendance, and peer mentorship (built in a later change)."""
+
+    name = "cohorts"
+    label = "cohorts"
+    verbose_name = _("Cohorts")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,355 @@
+"""Courses as Wagtail pages, and the records of each participant's learning.
+
+Page models hold presentation and routing only; the rules live in ``services.py`` and the reads
+in ``selectors.py``.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+import wagtail.models  # noqa: F401  (registers the page model before it is looked up)
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+import swapper
+
+from .blocks import LessonStreamBlock
+
+Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
+
+
+class Track(models.TextChoices):
+    VOCATIONAL = "vocational", _("Vocational training")
+    PROFESSIONAL = "professional", _("Professional development")
+    LEADERSHIP = "leadership", _("Leadership")
+
+
+@register_snippet
+class Skill(index.Indexed, models.Model):
+    """An entry of the skills taxonomy: what a course teaches and a certificate attests."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CourseIndexPage(Page):
+    """The catalogue of courses a site offers."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course index")
+
+    def serve(self, request, *args, **kwargs):
+        return redirect("courses:catalogue")
+
+
+class CoursePage(Page):
+    """A course: modules of lessons, with the rules a participant meets to complete it."""
+
+    track = models.CharField(_("track"), max_length=20, choices=Track.choices)
+    summary = models.TextField(_("summary"), max_length=600)
+    description = RichTextField(_("description"), blank=True)
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    skills = ParentalManyToManyField(Skill, blank=True, related_name="courses")
+    prerequisites = ParentalManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="required_by",
+        verbose_name=_("prerequisites"),
+        help_text=_("Courses a participant must complete before enrolling in this one."),
+    )
+    enrolment_open = models.BooleanField(
+        _("open for enrolment"),
+        default=True,
+        help_text=_("Participants can enrol themselves. Staff can always enrol people."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("track"),
+                FieldPanel("language"),
+                FieldPanel("estimated_hours"),
+                FieldPanel("enrolment_open"),
+            ],
+            heading=_("About the course"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("skills"),
+        FieldPanel("prerequisites"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def get_learning_url(self) -> str:
+        return reverse("courses:course", args=[self.pk])
+
+    def serve(self, request, *args, **kwargs):
+        return redirect(self.get_learning_url())
+
+
+class ModulePage(Page):
+    """A group of lessons inside a course."""
+
+    summary = models.TextField(_("summary"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def serve(self, request, *args, **kwargs):
+        return redirect(reverse("courses:course", args=[self.get_parent().pk]))
+
+
+class LessonPage(Page):
+    """One lesson: content, and optionally a quiz, reflection prompts and practical activities."""
+
+    body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
+    required = models.BooleanField(
+        _("required for completion"),
+        default=True,
+        help_text=_("Required lessons must be marked as done to complete the course."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("required"), FieldPanel("estimated_minutes")], heading=_("Settings")
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def get_learning_url(self) -> str:
+        return reverse("courses:lesson", args=[self.pk])
+
+    def serve(self, request, *args, **kwargs):
+        return redirect(self.get_learning_url())
+
+    def interactive_blocks(self, block_type: str) -> list:
+        return [block for block in self.body if block.block_type == block_type]
+
+    def find_block(self, block_type: str, block_id: str):
+        for block in self.body:
+            if block.block_type == block_type and block.id == block_id:
+                return block
+        return None
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Enrollment(models.Model):
+    """A participant taking a course. Completion is decided only by ``services``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+        verbose_name=_("participant"),
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
+    )
+    enrolled_at = models.DateTimeField(_("started"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+    last_lesson = models.ForeignKey(
+        LessonPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last lesson opened"),
+    )
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_one_enrolment")
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.course}"
+
+
+class LessonProgress(models.Model):
+    """When a participant started and finished one lesson."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "lesson"], name="courses_one_progress")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.lesson_id}"
+
+
+class QuizAttempt(models.Model):
+    """One submitted attempt at a quiz; the best score counts."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    block_id = models.CharField(max_length=64)
+    attempt_number = models.PositiveIntegerField()
+    answers = models.JSONField(default=dict)
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField(_("passed"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson", "block_id", "attempt_number"],
+                name="courses_one_attempt_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.block_id} #{self.attempt_number}"
+
+
+class ReflectionAnswer(models.Model):
+    """A participant's written answer to a reflection prompt. Private: only she ever sees it."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reflections")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    block_id = models.CharField(max_length=64)
+    text = models.TextField(_("answer"), max_length=10_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson", "block_id"], name="courses_one_reflection"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.block_id}"
+
+
+class ActivityStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
+
+
+class ActivitySignoff(models.Model):
+    """A practical activity the participant did, and the facilitator who confirmed it."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="activity_signoffs"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    block_id = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("practical activity sign-off")
+        verbose_name_plural = _("practical activity sign-offs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson", "block_id"], name="courses_one_signoff"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.block_id} ({self.status})"

@@ -1,0 +1,310 @@
+"""Reads about courses and progress, each owning its queries.
+
+Every selector returns only what its caller may see: a participant's own enrolments, a lesson only
+inside a course she is enrolled in. Lists run a fixed number of queries whatever their length.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from wagtail import hooks
+
+from .models import (
+    ActivitySignoff,
+    ActivityStatus,
+    CoursePage,
+    Enrollment,
+    EnrollmentStatus,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizAttempt,
+    ReflectionAnswer,
+)
+
+COMPLETION_REQUIREMENTS_HOOK = "pathways_completion_requirements"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One condition of completing a course, and whether it is met yet."""
+
+    label: str
+    met: bool
+
+
+@dataclass
+class CompletionReport:
+    requirements: list[Requirement] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return all(requirement.met for requirement in self.requirements)
+
+    @property
+    def unmet(self) -> list[Requirement]:
+        return [requirement for requirement in self.requirements if not requirement.met]
+
+
+@dataclass
+class EnrollmentSummary:
+    enrollment: Enrollment
+    lessons_total: int
+    lessons_done: int
+    continue_lesson: LessonPage | None
+
+    @property
+    def course(self) -> CoursePage:
+        return self.enrollment.course
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 100 if self.enrollment.status == EnrollmentStatus.COMPLETED else 0
+        return round(100 * self.lessons_done / self.lessons_total)
+
+
+def course_lessons(course: CoursePage):
+    """The live lessons of a course, in reading order."""
+    return LessonPage.objects.live().descendant_of(course).order_by("path")
+
+
+def _lessons_by_course(courses: list[CoursePage]) -> dict[int, list[LessonPage]]:
+    """Live lessons of several courses in one query, grouped by course, in reading order."""
+    if not courses:
+        return {}
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth__gt=course.depth)
+    by_prefix: dict[str, int] = {course.path: course.pk for course in courses}
+    grouped: dict[int, list[LessonPage]] = defaultdict(list)
+    lessons = (
+        LessonPage.objects.live()
+        .filter(condition)
+        .only("id", "title", "path", "depth", "required", "live")
+        .order_by("path")
+    )
+    for lesson in lessons:
+        for prefix, course_id in by_prefix.items():
+            if lesson.path.startswith(prefix):
+                grouped[course_id].append(lesson)
+                break
+    return grouped
+
+
+def participant_enrollment_summaries(user) -> list[EnrollmentSummary]:
+    """The dashboard: each of the participant's enrolments with progress, in three queries."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .select_related("course", "last_lesson")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    lessons = _lessons_by_course([enrollment.course for enrollment in enrollments])
+    done = set(
+        LessonProgress.objects.filter(
+            enrollment__in=[enrollment.pk for enrollment in enrollments],
+            completed_at__isnull=False,
+        ).values_list("enrollment_id", "lesson_id")
+    )
+    summaries = []
+    for enrollment in enrollments:
+        course_lessons_list = lessons.get(enrollment.course_id, [])
+        required = [lesson for lesson in course_lessons_list if lesson.required]
+        counted = required or course_lessons_list
+        completed = [lesson for lesson in counted if (enrollment.pk, lesson.pk) in done]
+        next_lesson = next(
+            (lesson for lesson in course_lessons_list if (enrollment.pk, lesson.pk) not in done),
+            None,
+        )
+        continue_lesson = next_lesson or enrollment.last_lesson
+        summaries.append(
+            EnrollmentSummary(
+                enrollment=enrollment,
+                lessons_total=len(counted),
+                lessons_done=len(completed),
+                continue_lesson=continue_lesson,
+            )
+        )
+    return summaries
+
+
+def open_courses():
+    """Courses participants can enrol in themselves."""
+    return (
+        CoursePage.objects.live()
+        .filter(enrolment_open=True)
+        .prefetch_related("skills")
+        .order_by("title")
+    )
+
+
+def participant_enrollment(user, course: CoursePage) -> Enrollment | None:
+    return Enrollment.objects.filter(user=user, course=course).first()
+
+
+@dataclass
+class OutlineLesson:
+    lesson: LessonPage
+    done: bool
+    started: bool
+
+
+@dataclass
+class OutlineModule:
+    module: ModulePage
+    lessons: list[OutlineLesson]
+
+
+def course_outline(course: CoursePage, enrollment: Enrollment | None) -> list[OutlineModule]:
+    """Modules and lessons of a course with the participant's state, in three queries."""
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
+    lessons = list(course_lessons(course).only("id", "title", "path", "depth", "required"))
+    progress = {}
+    if enrollment is not None:
+        progress = {
+            row.lesson_id: row
+            for row in LessonProgress.objects.filter(enrollment=enrollment).only(
+                "lesson_id", "completed_at"
+            )
+        }
+    outline = []
+    for module in modules:
+        items = [
+            OutlineLesson(
+                lesson=lesson,
+                done=bool(progress.get(lesson.pk) and progress[lesson.pk].completed_at),
+                started=lesson.pk in progress,
+            )
+            for lesson in lessons
+            if lesson.path.startswith(module.path)
+        ]
+        outline.append(OutlineModule(module=module, lessons=items))
+    return outline
+
+
+def lesson_for_participant(user, lesson_id: int) -> tuple[LessonPage, Enrollment]:
+    """A live lesson of a course the participant is actively enrolled in, or 404.
+
+    A lesson she may not open answers exactly like a lesson that does not exist.
+    """
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404
+    course = CoursePage.objects.live().ancestor_of(lesson).first()
+    enrollment = (
+        Enrollment.objects.filter(user=user, course=course)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .first()
+        if course is not None
+        else None
+    )
+    if enrollment is None:
+        raise Http404
+    enrollment.course = course
+    return lesson, enrollment
+
+
+def lesson_neighbours(lesson: LessonPage, course: CoursePage):
+    """The previous and next live lessons in the course's reading order."""
+    previous = course_lessons(course).filter(path__lt=lesson.path).order_by("-path").first()
+    following = course_lessons(course).filter(path__gt=lesson.path).order_by("path").first()
+    return previous, following
+
+
+def best_quiz_scores(enrollment: Enrollment) -> dict[tuple[int, str], tuple[int, bool]]:
+    """Best score and whether passed, per (lesson, quiz block)."""
+    rows = (
+        QuizAttempt.objects.filter(enrollment=enrollment)
+        .values("lesson_id", "block_id")
+        .annotate(best=Max("score"))
+    )
+    passed = set(
+        QuizAttempt.objects.filter(enrollment=enrollment, passed=True).values_list(
+            "lesson_id", "block_id"
+        )
+    )
+    return {
+        (row["lesson_id"], row["block_id"]): (
+            row["best"],
+            (row["lesson_id"], row["block_id"]) in passed,
+        )
+        for row in rows
+    }
+
+
+def completion_report(enrollment: Enrollment) -> CompletionReport:
+    """Every rule of completing the enrolment's course, and which are met.
+
+    Rules: each required lesson done, each quiz in a required lesson passed (the best attempt
+    counts), each practical activity in a required lesson signed off, and whatever other
+    capabilities add through the ``pathways_completion_requirements`` hook (for example,
+    attended hours in a cohort).
+    """
+    lessons = list(course_lessons(enrollment.course).specific())
+    done = set(
+        LessonProgress.objects.filter(
+            enrollment=enrollment, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    scores = best_quiz_scores(enrollment)
+    signed_off = set(
+        ActivitySignoff.objects.filter(
+            enrollment=enrollment, status=ActivityStatus.SIGNED_OFF
+        ).values_list("lesson_id", "block_id")
+    )
+    report = CompletionReport()
+    required = [lesson for lesson in lessons if lesson.required]
+    report.requirements.append(
+        Requirement(
+            label=_("Lessons done: %(done)s of %(total)s")
+            % {
+                "done": sum(1 for lesson in required if lesson.pk in done),
+                "total": len(required),
+            },
+            met=all(lesson.pk in done for lesson in required),
+        )
+    )
+    # Quizzes and activities count where the lesson holding them counts.
+    for lesson in required:
+        for block in lesson.interactive_blocks("quiz"):
+            best, passed = scores.get((lesson.pk, block.id), (None, False))
+            report.requirements.append(
+                Requirement(
+                    label=_("Quiz passed: %(title)s") % {"title": block.value["title"]},
+                    met=passed,
+                )
+            )
+        for block in lesson.interactive_blocks("activity"):
+            report.requirements.append(
+                Requirement(
+                    label=_("Practical activity signed off: %(title)s")
+                    % {"title": block.value["title"]},
+                    met=(lesson.pk, block.id) in signed_off,
+                )
+            )
+    for hook in hooks.get_hooks(COMPLETION_REQUIREMENTS_HOOK):
+        report.requirements.extend(hook(enrollment) or [])
+    return report
+
+
+def participant_reflections(user):
+    """The participant's own reflections, newest first. Nobody else's, ever."""
+    return (
+        ReflectionAnswer.objects.filter(enrollment__user=user)
+        .select_related("lesson", "enrollment__course")
+        .order_by("-updated_at")
+    )
+
+
+def pending_signoffs():
+    """Practical activities waiting for a facilitator, oldest first."""
+    return (
+        ActivitySignoff.objects.filter(status=ActivityStatus.REQUESTED)
+        .select_related("enrollment__user", "enrollment__course", "lesson")
+        .order_by("requested_at")
+    )

@@ -1,0 +1,341 @@
+"""Every change to enrolment and progress goes through these functions.
+
+Each runs in one transaction, checks the rules before writing anything, and raises
+``ValidationError`` with a plain-language message when a rule is not met, leaving data unchanged.
+Completion is decided in exactly one place, :func:`enrollment_evaluate_completion`.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.accounts.roles import is_facilitator
+
+from .models import (
+    ActivitySignoff,
+    ActivityStatus,
+    CoursePage,
+    Enrollment,
+    EnrollmentStatus,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+    ReflectionAnswer,
+)
+from .selectors import completion_report
+from .signals import course_completed
+
+
+def _lock(enrollment: Enrollment) -> Enrollment:
+    """Re-read the enrolment under a row lock so that concurrent requests queue behind it."""
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    locked.course = enrollment.course
+    return locked
+
+
+def _ensure_lesson_in_course(*, enrollment: Enrollment, lesson: LessonPage) -> None:
+    if not lesson.live or not lesson.path.startswith(enrollment.course.path):
+        raise ValidationError(_("This lesson is not part of your course."))
+    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+        raise ValidationError(_("You are not taking this course at the moment."))
+
+
+def _touch(enrollment: Enrollment, lesson: LessonPage | None = None) -> None:
+    fields = {"last_activity_at": timezone.now()}
+    if lesson is not None:
+        fields["last_lesson"] = lesson
+    Enrollment.objects.filter(pk=enrollment.pk).update(**fields)
+
+
+@transaction.atomic
+def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollment:
+    """Enrol a participant in a course, or re-activate a withdrawn enrolment.
+
+    A participant enrols herself only in live courses open for enrolment whose prerequisites she
+    has completed; programme staff (``enrolled_by``) may enrol anyone in any live course.
+    Enrolling twice returns the existing enrolment.
+    """
+    if not course.live:
+        raise ValidationError(_("This course is not available."))
+    by_staff = enrolled_by is not None and enrolled_by != user
+    if by_staff and not is_facilitator(enrolled_by):
+        raise ValidationError(_("Only programme staff can enrol someone else."))
+    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
+        return existing
+    if not by_staff:
+        if not course.enrolment_open:
+            raise ValidationError(
+                _("This course is not open for enrolment right now. Staff can enrol you.")
+            )
+        required = list(course.prerequisites.all())
+        if required:
+            completed = set(
+                Enrollment.objects.filter(
+                    user=user,
+                    course__in=required,
+                    status=EnrollmentStatus.COMPLETED,
+                ).values_list("course_id", flat=True)
+            )
+            missing = [
+                prerequisite for prerequisite in required if prerequisite.pk not in completed
+            ]
+            if missing:
+                raise ValidationError(
+                    _("Please complete %(courses)s first.")
+                    % {"courses": ", ".join(prerequisite.title for prerequisite in missing)}
+                )
+    now = timezone.now()
+    if existing is not None:
+        existing.status = EnrollmentStatus.ACTIVE
+        existing.withdrawn_at = None
+        existing.last_activity_at = now
+        existing.save(update_fields=["status", "withdrawn_at", "last_activity_at"])
+        # Progress made before withdrawing still counts.
+        transaction.on_commit(lambda: enrollment_evaluate_completion(enrollment=existing))
+        return existing
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(
+                user=user,
+                course=course,
+                enrolled_by=enrolled_by if by_staff else None,
+                last_activity_at=now,
+            )
+    except IntegrityError:
+        # A concurrent request enrolled the same person: theirs stands.
+        return Enrollment.objects.get(user=user, course=course)
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
+    """Stop taking a course. Progress is kept, so re-enrolling picks up where it left off."""
+    enrollment = _lock(enrollment)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise ValidationError(_("Only a course you are taking can be left."))
+    enrollment.status = EnrollmentStatus.WITHDRAWN
+    enrollment.withdrawn_at = timezone.now()
+    enrollment.save(update_fields=["status", "withdrawn_at"])
+    return enrollment
+
+
+@transaction.atomic
+def lesson_start(*, enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
+    """Record that the participant opened a lesson (idempotent) and remember where she is."""
+    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    _touch(enrollment, lesson)
+    return progress
+
+
+@transaction.atomic
+def lesson_complete(*, enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
+    """Mark a lesson as done. Every quiz in it must be passed first."""
+    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    enrollment = _lock(enrollment)
+    passed = set(
+        QuizAttempt.objects.filter(enrollment=enrollment, lesson=lesson, passed=True).values_list(
+            "block_id", flat=True
+        )
+    )
+    unpassed = [block for block in lesson.interactive_blocks("quiz") if block.id not in passed]
+    if unpassed:
+        raise ValidationError(
+            _("Pass the quiz “%(title)s” before marking this lesson as done.")
+            % {"title": unpassed[0].value["title"]}
+        )
+    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    if progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+    _touch(enrollment, lesson)
+    enrollment_evaluate_completion(enrollment=enrollment)
+    return progress
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question_id: str
+    text: str
+    correct: bool
+    chosen: list[str]
+    feedback: list[tuple[str, str, bool]]  # (answer text, feedback, answer is correct)
+
+
+def _grade(quiz_value, answers: Mapping[str, Sequence[str]]) -> tuple[int, list[QuestionResult]]:
+    questions = list(quiz_value["questions"].bound_blocks)
+    results = []
+    for question in questions:
+        chosen = [str(choice) for choice in answers.get(question.id, [])]
+        by_id = {answer.id: answer.value for answer in question.value["answers"].bound_blocks}
+        if not chosen:
+            raise ValidationError(_("Please answer every question before checking."))
+        if len(set(chosen)) != len(chosen) or any(choice not in by_id for choice in chosen):
+            raise ValidationError(_("One of the answers was not recognised. Please try again."))
+        if question.value["kind"] == "single" and len(chosen) != 1:
+            raise ValidationError(_("Please choose one answer for each 'choose one' question."))
+        correct_ids = {answer_id for answer_id, answer in by_id.items() if answer["correct"]}
+        results.append(
+            QuestionResult(
+                question_id=question.id,
+                text=question.value["text"],
+                correct=set(chosen) == correct_ids,
+                chosen=chosen,
+                feedback=[
+                    (by_id[choice]["text"], by_id[choice]["feedback"], by_id[choice]["correct"])
+                    for choice in chosen
+                ],
+            )
+        )
+    unknown = set(answers) - {question.id for question in questions}
+    if unknown:
+        raise ValidationError(_("One of the answers was not recognised. Please try again."))
+    score = round(100 * sum(result.correct for result in results) / len(results))
+    return score, results
+
+
+@transaction.atomic
+def quiz_submit(
+    *,
+    enrollment: Enrollment,
+    lesson: LessonPage,
+    block_id: str,
+    answers: Mapping[str, Sequence[str]],
+) -> QuizAttempt:
+    """Grade and record one attempt at a quiz; every attempt is kept and the best one counts.
+
+    ``answers`` maps question ids to the chosen answer ids. Incomplete or tampered submissions
+    are refused without recording an attempt.
+    """
+    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    block = lesson.find_block("quiz", block_id)
+    if block is None:
+        raise ValidationError(_("That quiz could not be found in this lesson."))
+    enrollment = _lock(enrollment)
+    previous = QuizAttempt.objects.filter(enrollment=enrollment, lesson=lesson, block_id=block_id)
+    attempts_made = previous.count()
+    max_attempts = block.value["max_attempts"] or 0
+    if max_attempts and attempts_made >= max_attempts:
+        raise ValidationError(
+            _("You have used all %(count)s attempts at this quiz. Please talk to your facilitator.")
+            % {"count": max_attempts}
+        )
+    score, _results = _grade(block.value, answers)
+    attempt = QuizAttempt.objects.create(
+        enrollment=enrollment,
+        lesson=lesson,
+        block_id=block_id,
+        attempt_number=attempts_made + 1,
+        answers={key: list(value) for key, value in answers.items()},
+        score=score,
+        passed=score >= block.value["pass_mark"],
+    )
+    LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    _touch(enrollment, lesson)
+    enrollment_evaluate_completion(enrollment=enrollment)
+    return attempt
+
+
+def quiz_attempt_results(*, attempt: QuizAttempt, lesson: LessonPage) -> list[QuestionResult]:
+    """The per-question feedback for an attempt already recorded."""
+    block = lesson.find_block("quiz", attempt.block_id)
+    if block is None:
+        return []
+    try:
+        return _grade(block.value, attempt.answers)[1]
+    except ValidationError:
+        # The quiz was edited since this attempt; its feedback no longer applies.
+        return []
+
+
+@transaction.atomic
+def reflection_save(
+    *, enrollment: Enrollment, lesson: LessonPage, block_id: str, text: str
+) -> ReflectionAnswer:
+    """Save (or update) the participant's private answer to a reflection prompt."""
+    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    if lesson.find_block("reflection", block_id) is None:
+        raise ValidationError(_("That reflection prompt could not be found in this lesson."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Please write something before saving."))
+    if len(text) > 10_000:
+        raise ValidationError(_("Please keep your reflection under 10,000 characters."))
+    answer, _created = ReflectionAnswer.objects.update_or_create(
+        enrollment=enrollment, lesson=lesson, block_id=block_id, defaults={"text": text}
+    )
+    LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    _touch(enrollment, lesson)
+    return answer
+
+
+@transaction.atomic
+def activity_request_signoff(
+    *, enrollment: Enrollment, lesson: LessonPage, block_id: str
+) -> ActivitySignoff:
+    """The participant says she has done a practical activity; a facilitator confirms it later."""
+    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    if lesson.find_block("activity", block_id) is None:
+        raise ValidationError(_("That activity could not be found in this lesson."))
+    signoff, _created = ActivitySignoff.objects.get_or_create(
+        enrollment=enrollment, lesson=lesson, block_id=block_id
+    )
+    _touch(enrollment, lesson)
+    return signoff
+
+
+@transaction.atomic
+def activity_sign_off(
+    *,
+    enrollment: Enrollment,
+    lesson: LessonPage,
+    block_id: str,
+    signed_off_by,
+    note: str = "",
+) -> ActivitySignoff:
+    """A facilitator confirms a participant did a practical activity."""
+    if not is_facilitator(signed_off_by):
+        raise ValidationError(_("Only a facilitator can sign off a practical activity."))
+    if signed_off_by == enrollment.user:
+        raise ValidationError(_("Nobody can sign off their own practical activity."))
+    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    if lesson.find_block("activity", block_id) is None:
+        raise ValidationError(_("That activity could not be found in this lesson."))
+    signoff, _created = ActivitySignoff.objects.select_for_update().get_or_create(
+        enrollment=enrollment, lesson=lesson, block_id=block_id
+    )
+    if signoff.status != ActivityStatus.SIGNED_OFF:
+        signoff.status = ActivityStatus.SIGNED_OFF
+        signoff.signed_off_by = signed_off_by
+        signoff.signed_off_at = timezone.now()
+        signoff.note = (note or "").strip()[:2000]
+        signoff.save(update_fields=["status", "signed_off_by", "signed_off_at", "note"])
+    enrollment_evaluate_completion(enrollment=enrollment)
+    return signoff
+
+
+@transaction.atomic
+def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
+    """Decide whether the enrolment is complete, and record and announce it if it just became so.
+
+    The only place completion is decided. Runs under a row lock, so concurrent calls announce a
+    completion exactly once; ``course_completed`` is sent after the transaction commits.
+    """
+    enrollment = _lock(enrollment)
+    if enrollment.status == EnrollmentStatus.COMPLETED:
+        return True
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        return False
+    if not completion_report(enrollment).complete:
+        return False
+    enrollment.status = EnrollmentStatus.COMPLETED
+    enrollment.completed_at = timezone.now()
+    enrollment.save(update_fields=["status", "completed_at"])
+    transaction.on_commit(
+        lambda: course_completed.send(sender=Enrollment, enrollment=enrollment), robust=False
+    )
+    return True

@@ -1,0 +1,68 @@
+"""Forms for signing in and for staff editing people in the Wagtail admin."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from .models import ContactChannel, User
+
+PROFILE_FIELDS = [
+    "chosen_name",
+    "legal_name",
+    "peer_alias",
+    "preferred_language",
+    "safe_contact_channels",
+    "do_not_contact",
+]
+
+
+class SignInForm(AuthenticationForm):
+    """Username or e-mail, and a password; the messages never say which one was wrong."""
+
+    username = forms.CharField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "That username or e-mail and password did not match. Please check them and try again."
+        ),
+        "inactive": _("This account is not active. Please speak to a member of staff."),
+    }
+
+
+class _ProfileFieldsMixin(forms.ModelForm):
+    """Replaces Wagtail's first/last name fields with the chosen and legal names."""
+
+    email = forms.EmailField(required=False, label=_("E-mail (optional)"))
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=(), required=False
+    )
+    safe_contact_channels = forms.MultipleChoiceField(
+        label=_("Safe ways to contact this person"),
+        choices=ContactChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("first_name", None)
+        self.fields.pop("last_name", None)
+        self.fields["preferred_language"].choices = settings.LANGUAGES
+
+
+class PathwaysUserCreationForm(_ProfileFieldsMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = (UserCreationForm.Meta.fields - {"first_name", "last_name"}) | set(PROFILE_FIELDS)
+
+
+class PathwaysUserEditForm(_ProfileFieldsMixin, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        model = User
+        fields = (UserEditForm.Meta.fields - {"first_name", "last_name"}) | set(PROFILE_FIELDS)

@@ -1,0 +1,84 @@
+"""The one user model, chosen from the first migration so that names are handled with dignity."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person, at the programme")
+
+
+class User(AbstractUser):
+    """Anyone who signs in. Participants are addressed by the name they chose, never another.
+
+    ``first_name`` and ``last_name`` from Django are left empty: a single chosen name avoids
+    assumptions about how names are built, and the legal name is kept apart and optional.
+    """
+
+    chosen_name = models.CharField(
+        _("chosen name"),
+        max_length=150,
+        help_text=_("The name this person wants to be called. Used everywhere."),
+    )
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Optional. Printed only where the person asks for it."),
+    )
+    peer_alias = models.CharField(
+        _("peer alias"),
+        max_length=80,
+        blank=True,
+        help_text=_("What cohort-mates and mentors see. Defaults to the chosen name."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, default="en", blank=True
+    )
+    safe_contact_channels = models.JSONField(
+        _("safe ways to contact me"),
+        default=list,
+        blank=True,
+        help_text=_("Only these channels are ever used to reach this person."),
+    )
+    do_not_contact = models.BooleanField(
+        _("do not contact me"),
+        default=False,
+        help_text=_("When set, nobody contacts this person through the system at all."),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    REQUIRED_FIELDS = ["chosen_name"]
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_unique_email_ci",
+                violation_error_message=_("Another account already uses this e-mail address."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.chosen_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.chosen_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.chosen_name or self.username
+
+    @property
+    def display_alias(self) -> str:
+        """The name peers see: the alias, or the chosen name when no alias was set."""
+        return self.peer_alias or self.chosen_name or self.username
+
+    def may_be_contacted_by(self, channel: str) -> bool:
+        return not self.do_not_contact and channel in (self.safe_contact_channels or [])

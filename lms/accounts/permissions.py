@@ -1,0 +1,60 @@
+"""Grant each role group the model permissions it needs, after every migrate.
+
+Permissions do not exist yet while migrations run on a fresh database, so this runs on
+``post_migrate`` and is idempotent.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .roles import Role
+
+STAFF_PERMISSIONS = {
+    "wagtailadmin": ["access_admin"],
+    "courses": [
+        "add_skill",
+        "change_skill",
+        "delete_skill",
+        "view_skill",
+        "add_enrollment",
+        "view_enrollment",
+    ],
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+FACILITATOR_PERMISSIONS = {"wagtailadmin": ["access_admin"]}
+
+
+def _grant(group: Group, spec: dict[str, list[str]]) -> None:
+    for app_label, codenames in spec.items():
+        permissions = Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+        group.permissions.add(*permissions)
+
+
+def grant_role_permissions(*, app_config=None, using="default", **kwargs) -> None:
+    from django.apps import apps
+
+    from wagtail.models import GroupPagePermission, Page
+
+    # post_migrate is sent once per app; permissions of every app exist only after the last.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config is not None and app_config is not with_models[-1]:
+        return
+
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    staff = groups.get(Role.PROGRAMME_STAFF)
+    if staff is not None:
+        _grant(staff, STAFF_PERMISSIONS)
+        root = Page.get_first_root_node()
+        if root is not None:
+            for permission_type in ("add", "change", "publish", "delete"):
+                if not GroupPagePermission.objects.filter(
+                    group=staff, page=root, permission__codename=f"{permission_type}_page"
+                ).exists():
+                    GroupPagePermission.objects.create(
+                        group=staff, page=root, permission_type=permission_type
+                    )
+    facilitators = groups.get(Role.FACILITATOR)
+    if facilitators is not None:
+        _grant(facilitators, FACILITATOR_PERMISSIONS)

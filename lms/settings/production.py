@@ -1,0 +1,36 @@
+"""Production: safe defaults, everything from the environment, refuses to run without a secret."""
+
+from .base import *  # noqa: F401
+
+DEBUG = env_bool("DEBUG", False)
+
+_INSECURE_MARKERS = ("insecure", "dev-only", "test-only", "changeme")
+if (
+    not SECRET_KEY
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or any(marker in SECRET_KEY.lower() for marker in _INSECURE_MARKERS)
+):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random value (at least 50 characters) before running "
+        "Pathways in production, for example: python -c "
+        '"from django.core.management.utils import get_random_secret_key as k; print(k())"'
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site is served on.")
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
+    }
+}

@@ -1,0 +1,110 @@
+"""Fixtures shared by the whole suite: one per role of the product doc, and a demo course."""
+
+import os
+import shutil
+
+import pytest
+
+from lms.accounts.factories import (
+    TEST_PASSWORD,
+    EmployerUserFactory,
+    FacilitatorFactory,
+    MentorFactory,
+    ParticipantFactory,
+    StaffFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (make test installs it)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def participant(db):
+    return ParticipantFactory(chosen_name="Maya")
+
+
+@pytest.fixture
+def other_participant(db):
+    return ParticipantFactory(chosen_name="Jo")
+
+
+@pytest.fixture
+def mentor(db):
+    return MentorFactory()
+
+
+@pytest.fixture
+def facilitator(db):
+    return FacilitatorFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def employer_user(db):
+    return EmployerUserFactory()
+
+
+@pytest.fixture
+def course(db):
+    """A live course: two modules of two lessons, a reflection and a quiz in each module."""
+    from courses.factories import build_course
+
+    return build_course(title="Workplace Readiness")
+
+
+@pytest.fixture
+def course_with_activity(db):
+    from courses.factories import build_course
+
+    return build_course(
+        title="Customer Service Fundamentals", modules=1, lessons_per_module=2, with_activity=True
+    )
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign a user in on the test client and return the client."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

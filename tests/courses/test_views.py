@@ -1,0 +1,305 @@
+"""Participant pages: who may open what, what they show, and how many queries they cost."""
+
+from django.urls import reverse
+
+import pytest
+
+from courses import services
+from courses.factories import build_course, quiz_answer_ids
+from courses.models import EnrollmentStatus, LessonProgress, QuizAttempt, ReflectionAnswer
+from courses.selectors import course_lessons
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enrolled(participant, course):
+    return services.enrollment_start(user=participant, course=course)
+
+
+@pytest.fixture
+def first_lesson(course):
+    return course_lessons(course).specific().first()
+
+
+@pytest.fixture
+def quiz_lesson(course):
+    return course_lessons(course).specific()[1]
+
+
+# Access matrix -----------------------------------------------------------------------------
+#
+# Each page against each role. "own" is the enrolled participant; the other roles are not
+# enrolled in the course, so its lessons and their actions answer 404 as if they did not exist.
+
+PAGES = {
+    "dashboard": ("get", lambda c, lesson, q: reverse("courses:dashboard")),
+    "catalogue": ("get", lambda c, lesson, q: reverse("courses:catalogue")),
+    "course": ("get", lambda c, lesson, q: reverse("courses:course", args=[c.pk])),
+    "lesson": ("get", lambda c, lesson, q: reverse("courses:lesson", args=[lesson.pk])),
+    "lesson_done": ("post", lambda c, lesson, q: reverse("courses:lesson_done", args=[lesson.pk])),
+    "quiz": ("post", lambda c, lesson, q: reverse("courses:quiz", args=[q[0].pk, q[1]])),
+    "reflection": (
+        "post",
+        lambda c, lesson, q: reverse(
+            "courses:reflection", args=[lesson.pk, lesson.interactive_blocks("reflection")[0].id]
+        ),
+    ),
+    "reflections": ("get", lambda c, lesson, q: reverse("courses:reflections")),
+    "signoffs": ("get", lambda c, lesson, q: reverse("courses:signoffs")),
+}
+
+EXPECTED = {
+    # page:        anonymous, own participant, other participant, facilitator, staff
+    "dashboard": (302, 200, 200, 200, 200),
+    "catalogue": (302, 200, 200, 200, 200),
+    "course": (302, 200, 200, 200, 200),
+    "lesson": (302, 200, 404, 404, 404),
+    "lesson_done": (302, 302, 404, 404, 404),
+    "quiz": (302, 302, 404, 404, 404),
+    "reflection": (302, 302, 404, 404, 404),
+    "reflections": (302, 200, 200, 200, 200),
+    "signoffs": (302, 404, 404, 200, 200),
+}
+ROLES = ["anonymous", "participant", "other_participant", "facilitator", "staff"]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_access_matrix(client, request, enrolled, first_lesson, quiz_lesson, page, role_index):
+    role = ROLES[role_index]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    method, build_url = PAGES[page]
+    quiz_block_id = quiz_lesson.interactive_blocks("quiz")[0].id
+    url = build_url(enrolled.course, first_lesson, (quiz_lesson, quiz_block_id))
+    response = getattr(client, method)(url, {"text": "hello"} if method == "post" else None)
+    assert response.status_code == EXPECTED[page][role_index], (page, role)
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_withdrawn_participant_cannot_open_lessons(client, participant, enrolled, first_lesson):
+    services.enrollment_withdraw(enrollment=enrolled)
+    client.force_login(participant)
+    response = client.get(reverse("courses:lesson", args=[first_lesson.pk]))
+    assert response.status_code == 404
+
+
+def test_tampered_lesson_id_is_404(signed_in, participant, enrolled):
+    client = signed_in(participant)
+    assert client.get(reverse("courses:lesson", args=[999_999])).status_code == 404
+    assert client.post(reverse("courses:lesson_done", args=[999_999])).status_code == 404
+
+
+def test_course_page_of_closed_course_is_404_unless_enrolled(signed_in, participant, staff):
+    closed = build_course(title="Closed", enrolment_open=False, modules=1, lessons_per_module=1)
+    client = signed_in(participant)
+    assert client.get(reverse("courses:course", args=[closed.pk])).status_code == 404
+    services.enrollment_start(user=participant, course=closed, enrolled_by=staff)
+    assert client.get(reverse("courses:course", args=[closed.pk])).status_code == 200
+
+
+def test_pages_are_never_cached_by_the_browser(signed_in, participant, enrolled, first_lesson):
+    response = signed_in(participant).get(reverse("courses:lesson", args=[first_lesson.pk]))
+    assert "no-store" in response["Cache-Control"]
+
+
+# Behaviour ---------------------------------------------------------------------------------
+
+
+def test_participant_enrols_from_the_course_page(signed_in, participant, course):
+    client = signed_in(participant)
+    response = client.post(reverse("courses:enrol", args=[course.pk]), follow=True)
+    assert response.status_code == 200
+    assert participant.enrollments.get().status == EnrollmentStatus.ACTIVE
+    assert "You are enrolled" in response.content.decode()
+
+
+def test_enrol_refusal_shows_a_clear_message_and_changes_nothing(signed_in, participant, course):
+    advanced = build_course(title="Advanced", modules=1, lessons_per_module=1)
+    advanced.prerequisites.add(course)
+    advanced.save()
+    response = signed_in(participant).post(
+        reverse("courses:enrol", args=[advanced.pk]), follow=True
+    )
+    assert "Please complete Workplace Readiness first." in response.content.decode()
+    assert not participant.enrollments.exists()
+
+
+def test_lesson_page_shows_content_and_navigation(signed_in, participant, enrolled, first_lesson):
+    response = signed_in(participant).get(reverse("courses:lesson", args=[first_lesson.pk]))
+    html = response.content.decode()
+    assert first_lesson.title in html
+    assert "Mark as done" in html
+    following = course_lessons(enrolled.course)[1]
+    assert reverse("courses:lesson", args=[following.pk]) in html
+    assert LessonProgress.objects.filter(enrollment=enrolled, lesson=first_lesson).exists()
+
+
+def test_mark_as_done_moves_to_the_next_lesson(signed_in, participant, enrolled, first_lesson):
+    response = signed_in(participant).post(reverse("courses:lesson_done", args=[first_lesson.pk]))
+    following = course_lessons(enrolled.course)[1]
+    assert response["Location"] == reverse("courses:lesson", args=[following.pk])
+    progress = LessonProgress.objects.get(enrollment=enrolled, lesson=first_lesson)
+    assert progress.completed_at is not None
+
+
+def test_quiz_gives_immediate_feedback_then_passes(signed_in, participant, enrolled, quiz_lesson):
+    client = signed_in(participant)
+    block_id, wrong = quiz_answer_ids(quiz_lesson, correct=False)
+    url = reverse("courses:quiz", args=[quiz_lesson.pk, block_id])
+    data = {f"q-{question}": answers for question, answers in wrong.items()}
+    response = client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert "You scored 0%" in html
+    assert "Not quite" in html
+    assert not QuizAttempt.objects.get().passed
+
+    _, right = quiz_answer_ids(quiz_lesson)
+    data = {f"q-{question}": answers for question, answers in right.items()}
+    html = client.post(url, data, follow=True).content.decode()
+    assert "You passed" in html
+    assert QuizAttempt.objects.filter(passed=True).count() == 1
+
+
+def test_incomplete_quiz_submission_is_refused_with_a_message(
+    signed_in, participant, enrolled, quiz_lesson
+):
+    block_id, _answers = quiz_answer_ids(quiz_lesson)
+    response = signed_in(participant).post(
+        reverse("courses:quiz", args=[quiz_lesson.pk, block_id]), {}, follow=True
+    )
+    assert "Please answer every question" in response.content.decode()
+    assert not QuizAttempt.objects.exists()
+
+
+def test_unknown_quiz_block_is_404(signed_in, participant, enrolled, quiz_lesson):
+    response = signed_in(participant).post(reverse("courses:quiz", args=[quiz_lesson.pk, "nope"]))
+    assert response.status_code == 404
+
+
+def test_someone_elses_attempt_is_not_shown(
+    client, participant, other_participant, course, quiz_lesson
+):
+    mine = services.enrollment_start(user=participant, course=course)
+    services.enrollment_start(user=other_participant, course=course)
+    block_id, answers = quiz_answer_ids(quiz_lesson)
+    attempt = services.quiz_submit(
+        enrollment=mine, lesson=quiz_lesson, block_id=block_id, answers=answers
+    )
+    client.force_login(other_participant)
+    url = reverse("courses:lesson", args=[quiz_lesson.pk]) + f"?attempt={attempt.pk}"
+    html = client.get(url).content.decode()
+    assert "You scored" not in html
+
+
+def test_reflections_are_private_to_their_author(
+    client, participant, other_participant, course, first_lesson
+):
+    mine = services.enrollment_start(user=participant, course=course)
+    services.enrollment_start(user=other_participant, course=course)
+    block_id = first_lesson.interactive_blocks("reflection")[0].id
+    services.reflection_save(
+        enrollment=mine, lesson=first_lesson, block_id=block_id, text="My private thought"
+    )
+    client.force_login(participant)
+    assert "My private thought" in client.get(reverse("courses:reflections")).content.decode()
+    client.force_login(other_participant)
+    assert "My private thought" not in client.get(reverse("courses:reflections")).content.decode()
+    lesson_html = client.get(reverse("courses:lesson", args=[first_lesson.pk])).content.decode()
+    assert "My private thought" not in lesson_html
+
+
+def test_reflection_post_saves_answer(signed_in, participant, enrolled, first_lesson):
+    block_id = first_lesson.interactive_blocks("reflection")[0].id
+    signed_in(participant).post(
+        reverse("courses:reflection", args=[first_lesson.pk, block_id]), {"text": "I will try"}
+    )
+    assert ReflectionAnswer.objects.get().text == "I will try"
+
+
+def test_facilitator_signs_off_from_the_list(
+    client, participant, facilitator, course_with_activity
+):
+    enrollment = services.enrollment_start(user=participant, course=course_with_activity)
+    lesson = course_lessons(course_with_activity).specific().last()
+    block_id = lesson.interactive_blocks("activity")[0].id
+    client.force_login(participant)
+    client.post(reverse("courses:activity", args=[lesson.pk, block_id]))
+    signoff = enrollment.activity_signoffs.get()
+    client.force_login(facilitator)
+    assert participant.chosen_name in client.get(reverse("courses:signoffs")).content.decode()
+    client.post(reverse("courses:signoff_confirm", args=[signoff.pk]), {"note": "Great work"})
+    signoff.refresh_from_db()
+    assert signoff.status == "signed_off"
+    assert signoff.signed_off_by == facilitator
+
+
+def test_dashboard_shows_progress_continue_and_completed(signed_in, participant):
+    course = build_course(title="Short", modules=1, lessons_per_module=2, with_quiz=False)
+    done_course = build_course(title="Finished", modules=1, lessons_per_module=1, with_quiz=False)
+    enrollment = services.enrollment_start(user=participant, course=course)
+    lessons = list(course_lessons(course))
+    services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
+    finished = services.enrollment_start(user=participant, course=done_course)
+    services.lesson_complete(enrollment=finished, lesson=course_lessons(done_course).first())
+
+    html = signed_in(participant).get(reverse("courses:dashboard")).content.decode()
+    assert "Continue where you left off" in html
+    assert reverse("courses:lesson", args=[lessons[1].pk]) in html
+    assert 'value="50"' in html
+    assert "1 of 2 lessons done (50%)" in html
+    recent = html.split("Recently completed")[1]
+    assert "Finished" in recent
+
+
+# Query counts ------------------------------------------------------------------------------
+
+
+def _enrol_in_courses(participant, count: int, *, modules: int, lessons: int):
+    for number in range(count):
+        course = build_course(
+            title=f"Course {number}", modules=modules, lessons_per_module=lessons, with_quiz=False
+        )
+        enrollment = services.enrollment_start(user=participant, course=course)
+        services.lesson_complete(enrollment=enrollment, lesson=course_lessons(course).first())
+
+
+def _count_queries(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["courses:dashboard", "courses:catalogue"])
+def test_list_pages_use_a_fixed_number_of_queries(
+    signed_in, participant, django_assert_max_num_queries, url_name
+):
+    client = signed_in(participant)
+    _enrol_in_courses(participant, 1, modules=1, lessons=1)
+    url = reverse(url_name)
+    few = _count_queries(client, url, django_assert_max_num_queries, 12)
+    _enrol_in_courses(participant, 6, modules=3, lessons=3)
+    many = _count_queries(client, url, django_assert_max_num_queries, 12)
+    assert many == few
+
+
+def test_course_page_uses_a_fixed_number_of_queries(
+    signed_in, participant, django_assert_max_num_queries
+):
+    client = signed_in(participant)
+    small = build_course(title="Small", modules=1, lessons_per_module=1)
+    big = build_course(title="Big", modules=4, lessons_per_module=4)
+    for course in (small, big):
+        services.enrollment_start(user=participant, course=course)
+    counts = [
+        _count_queries(
+            client,
+            reverse("courses:course", args=[course.pk]),
+            django_assert_max_num_queries,
+            25,
+        )
+        for course in (small, big)
+    ]
+    assert counts[0] == counts[1]
