@@ -17,9 +17,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Site
-
 import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
@@ -33,10 +30,10 @@ from .models import (
     EnrollmentStatus,
     LessonPage,
     ModulePage,
-    Page,
     Skill,
     Track,
 )
+from .site_tree import default_site_root
 
 RawBlock = dict[str, Any]
 
@@ -179,26 +176,6 @@ def sample_lesson_body(*, title: str = "Getting started") -> list[RawBlock]:
 
 
 # Factories -----------------------------------------------------------------------------------
-
-
-def default_site_root() -> Page:
-    """The page courses hang under: the default site's root page, as in a fresh Wagtail site.
-
-    Wagtail's migrations create the page tree, but a database flushed between transactional
-    tests (browser and concurrency tests) loses it; it is rebuilt here the same way.
-    """
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is not None:
-        return site.root_page
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en"))
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    home = root.get_first_child()
-    if home is None:
-        home = root.add_child(instance=Page(title="Home", slug="home", live=True))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-    return home
 
 
 def _unique_slug(obj, n: int) -> str:

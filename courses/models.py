@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -174,6 +175,21 @@ class LessonPage(Page):
 
     def serve(self, request, *args, **kwargs):
         return redirect(self.get_learning_url())
+
+    def serve_preview(self, request, mode_name):
+        """Show staff the lesson as a participant would see it, without recording anything."""
+        course = CoursePage.objects.ancestor_of(self).first()
+        return TemplateResponse(
+            request,
+            "courses/lesson.html",
+            {
+                "page_title": self.title,
+                "lesson": self,
+                "course": course,
+                "items": [{"block": block, "state": {}} for block in self.body],
+                "preview": True,
+            },
+        )
 
     def interactive_blocks(self, block_type: str) -> list:
         return [block for block in self.body if block.block_type == block_type]

@@ -1,10 +1,16 @@
-"""Template context every page needs: the neutral brand and the exit destination."""
+"""Template context every page needs: the neutral brand, the exit destination, role flags."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from lms.accounts.roles import is_facilitator
 
 
 def pathways(request):
+    user = getattr(request, "user", None)
     return {
         "brand_name": settings.PATHWAYS_BRAND_NAME,
         "exit_url": settings.PATHWAYS_EXIT_URL,
+        # Looked up only if a template asks, so pages that never show it pay no query.
+        "user_is_facilitator": SimpleLazyObject(lambda: bool(user and is_facilitator(user))),
     }

@@ -20,7 +20,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,))):
+        return True
+    return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    """Run tests that commit for real (browser, concurrency) after all the others.
+
+    They flush the database when they finish, taking the data migrations' rows (page tree,
+    groups) with them; pytest-playwright's parametrisation can otherwise interleave them.
+    """
+    items.sort(key=_is_transactional)
     if CHROMIUM:
         return
     skip = pytest.mark.skip(reason="Debian's chromium is not installed (make test installs it)")

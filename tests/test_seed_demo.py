@@ -1,9 +1,9 @@
 """The demo data: realistic, consistent with the rules, and safe to load twice."""
 
-import pytest
-
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+
+import pytest
 
 from courses.models import CoursePage, Enrollment, EnrollmentStatus, QuizAttempt
 from lms.accounts.roles import Role, has_role
@@ -60,3 +60,12 @@ def test_seed_demo_refuses_to_run_in_production_mode():
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_seed_demo_rebuilds_a_missing_default_site():
+    from wagtail.models import Site
+
+    Site.objects.all().delete()
+    call_command("seed_demo", allow_without_debug=True)
+    site = Site.objects.get(is_default_site=True)
+    assert CoursePage.objects.descendant_of(site.root_page).count() >= 3

@@ -303,3 +303,41 @@ def test_course_page_uses_a_fixed_number_of_queries(
         for course in (small, big)
     ]
     assert counts[0] == counts[1]
+
+
+def test_facilitator_sees_the_sign_offs_link_and_a_participant_does_not(
+    client, participant, facilitator
+):
+    client.force_login(facilitator)
+    link = reverse("courses:signoffs")
+    assert link in client.get(reverse("courses:dashboard")).content.decode()
+    client.force_login(participant)
+    assert link not in client.get(reverse("courses:dashboard")).content.decode()
+
+
+def test_staff_preview_a_lesson_in_the_admin_without_recording_progress(client, staff, course):
+    lesson = course_lessons(course).specific().first()
+    client.force_login(staff)
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[lesson.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert lesson.title in html
+    assert "Preview" in html
+    assert not LessonProgress.objects.exists()
+
+
+def test_staff_enrol_a_participant_from_the_admin(client, staff, participant):
+    closed = build_course(title="Closed", enrolment_open=False, modules=1, lessons_per_module=1)
+    client.force_login(staff)
+    response = client.post(reverse("enrolments:add"), {"user": participant.pk, "course": closed.pk})
+    assert response.status_code == 302
+    enrollment = participant.enrollments.get()
+    assert enrollment.course_id == closed.pk
+    assert enrollment.enrolled_by == staff
+
+
+def test_participant_cannot_use_the_admin_enrolment_screen(client, participant, course):
+    client.force_login(participant)
+    response = client.post(reverse("enrolments:add"), {"user": participant.pk, "course": course.pk})
+    assert response.status_code in (302, 403)
+    assert not participant.enrollments.exists()

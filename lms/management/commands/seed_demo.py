@@ -18,8 +18,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from wagtail.models import Site
-
 from courses import services
 from courses.models import (
     CourseIndexPage,
@@ -33,6 +31,7 @@ from courses.models import (
     Track,
 )
 from courses.selectors import completion_report
+from courses.site_tree import default_site_root
 from lms.accounts.models import ContactChannel
 from lms.accounts.permissions import grant_role_permissions
 from lms.accounts.roles import Role
@@ -823,7 +822,7 @@ class Command(BaseCommand):
         return type(page).objects.get(pk=page.pk)
 
     def _course_index(self) -> CourseIndexPage:
-        root = Site.objects.get(is_default_site=True).root_page
+        root = default_site_root()
         index = CourseIndexPage.objects.child_of(root).first()
         if index is None:
             index = self._publish_child(
