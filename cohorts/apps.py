@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CohortsConfig(AppConfig):
-    """Cohorts, sessions and attendance, and peer mentorship (built in a later change)."""
+    """Cohorts, sessions and attendance, and peer mentorship."""
 
     name = "cohorts"
     label = "cohorts"

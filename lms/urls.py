@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("lms.accounts.urls")),
     path("learn/", include("courses.urls")),
+    path("cohorts/", include("cohorts.cohort_urls")),
+    path("mentoring/", include("cohorts.mentorship_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

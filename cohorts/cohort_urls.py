@@ -1,0 +1,5 @@
+"""Cohort pages for participants and facilitators (namespace ``cohorts``)."""
+
+app_name = "cohorts"
+
+urlpatterns: list = []

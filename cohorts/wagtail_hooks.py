@@ -1,0 +1,22 @@
+"""Staff tools for cohorts and mentorship in the Wagtail admin, and the completion rule they add."""
+
+from wagtail import hooks
+
+from courses.selectors import COMPLETION_REQUIREMENTS_HOOK
+
+from . import admin_cohorts, admin_mentorship, selectors
+
+
+@hooks.register("register_admin_viewset")
+def register_cohort_viewsets():
+    return admin_cohorts.viewset_group()
+
+
+@hooks.register("register_admin_viewset")
+def register_mentorship_viewsets():
+    return admin_mentorship.viewset_group()
+
+
+@hooks.register(COMPLETION_REQUIREMENTS_HOOK)
+def attended_hours(enrollment):
+    return selectors.attended_hours_requirements(enrollment)
