@@ -7,11 +7,13 @@ inside a course she is enrolled in. Lists run a fixed number of queries whatever
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wagtail import hooks
+
+from lms.accounts.roles import Role, has_role, is_programme_staff
 
 from .models import (
     ActivitySignoff,
@@ -98,39 +100,7 @@ def _lessons_by_course(courses: list[CoursePage]) -> dict[int, list[LessonPage]]
 
 def participant_enrollment_summaries(user) -> list[EnrollmentSummary]:
     """The dashboard: each of the participant's enrolments with progress, in three queries."""
-    enrollments = list(
-        Enrollment.objects.filter(user=user)
-        .exclude(status=EnrollmentStatus.WITHDRAWN)
-        .select_related("course", "last_lesson")
-        .order_by("-last_activity_at", "-enrolled_at")
-    )
-    lessons = _lessons_by_course([enrollment.course for enrollment in enrollments])
-    done = set(
-        LessonProgress.objects.filter(
-            enrollment__in=[enrollment.pk for enrollment in enrollments],
-            completed_at__isnull=False,
-        ).values_list("enrollment_id", "lesson_id")
-    )
-    summaries = []
-    for enrollment in enrollments:
-        course_lessons_list = lessons.get(enrollment.course_id, [])
-        required = [lesson for lesson in course_lessons_list if lesson.required]
-        counted = required or course_lessons_list
-        completed = [lesson for lesson in counted if (enrollment.pk, lesson.pk) in done]
-        next_lesson = next(
-            (lesson for lesson in course_lessons_list if (enrollment.pk, lesson.pk) not in done),
-            None,
-        )
-        continue_lesson = next_lesson or enrollment.last_lesson
-        summaries.append(
-            EnrollmentSummary(
-                enrollment=enrollment,
-                lessons_total=len(counted),
-                lessons_done=len(completed),
-                continue_lesson=continue_lesson,
-            )
-        )
-    return summaries
+    return enrollment_summaries_for_users([user.pk]).get(user.pk, [])
 
 
 def open_courses():
@@ -301,10 +271,73 @@ def participant_reflections(user):
     )
 
 
-def pending_signoffs():
-    """Practical activities waiting for a facilitator, oldest first."""
-    return (
+def pending_signoffs(user):
+    """Practical activities waiting for this facilitator, oldest first.
+
+    Programme staff see every one. A facilitator sees those of participants who have (or had,
+    having completed) a place in a cohort she is assigned to that runs the course; anyone else
+    sees none.
+    """
+    requested = (
         ActivitySignoff.objects.filter(status=ActivityStatus.REQUESTED)
         .select_related("enrollment__user", "enrollment__course", "lesson")
         .order_by("requested_at")
     )
+    if is_programme_staff(user):
+        return requested
+    if not has_role(user, Role.FACILITATOR):
+        return requested.none()
+    # Imported here: cohorts builds on courses, not the other way round.
+    from cohorts.models import CohortMembership, MembershipStatus
+
+    in_a_cohort_she_runs = CohortMembership.objects.filter(
+        user_id=OuterRef("enrollment__user_id"),
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.COMPLETED],
+        cohort__facilitators=user,
+        cohort__cohort_courses__course_id=OuterRef("enrollment__course_id"),
+    )
+    return requested.filter(Exists(in_a_cohort_she_runs))
+
+
+def enrollment_summaries_for_users(user_ids) -> dict[int, list[EnrollmentSummary]]:
+    """Enrolments (not withdrawn) with progress for several people at once, in three queries.
+
+    Keyed by user id, each list most recently active first; everyone asked about has a key. Feeds
+    a participant's own dashboard and a mentor's progress summary of her mentees alike.
+    """
+    user_ids = list(dict.fromkeys(user_ids))
+    if not user_ids:
+        return {}
+    enrollments = list(
+        Enrollment.objects.filter(user_id__in=user_ids)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .select_related("course", "last_lesson")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    courses = {enrollment.course_id: enrollment.course for enrollment in enrollments}
+    lessons = _lessons_by_course(list(courses.values()))
+    done = set(
+        LessonProgress.objects.filter(
+            enrollment__in=[enrollment.pk for enrollment in enrollments],
+            completed_at__isnull=False,
+        ).values_list("enrollment_id", "lesson_id")
+    )
+    summaries: dict[int, list[EnrollmentSummary]] = {user_id: [] for user_id in user_ids}
+    for enrollment in enrollments:
+        course_lessons_list = lessons.get(enrollment.course_id, [])
+        required = [lesson for lesson in course_lessons_list if lesson.required]
+        counted = required or course_lessons_list
+        completed = [lesson for lesson in counted if (enrollment.pk, lesson.pk) in done]
+        next_lesson = next(
+            (lesson for lesson in course_lessons_list if (enrollment.pk, lesson.pk) not in done),
+            None,
+        )
+        summaries[enrollment.user_id].append(
+            EnrollmentSummary(
+                enrollment=enrollment,
+                lessons_total=len(counted),
+                lessons_done=len(completed),
+                continue_lesson=next_lesson or enrollment.last_lesson,
+            )
+        )
+    return summaries

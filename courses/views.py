@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from lms.accounts.roles import is_facilitator
 
 from . import selectors, services
-from .models import ActivitySignoff, ActivityStatus, CoursePage, QuizAttempt, ReflectionAnswer
+from .models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer
 
 
 def _error_messages(request, error: ValidationError) -> None:
@@ -308,7 +308,7 @@ def signoff_list(request):
         "courses/signoffs.html",
         {
             "page_title": _("Practical activities to sign off"),
-            "signoffs": selectors.pending_signoffs(),
+            "signoffs": selectors.pending_signoffs(request.user),
         },
     )
 
@@ -317,9 +317,7 @@ def signoff_list(request):
 @require_POST
 def signoff_confirm(request, signoff_id: int):
     _require_facilitator(request.user)
-    signoff = get_object_or_404(
-        selectors.pending_signoffs().filter(status=ActivityStatus.REQUESTED), pk=signoff_id
-    )
+    signoff = get_object_or_404(selectors.pending_signoffs(request.user), pk=signoff_id)
     try:
         services.activity_sign_off(
             enrollment=signoff.enrollment,

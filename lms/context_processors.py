@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from lms.accounts.roles import is_facilitator
+from lms.accounts.roles import Role, has_role, is_facilitator
 
 
 def pathways(request):
@@ -13,4 +13,5 @@ def pathways(request):
         "exit_url": settings.PATHWAYS_EXIT_URL,
         # Looked up only if a template asks, so pages that never show it pay no query.
         "user_is_facilitator": SimpleLazyObject(lambda: bool(user and is_facilitator(user))),
+        "user_is_mentor": SimpleLazyObject(lambda: bool(user and has_role(user, Role.MENTOR))),
     }

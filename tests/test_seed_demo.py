@@ -14,11 +14,16 @@ pytestmark = pytest.mark.django_db
 def _counts():
     from wagtail.models import Page
 
+    from cohorts.models import Attendance, CohortSession, MentorshipCheckIn
+
     return {
         "users": get_user_model().objects.count(),
         "pages": Page.objects.count(),
         "enrollments": Enrollment.objects.count(),
         "attempts": QuizAttempt.objects.count(),
+        "sessions": CohortSession.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "check_ins": MentorshipCheckIn.objects.count(),
     }
 
 
@@ -46,12 +51,25 @@ def test_seed_demo_builds_the_demo_site_and_is_safe_to_run_twice(capsys):
     maya = Enrollment.objects.get(user__username="maya", course__title="Workplace Readiness")
     assert maya.status == EnrollmentStatus.ACTIVE
     assert maya.lesson_progress.filter(completed_at__isnull=False).exists()
-    rosa = Enrollment.objects.get(user__username="rosa")
+    rosa = Enrollment.objects.get(
+        user__username="rosa", course__title="Customer Service Fundamentals"
+    )
     assert rosa.status == EnrollmentStatus.COMPLETED
     assert rosa.completed_at is not None
 
+    from cohorts.models import Attendance, Cohort, CohortStatus, MentorshipPairing, PairingStatus
+
+    cohort = Cohort.objects.get()
+    assert cohort.status == CohortStatus.RUNNING
+    assert cohort.sessions.count() >= 4
+    assert Attendance.objects.filter(session__cohort=cohort).exists()
+    assert list(cohort.facilitators.values_list("username", flat=True)) == ["dana"]
+    assert MentorshipPairing.objects.filter(status=PairingStatus.ACTIVE).count() == 2
+
     call_command("seed_demo", allow_without_debug=True)
     assert _counts() == first
+    assert Attendance.objects.count() == Attendance.objects.filter(session__cohort=cohort).count()
+    assert MentorshipPairing.objects.count() == 2
 
 
 def test_seed_demo_refuses_to_run_in_production_mode():

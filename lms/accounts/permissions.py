@@ -22,6 +22,42 @@ STAFF_PERMISSIONS = {
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
 FACILITATOR_PERMISSIONS = {"wagtailadmin": ["access_admin"]}
+# Mentor profiles, mentee preferences and pairings are managed in the admin, where a pairing's
+# goals and check-ins are read too. Nothing is deleted: a pairing is ended, a profile paused.
+MENTORSHIP_STAFF_PERMISSIONS = {
+    "cohorts": [
+        "add_mentorprofile",
+        "change_mentorprofile",
+        "view_mentorprofile",
+        "add_menteepreferences",
+        "change_menteepreferences",
+        "view_menteepreferences",
+        "add_mentorshippairing",
+        "change_mentorshippairing",
+        "view_mentorshippairing",
+    ],
+}
+
+# Cohorts, memberships, sessions and attendance are managed in the admin, always through
+# cohorts.services. Nothing but a session without attendance is deleted: members are withdrawn,
+# cohorts closed. Facilitators work from the phone pages, not the admin.
+COHORT_STAFF_PERMISSIONS = {
+    "cohorts": [
+        "add_cohort",
+        "change_cohort",
+        "view_cohort",
+        "add_cohortmembership",
+        "change_cohortmembership",
+        "view_cohortmembership",
+        "add_cohortsession",
+        "change_cohortsession",
+        "delete_cohortsession",
+        "view_cohortsession",
+        "add_attendance",
+        "change_attendance",
+        "view_attendance",
+    ],
+}
 
 
 def _grant(group: Group, spec: dict[str, list[str]]) -> None:
@@ -46,6 +82,8 @@ def grant_role_permissions(*, app_config=None, using="default", **kwargs) -> Non
     staff = groups.get(Role.PROGRAMME_STAFF)
     if staff is not None:
         _grant(staff, STAFF_PERMISSIONS)
+        _grant(staff, COHORT_STAFF_PERMISSIONS)
+        _grant(staff, MENTORSHIP_STAFF_PERMISSIONS)
         root = Page.get_first_root_node()
         if root is not None:
             for permission_type in ("add", "change", "publish", "delete"):

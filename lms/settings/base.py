@@ -203,6 +203,9 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 PATHWAYS_BRAND_NAME = WAGTAIL_SITE_NAME
 # Where the "Exit this page" control sends people.
 PATHWAYS_EXIT_URL = os.environ.get("PATHWAYS_EXIT_URL", "https://www.bbc.co.uk/weather")
+# Whether a mentee may keep a check-in's notes private from programme staff (the pair still sees
+# them). Off unless the programme's policy allows it.
+PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED = env_bool("PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False)
 
 LOGGING = {
     "version": 1,

@@ -4,10 +4,12 @@ from django.urls import reverse
 
 import pytest
 
+from cohorts.factories import CohortFactory, CohortMembershipFactory
 from courses import services
 from courses.factories import build_course, quiz_answer_ids
 from courses.models import EnrollmentStatus, LessonProgress, QuizAttempt, ReflectionAnswer
 from courses.selectors import course_lessons
+from lms.accounts.factories import FacilitatorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -222,6 +224,8 @@ def test_reflection_post_saves_answer(signed_in, participant, enrolled, first_le
 def test_facilitator_signs_off_from_the_list(
     client, participant, facilitator, course_with_activity
 ):
+    cohort = CohortFactory(facilitators=[facilitator], courses=[course_with_activity])
+    CohortMembershipFactory(cohort=cohort, user=participant)
     enrollment = services.enrollment_start(user=participant, course=course_with_activity)
     lesson = course_lessons(course_with_activity).specific().last()
     block_id = lesson.interactive_blocks("activity")[0].id
@@ -234,6 +238,26 @@ def test_facilitator_signs_off_from_the_list(
     signoff.refresh_from_db()
     assert signoff.status == "signed_off"
     assert signoff.signed_off_by == facilitator
+
+
+def test_unassigned_facilitator_neither_sees_nor_confirms_a_sign_off(
+    client, participant, facilitator, course_with_activity
+):
+    other_facilitator = FacilitatorFactory()
+    cohort = CohortFactory(facilitators=[other_facilitator], courses=[course_with_activity])
+    CohortMembershipFactory(cohort=cohort, user=participant)
+    enrollment = services.enrollment_start(user=participant, course=course_with_activity)
+    lesson = course_lessons(course_with_activity).specific().last()
+    block_id = lesson.interactive_blocks("activity")[0].id
+    signoff = services.activity_request_signoff(
+        enrollment=enrollment, lesson=lesson, block_id=block_id
+    )
+    client.force_login(facilitator)
+    assert participant.chosen_name not in client.get(reverse("courses:signoffs")).content.decode()
+    response = client.post(reverse("courses:signoff_confirm", args=[signoff.pk]))
+    assert response.status_code == 404
+    signoff.refresh_from_db()
+    assert signoff.status == "requested"
 
 
 def test_dashboard_shows_progress_continue_and_completed(signed_in, participant):

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
+from cohorts.demo import seed_cohort, seed_mentorship
 from courses import services
 from courses.models import (
     CourseIndexPage,
@@ -674,7 +675,8 @@ def _demo_users() -> list[DemoUser]:
             "maya",
             "Maya",
             "participant",
-            f"{dashboard}: continue Workplace Readiness (one failed, one passed quiz attempt)",
+            f"{dashboard}: continue Workplace Readiness; {_url('cohorts:mine')}: her group; "
+            f"{_url('mentoring:my_mentor')}: her mentor",
             (Role.PARTICIPANT,),
             {"peer_alias": "Sunrise", "safe_contact_channels": [ContactChannel.IN_PERSON]},
         ),
@@ -694,7 +696,7 @@ def _demo_users() -> list[DemoUser]:
             "amara",
             "Amara",
             "mentor and participant",
-            f"{dashboard}: taking Leading Peer Support Groups, waiting for a sign-off",
+            f"{_url('mentoring:mentor_dashboard')}: her two mentees; log a check-in",
             (Role.MENTOR, Role.PARTICIPANT),
             {"peer_alias": "Oak"},
         ),
@@ -702,7 +704,7 @@ def _demo_users() -> list[DemoUser]:
             "dana",
             "Dana",
             "facilitator",
-            f"{_url('courses:signoffs')}: sign off Amara's practice circle",
+            f"{_url('cohorts:list')}: take attendance; {_url('courses:signoffs')}: sign-offs",
             (Role.FACILITATOR,),
         ),
         DemoUser(
@@ -764,6 +766,8 @@ class Command(BaseCommand):
                 facilitator=users["dana"],
             )
             self._amara(user=users["amara"], course=courses["leading-peer-support-groups"])
+            seed_cohort(users=users, courses=courses, created=self.created)
+            seed_mentorship(users=users, skills=skills, created=self.created)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo records:"))
             for line in self.created:
