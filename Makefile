@@ -23,7 +23,7 @@ TEST_SETTINGS ?= lms.settings.test
 
 # System packages the tests need: Chromium for the browser tests, fonts and WeasyPrint's libraries
 # for certificate PDFs, pdftotext to read them back, gettext for compilemessages.
-APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils gettext \
+APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils gettext zbar-tools \
 	libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: help install run test system-deps compilemessages lint format migrations-check worker \

@@ -165,7 +165,12 @@ class Certificate(models.Model):
     template_revision = models.ForeignKey(
         "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    verification_code = models.CharField(
+        _("verification code"),
+        max_length=17,
+        unique=True,
+        help_text=_("16 Crockford base32 characters and a check character, stored without dashes."),
+    )
     name_choice = models.CharField(
         _("name printed"), max_length=10, choices=NameChoice.choices, default=NameChoice.CHOSEN
     )
@@ -205,7 +210,9 @@ class Certificate(models.Model):
         verbose_name=_("replaced by"),
     )
     superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
-    status_list_index = models.PositiveIntegerField(unique=True)
+    status_list_index = models.PositiveIntegerField(
+        unique=True, null=True, blank=True, help_text=_("Its bit in the revocation status list.")
+    )
     credential = models.JSONField(_("signed Open Badges credential"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
     pdf_rendered_at = models.DateTimeField(null=True, blank=True)

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('achievement_key', models.CharField(help_text='What was achieved, e.g. course:12 or cohort:3.', max_length=64)),
-                ('verification_code', models.CharField(max_length=16, unique=True, verbose_name='verification code')),
+                ('verification_code', models.CharField(help_text='16 Crockford base32 characters and a check character, stored without dashes.', max_length=17, unique=True, verbose_name='verification code')),
                 ('name_choice', models.CharField(choices=[('chosen', 'My chosen name'), ('legal', 'My legal name')], default='chosen', max_length=10, verbose_name='name printed')),
                 ('printed_name', models.CharField(max_length=200, verbose_name='name as printed')),
                 ('printed_title', models.CharField(max_length=300, verbose_name='credential title')),
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
                 ('revocation_reason', models.TextField(blank=True, verbose_name='reason for revoking (staff only)')),
                 ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='replaced')),
-                ('status_list_index', models.PositiveIntegerField(unique=True)),
+                ('status_list_index', models.PositiveIntegerField(blank=True, help_text='Its bit in the revocation status list.', null=True, unique=True)),
                 ('credential', models.JSONField(blank=True, null=True, verbose_name='signed Open Badges credential')),
                 ('pdf', models.FileField(blank=True, upload_to='certificates/', verbose_name='PDF')),
                 ('pdf_rendered_at', models.DateTimeField(blank=True, null=True)),
