@@ -201,6 +201,8 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # The neutral brand: what page titles, e-mails and documents say outside the logged-in pages.
 # It must never reveal that the organisation serves survivors.
 PATHWAYS_BRAND_NAME = WAGTAIL_SITE_NAME
+# The public address of this site, for links that leave it: QR codes, credential ids.
+PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where the "Exit this page" control sends people.
 PATHWAYS_EXIT_URL = os.environ.get("PATHWAYS_EXIT_URL", "https://www.bbc.co.uk/weather")
 # Whether a mentee may keep a check-in's notes private from programme staff (the pair still sees

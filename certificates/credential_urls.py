@@ -1,0 +1,5 @@
+"""URLs (namespace ``credentials``)."""
+
+app_name = "credentials"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URLs (namespace ``certificates``)."""
+
+app_name = "certificates"
+
+urlpatterns: list = []

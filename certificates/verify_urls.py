@@ -1,0 +1,5 @@
+"""URLs (namespace ``verify``)."""
+
+app_name = "verify"
+
+urlpatterns: list = []
