@@ -9,6 +9,7 @@ app_name = "mentoring"
 urlpatterns = [
     path("", views.mentor_dashboard, name="mentor_dashboard"),
     path("my-mentor/", views.my_mentor, name="my_mentor"),
+    path("my-mentor/ask/<int:mentor_id>/", views.pairing_request, name="request"),
     path("pairings/<int:pairing_id>/", views.pairing_detail, name="pairing"),
     path("pairings/<int:pairing_id>/goals/", views.goal_add, name="goal_add"),
     path("pairings/<int:pairing_id>/goals/<int:goal_id>/", views.goal_update, name="goal_update"),

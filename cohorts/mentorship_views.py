@@ -9,10 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from lms.accounts.roles import Role, has_role
 
 from . import mentorship_selectors as selectors
 from . import mentorship_services as services
@@ -50,16 +53,50 @@ def mentor_dashboard(request):
 
 @login_required
 def my_mentor(request):
+    overview = selectors.mentee_overview(request.user)
+    may_ask = has_role(request.user, Role.PARTICIPANT) and not (
+        overview.current or overview.requests or overview.proposals
+    )
     return render(
         request,
         "mentoring/my_mentor.html",
         {
             "page_title": _("My mentor"),
             "viewer_is_mentor": selectors.is_mentor(request.user),
-            "overview": selectors.mentee_overview(request.user),
+            "overview": overview,
             "reason_form": ReasonForm(),
+            "suggestions": selectors.mentor_suggestions(request.user, limit=5) if may_ask else [],
         },
     )
+
+
+@login_required
+@require_POST
+def pairing_request(request, mentor_id: int):
+    """A participant asks a mentor from her suggestions; asking is her yes."""
+    if not has_role(request.user, Role.PARTICIPANT):
+        raise Http404
+    suggestion = next(
+        (
+            item
+            for item in selectors.mentor_suggestions(request.user, limit=50)
+            if item.mentor.pk == mentor_id
+        ),
+        None,
+    )
+    if suggestion is None:
+        raise Http404
+    try:
+        services.pairing_request(mentor=suggestion.mentor, mentee=request.user)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("You asked %(name)s to be your mentor. We will tell you when they answer.")
+            % {"name": suggestion.mentor.display_alias},
+        )
+    return redirect("mentoring:my_mentor")
 
 
 def _render_pairing(request, pairing, *, goal_form=None, checkin_form=None):

@@ -637,3 +637,36 @@ def test_staff_manage_mentor_profiles_through_the_service(client, staff):
     assert "before lowering the capacity" in response.content.decode()
     profile.refresh_from_db()
     assert profile.capacity == 3
+
+
+def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mentor(client):
+    from cohorts.mentorship_factories import MentorProfileFactory
+    from cohorts.models import MentorshipPairing, PairingStatus
+    from lms.accounts.factories import ParticipantFactory
+
+    profile = MentorProfileFactory(user__peer_alias="Harbour")
+    mentee = ParticipantFactory()
+    client.force_login(mentee)
+    page = client.get(reverse("mentoring:my_mentor")).content.decode()
+    assert "Ask Harbour to be my mentor" in page
+    client.post(reverse("mentoring:request", args=[profile.user.pk]))
+    pairing = MentorshipPairing.objects.get()
+    assert (pairing.mentor, pairing.mentee, pairing.status) == (
+        profile.user,
+        mentee,
+        PairingStatus.REQUESTED,
+    )
+
+
+def test_asking_someone_who_is_not_an_available_mentor_is_404(client):
+    from cohorts.mentorship_factories import MentorProfileFactory
+    from cohorts.models import MentorProfileStatus, MentorshipPairing
+    from lms.accounts.factories import ParticipantFactory
+
+    paused = MentorProfileFactory(status=MentorProfileStatus.PAUSED)
+    stranger = ParticipantFactory()
+    client.force_login(ParticipantFactory())
+    for user in (paused.user, stranger):
+        response = client.post(reverse("mentoring:request", args=[user.pk]))
+        assert response.status_code == 404
+    assert not MentorshipPairing.objects.exists()
