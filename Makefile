@@ -122,7 +122,8 @@ migrations-check: $(STAMP)
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: $(STAMP)
-	@if [ -f bench/run.py ]; then $(PY) bench/run.py; else echo "bench/run.py does not exist yet"; fi
+	$(PY) bench/run.py
+	$(PY) bench/page_queries.py
 
 # A placeholder until screenshot tests exist: with --strict-markers pytest refuses `-m screenshots`
 # before the marker is registered, and exits with 5 when nothing is collected.

@@ -3,9 +3,26 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
-    """Certificates, verification and Open Badges credentials (built in a later change)."""
+    """Certificates: templates, issuance, PDFs, Open Badges credentials and verification."""
 
     name = "certificates"
     label = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from cohorts.models import CohortMembership
+        from courses.signals import course_completed
+
+        from . import receivers
+
+        course_completed.connect(
+            receivers.issue_for_completed_course, dispatch_uid="certificates_course_completed"
+        )
+        post_save.connect(
+            receivers.issue_for_completed_membership,
+            sender=CohortMembership,
+            dispatch_uid="certificates_membership_completed",
+        )

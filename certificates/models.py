@@ -235,7 +235,8 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.printed_title} – {self.printed_name}"
+        # Never the printed name: it may be the legal name, which staff reads must not show.
+        return f"{self.printed_title} ({self.verification_code})"
 
     @property
     def status(self) -> str:

@@ -1,5 +1,12 @@
-"""URLs (namespace ``verify``)."""
+"""URLs (namespace ``verify``): the public verification pages. ``code`` is the QR code target."""
+
+from django.urls import path
+
+from . import verify_views
 
 app_name = "verify"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", verify_views.index, name="index"),
+    path("<str:code>/", verify_views.certificate, name="code"),
+]

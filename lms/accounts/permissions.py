@@ -60,6 +60,23 @@ COHORT_STAFF_PERMISSIONS = {
 }
 
 
+# Certificate templates are snippets with revisions; certificates are issued, revoked and
+# reissued in the admin (revoking and reissuing need "change"), always through
+# certificates.services. Nothing is deleted: a certificate is revoked, never removed.
+CERTIFICATE_STAFF_PERMISSIONS = {
+    "certificates": [
+        "add_certificatetemplate",
+        "change_certificatetemplate",
+        "view_certificatetemplate",
+        "add_certificate",
+        "change_certificate",
+        "view_certificate",
+        "add_certificatebatch",
+        "view_certificatebatch",
+    ],
+}
+
+
 def _grant(group: Group, spec: dict[str, list[str]]) -> None:
     for app_label, codenames in spec.items():
         permissions = Permission.objects.filter(
@@ -84,6 +101,7 @@ def grant_role_permissions(*, app_config=None, using="default", **kwargs) -> Non
         _grant(staff, STAFF_PERMISSIONS)
         _grant(staff, COHORT_STAFF_PERMISSIONS)
         _grant(staff, MENTORSHIP_STAFF_PERMISSIONS)
+        _grant(staff, CERTIFICATE_STAFF_PERMISSIONS)
         root = Page.get_first_root_node()
         if root is not None:
             for permission_type in ("add", "change", "publish", "delete"):

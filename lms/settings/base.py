@@ -208,6 +208,11 @@ PATHWAYS_EXIT_URL = os.environ.get("PATHWAYS_EXIT_URL", "https://www.bbc.co.uk/w
 # Whether a mentee may keep a check-in's notes private from programme staff (the pair still sees
 # them). Off unless the programme's policy allows it.
 PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED = env_bool("PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False)
+# Certificate lookups on the public verification page, per client: "<lookups>/<seconds>".
+# Counted in the default cache: with several web processes, use a shared cache (Redis).
+PATHWAYS_VERIFY_RATE = os.environ.get("PATHWAYS_VERIFY_RATE", "30/600")
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 ignores the header.
+PATHWAYS_TRUSTED_PROXY_COUNT = env_int("PATHWAYS_TRUSTED_PROXY_COUNT", 0)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
+from certificates.demo import seed_certificates
 from cohorts.demo import seed_cohort, seed_mentorship
 from courses import services
 from courses.models import (
@@ -768,6 +769,7 @@ class Command(BaseCommand):
             self._amara(user=users["amara"], course=courses["leading-peer-support-groups"])
             seed_cohort(users=users, courses=courses, created=self.created)
             seed_mentorship(users=users, skills=skills, created=self.created)
+            certificates = seed_certificates(users=users, courses=courses, created=self.created)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo records:"))
             for line in self.created:
@@ -775,6 +777,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The demo data was already there; nothing changed.")
         self._print_logins()
+        self.stdout.write("")
+        for line in certificates:
+            self.stdout.write(line)
 
     # People --------------------------------------------------------------------------------
 

@@ -1,0 +1,95 @@
+"""Test data for certificates: templates, and certificates written as the service would.
+
+``CertificateTemplateFactory(courses=[course], cohorts=[cohort])`` sets which achievements use a
+template. ``CertificateFactory`` writes a certificate row directly, with sensible printed fields,
+its status-list index and no credential or PDF: use ``certificates.services`` to test the rules.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.utils import timezone
+
+import factory
+from factory.django import DjangoModelFactory
+
+from courses.factories import CoursePageFactory
+from lms.accounts.factories import ParticipantFactory
+
+from .codes import new_verification_code
+from .models import Certificate, CertificateTemplate, NameChoice, PaperSize
+
+
+class CertificateTemplateFactory(DjangoModelFactory):
+    """A plain template with a neutral issuer; ``courses=[...]``, ``cohorts=[...]`` use it."""
+
+    name = factory.Sequence(lambda n: f"Certificate template {n}")
+    title = "Certificate of Completion"
+    issuer_name = "Northstar Skills Institute"
+    signatory_name = "Jordan Ellis"
+    signatory_title = "Programme Director"
+    wording = "has successfully completed"
+    paper_size = PaperSize.LETTER
+    language = "en"
+    validity_days = None
+
+    class Meta:
+        model = CertificateTemplate
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def courses(self, create: bool, extracted: Iterable | None, **kwargs) -> None:
+        if create and extracted:
+            self.courses.add(*extracted)
+
+    @factory.post_generation
+    def cohorts(self, create: bool, extracted: Iterable | None, **kwargs) -> None:
+        if create and extracted:
+            self.cohorts.add(*extracted)
+
+
+class CertificateFactory(DjangoModelFactory):
+    """A current, valid certificate for a course, written directly (no credential, no PDF)."""
+
+    user = factory.SubFactory(ParticipantFactory)
+    course = factory.SubFactory(CoursePageFactory)
+    cohort = None
+    achievement_key = factory.LazyAttribute(
+        lambda obj: f"course:{obj.course.pk}" if obj.course else f"cohort:{obj.cohort.pk}"
+    )
+    template = factory.SubFactory(CertificateTemplateFactory)
+    verification_code = factory.LazyFunction(new_verification_code)
+    name_choice = NameChoice.CHOSEN
+    printed_name = factory.LazyAttribute(lambda obj: obj.user.chosen_name)
+    printed_title = factory.LazyAttribute(lambda obj: obj.template.title)
+    printed_achievement = factory.LazyAttribute(
+        lambda obj: obj.course.title if obj.course else obj.template.title
+    )
+    printed_issuer_name = factory.LazyAttribute(lambda obj: obj.template.issuer_name)
+    printed_data = factory.LazyAttribute(
+        lambda obj: {
+            "wording": obj.template.wording,
+            "signatory_name": obj.template.signatory_name,
+            "signatory_title": obj.template.signatory_title,
+            "hours": "2",
+            "skills": [],
+            "courses": [obj.course.title] if obj.course else [],
+            "primary_colour": obj.template.primary_colour,
+            "accent_colour": obj.template.accent_colour,
+            "paper_size": obj.template.paper_size,
+            "language": obj.template.language,
+            "issuer_logo_id": None,
+        }
+    )
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    issued_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Certificate
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def status_list_index(self, create: bool, extracted, **kwargs) -> None:
+        if create and self.status_list_index is None:
+            self.status_list_index = extracted if extracted is not None else self.pk
+            Certificate.objects.filter(pk=self.pk).update(status_list_index=self.status_list_index)

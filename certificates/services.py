@@ -1,0 +1,706 @@
+"""Every change to certificates goes through these functions: issue, name choice, reissue, revoke,
+and issuing for a whole cohort.
+
+Each runs in one transaction, checks its rules before writing anything and raises
+``ValidationError`` with a plain-language message when a rule is not met, leaving data unchanged.
+
+Exactly once. At most one *current* certificate (not superseded) exists per participant and
+achievement (``course:<id>`` or ``cohort:<id>``). Issuing first locks the participant's row
+(``select_for_update``), so concurrent completions queue behind each other and the later ones find
+the certificate the first one made; the database's partial unique constraint is the last line:
+an insert that loses a race anyway is caught inside a savepoint and the existing certificate is
+returned. On SQLite every write transaction is serialised (``BEGIN IMMEDIATE``).
+
+What is printed is copied onto the certificate when it is issued (name, title, achievement,
+dates, hours, skills, issuer, colours, paper size, language, template revision), so a later edit
+of the template never changes an issued certificate. For a cohort programme the achievement
+printed is the list of the cohort's course titles: the product never prints a cohort's name,
+location or programme type.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
+from cohorts.selectors import attended_hours, format_hours
+from courses.models import CoursePage, Enrollment, EnrollmentStatus, Skill
+from lms.accounts.roles import is_programme_staff
+
+from . import codes
+from .models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateTemplate,
+    NameChoice,
+)
+
+logger = logging.getLogger(__name__)
+
+# A fresh code colliding with an existing one is a one-in-2^80 event; a few tries are plenty.
+CODE_ATTEMPTS = 5
+# Members whose cohort certificate staff may issue in a batch.
+BATCH_MEMBER_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.COMPLETED)
+_MAX_ACHIEVEMENT_LENGTH = Certificate._meta.get_field("printed_achievement").max_length
+
+
+# Achievements ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """What a certificate is for: a course, or a cohort's programme."""
+
+    course: CoursePage | None = None
+    cohort: Cohort | None = None
+
+    @property
+    def key(self) -> str:
+        return achievement_key(course=self.course, cohort=self.cohort)
+
+
+def achievement_key(*, course: CoursePage | None = None, cohort: Cohort | None = None) -> str:
+    """The stored key of an achievement: ``course:<id>`` or ``cohort:<id>``."""
+    if course is not None:
+        return f"course:{course.pk}"
+    return f"cohort:{cohort.pk}"
+
+
+def _achievement(*, course, cohort) -> Achievement:
+    if (course is None) == (cohort is None):
+        raise ValidationError(_("Please choose either a course or a cohort programme, not both."))
+    return Achievement(course=course, cohort=cohort)
+
+
+def _achievement_of(certificate: Certificate) -> Achievement:
+    return Achievement(course=certificate.course, cohort=certificate.cohort)
+
+
+# Checks and look-ups -----------------------------------------------------------------------------
+
+
+def _lock_user(user):
+    """Lock the participant's row: every issuance for her queues behind this, whatever it is for."""
+    return get_user_model().objects.select_for_update().get(pk=user.pk)
+
+
+def _lock_certificate(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("template", "course", "cohort")
+        .get(pk=certificate.pk)
+    )
+
+
+def _lock_owner_and_certificate(certificate: Certificate):
+    """Lock the owner's row, then the certificate's: always in this order, as issuing does."""
+    owner_id = Certificate.objects.values_list("user_id", flat=True).get(pk=certificate.pk)
+    owner = get_user_model().objects.select_for_update().get(pk=owner_id)
+    locked = _lock_certificate(certificate)
+    locked.user = owner
+    return owner, locked
+
+
+def _current(*, user, key: str) -> Certificate | None:
+    return Certificate.objects.filter(
+        user_id=user.pk, achievement_key=key, superseded_by__isnull=True
+    ).first()
+
+
+def _covers(template: CertificateTemplate, achievement: Achievement) -> bool:
+    if achievement.course is not None:
+        return template.courses.filter(pk=achievement.course.pk).exists()
+    return template.cohorts.filter(pk=achievement.cohort.pk).exists()
+
+
+def templates_for(*, course: CoursePage | None = None, cohort: Cohort | None = None):
+    """The certificate templates staff set up for an achievement, oldest first."""
+    if course is not None:
+        return CertificateTemplate.objects.filter(courses=course).order_by("pk")
+    return CertificateTemplate.objects.filter(cohorts=cohort).order_by("pk")
+
+
+def _completed_on(*, user, achievement: Achievement) -> date | None:
+    """The day she completed the achievement, or None if she has not (yet)."""
+    if achievement.course is not None:
+        row = Enrollment.objects.filter(
+            user_id=user.pk, course=achievement.course, status=EnrollmentStatus.COMPLETED
+        ).values_list("completed_at", flat=True)
+    else:
+        row = CohortMembership.objects.filter(
+            user_id=user.pk, cohort=achievement.cohort, status=MembershipStatus.COMPLETED
+        ).values_list("completed_at", flat=True)
+    completed = list(row[:1])
+    if not completed:
+        return None
+    return timezone.localdate(completed[0]) if completed[0] else timezone.localdate()
+
+
+def _require_reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(message)
+    return reason
+
+
+def _check_name_choice(name_choice: str) -> None:
+    if name_choice not in NameChoice.values:
+        raise ValidationError(_("Please choose your chosen name or your legal name."))
+
+
+def printed_name_for(user, name_choice: str) -> str:
+    """The name printed for a choice: her chosen name, or her legal name if she asked for it."""
+    _check_name_choice(name_choice)
+    if name_choice == NameChoice.LEGAL:
+        legal = (user.legal_name or "").strip()
+        if not legal:
+            raise ValidationError(
+                _(
+                    "There is no legal name on file yet, so it cannot be printed. Programme "
+                    "staff can add it, and then it can be chosen."
+                )
+            )
+        return legal
+    return (user.chosen_name or "").strip() or user.get_full_name()
+
+
+# What is printed ------------------------------------------------------------------------------
+
+
+def _hours_text(hours: Decimal | None) -> str:
+    return format_hours(Decimal(hours)) if hours else ""
+
+
+def _print_for(*, user, achievement: Achievement, template: CertificateTemplate) -> dict:
+    """Everything about the achievement and the template that goes on the certificate.
+
+    ``hours`` is a decimal string ("6", "12.5"): the course's estimated hours, or for a cohort
+    programme the hours of its sessions she attended. ``skills`` are names.
+    """
+    if achievement.course is not None:
+        course = achievement.course
+        achievement_text = course.title
+        hours = _hours_text(course.estimated_hours)
+        skills = list(course.skills.order_by("name").values_list("name", flat=True))
+        course_titles = [course.title]
+    else:
+        cohort = achievement.cohort
+        course_titles = list(
+            CohortCourse.objects.filter(cohort=cohort)
+            .order_by("pk")
+            .values_list("course__title", flat=True)
+        )
+        # Never the cohort's own name: it may say where or with whom she took the programme.
+        achievement_text = ", ".join(course_titles) or str(template.title)
+        if len(achievement_text) > _MAX_ACHIEVEMENT_LENGTH:
+            achievement_text = achievement_text[: _MAX_ACHIEVEMENT_LENGTH - 1].rstrip(", ") + "…"
+        hours = _hours_text(attended_hours(user, cohort))
+        skills = list(
+            Skill.objects.filter(courses__cohort_runs__cohort=cohort)
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        )
+    return {
+        "printed_title": str(template.title),
+        "printed_achievement": achievement_text,
+        "printed_issuer_name": template.issuer_name,
+        "printed_data": {
+            "wording": str(template.wording),
+            "signatory_name": template.signatory_name,
+            "signatory_title": template.signatory_title,
+            "hours": hours,
+            "skills": skills,
+            "courses": course_titles,
+            "primary_colour": template.primary_colour,
+            "accent_colour": template.accent_colour,
+            "paper_size": template.paper_size,
+            "language": template.language,
+            # The name the PDF renderer reads; None means the certificate has no logo.
+            "issuer_logo_id": template.issuer_logo_id,
+        },
+    }
+
+
+def _template_revision(template: CertificateTemplate, *, user=None):
+    """The template's latest revision; a first one is saved if it never went through the admin."""
+    if template.latest_revision_id is None:
+        return template.save_revision(user=user, clean=False)
+    return template.latest_revision
+
+
+def _expires_at(template: CertificateTemplate, issued_at: datetime) -> datetime | None:
+    if not template.validity_days:
+        return None
+    return issued_at + timedelta(days=template.validity_days)
+
+
+# Writing a certificate ------------------------------------------------------------------------
+
+
+def _schedule_pdf(certificate: Certificate) -> None:
+    def ensure():
+        from .tasks import ensure_certificate_pdf
+
+        ensure_certificate_pdf(certificate)
+
+    # A PDF that cannot be queued now is made when it is first downloaded: never fail the issue.
+    transaction.on_commit(ensure, robust=True)
+
+
+def _sign(certificate: Certificate) -> None:
+    from .openbadges import issue_credential
+
+    certificate.credential = issue_credential(certificate)
+    certificate.save(update_fields=["credential"])
+
+
+def _insert(fields: dict, *, user, key: str) -> Certificate | None:
+    """Insert a certificate with a fresh code; None if a current one for this achievement exists.
+
+    The code is checked before inserting; a collision at insert time (or a concurrent issuance
+    that got past the lock) fails inside a savepoint, which is told apart afterwards.
+    """
+    for _attempt in range(CODE_ATTEMPTS):
+        code = codes.new_verification_code()
+        if Certificate.objects.filter(verification_code=code).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(verification_code=code, **fields)
+        except IntegrityError:
+            if fields["achievement_key"] == key and _current(user=user, key=key) is not None:
+                return None
+            if Certificate.objects.filter(verification_code=code).exists():
+                continue
+            raise
+    raise RuntimeError("Could not find an unused verification code.")  # pragma: no cover
+
+
+def _finish(certificate: Certificate) -> Certificate:
+    """Give a newly inserted certificate its status-list bit and its signed credential."""
+    certificate.status_list_index = certificate.pk
+    certificate.save(update_fields=["status_list_index"])
+    _sign(certificate)
+    _schedule_pdf(certificate)
+    return certificate
+
+
+def _issue(
+    *,
+    user,
+    achievement: Achievement,
+    template: CertificateTemplate | None,
+    issued_by,
+    reason: str,
+    name_choice: str | None,
+) -> tuple[Certificate | None, bool]:
+    """Issue or find the current certificate; ``(certificate, created)``. Runs in a transaction."""
+    by_staff = issued_by is not None
+    if by_staff:
+        if not is_programme_staff(issued_by):
+            raise ValidationError(_("Only programme staff can issue a certificate."))
+        reason = _require_reason(reason, _("Please give a reason for issuing this certificate."))
+    choice = name_choice or NameChoice.CHOSEN
+    _check_name_choice(choice)
+    user = _lock_user(user)
+    key = achievement.key
+    existing = _current(user=user, key=key)
+    if existing is not None:
+        return existing, False
+
+    if template is None:
+        template = templates_for(course=achievement.course, cohort=achievement.cohort).first()
+        if template is None:
+            if by_staff:
+                raise ValidationError(
+                    _(
+                        "No certificate template is set up for this yet. Please add it to a "
+                        "certificate template first."
+                    )
+                )
+            logger.info("No certificate template covers %s; no certificate issued.", key)
+            return None, False
+    elif not _covers(template, achievement):
+        raise ValidationError(
+            _(
+                "The template “%(template)s” is not set up for this. Please add it to the "
+                "template first, or choose another template."
+            )
+            % {"template": template.name}
+        )
+
+    completed_on = _completed_on(user=user, achievement=achievement)
+    if completed_on is None:
+        if not by_staff:
+            raise ValidationError(
+                _("This is not completed yet, so there is no certificate for it yet.")
+            )
+        completed_on = timezone.localdate()
+    printed_name = printed_name_for(user, choice)
+    issued_at = timezone.now()
+    fields = {
+        "user": user,
+        "course": achievement.course,
+        "cohort": achievement.cohort,
+        "achievement_key": key,
+        "template": template,
+        "template_revision": _template_revision(template, user=issued_by),
+        "name_choice": choice,
+        "printed_name": printed_name,
+        **_print_for(user=user, achievement=achievement, template=template),
+        "completed_on": completed_on,
+        "issued_at": issued_at,
+        "expires_at": _expires_at(template, issued_at),
+        "issued_by": issued_by,
+        "issue_reason": reason if by_staff else "",
+    }
+    certificate = _insert(fields, user=user, key=key)
+    if certificate is None:
+        return _current(user=user, key=key), False
+    return _finish(certificate), True
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    user,
+    course: CoursePage | None = None,
+    cohort: Cohort | None = None,
+    issued_by=None,
+    reason: str = "",
+    name_choice: str | None = None,
+    template: CertificateTemplate | None = None,
+) -> Certificate | None:
+    """Issue the certificate for a course or a cohort programme, once.
+
+    Automatic issuance (no ``issued_by``) needs the course or the cohort completed, and does
+    nothing (returns None, and logs it) when no template covers the achievement. Staff issuance
+    (``issued_by``, programme staff, with a ``reason``) needs no completion, for example to
+    recognise prior learning, and is refused when no template covers the achievement.
+    ``template`` picks one of the templates covering it (the oldest otherwise). If she already
+    holds the current certificate for it, that certificate is returned unchanged.
+    """
+    achievement = _achievement(course=course, cohort=cohort)
+    certificate, _created = _issue(
+        user=user,
+        achievement=achievement,
+        template=template,
+        issued_by=issued_by,
+        reason=reason,
+        name_choice=name_choice,
+    )
+    return certificate
+
+
+def _supersede(*, old: Certificate, fields: dict, user) -> Certificate:
+    """Insert the replacement of ``old`` and mark ``old`` as replaced by it (both rows locked).
+
+    Only one current certificate may exist per achievement, and ``old`` can only point at its
+    replacement once the replacement exists: so the replacement is inserted under a temporary key,
+    ``old`` is marked, then the replacement takes the real key, all in this transaction.
+    """
+    key = old.achievement_key
+    certificate = _insert({**fields, "achievement_key": f"{key}~{old.pk}"}, user=user, key=key)
+    now = timezone.now()
+    old.superseded_by = certificate
+    old.superseded_at = now
+    old.save(update_fields=["superseded_by", "superseded_at"])
+    certificate.achievement_key = key
+    certificate.save(update_fields=["achievement_key"])
+    return _finish(certificate)
+
+
+def _reissue(
+    *, old: Certificate, user, actor, reason: str, name_choice: str, reprint: bool
+) -> Certificate:
+    """Replace ``old`` (locked, with its owner ``user``) by a new certificate with a new code.
+
+    ``reprint``: print from the template as it is now; otherwise copy what ``old`` printed and
+    change only the name.
+    """
+    if old.superseded_by_id is not None:
+        raise ValidationError(
+            _("This certificate has already been replaced by a newer one. Please use that one.")
+        )
+    printed_name = printed_name_for(user, name_choice)
+    issued_at = timezone.now()
+    fields = {
+        "user": user,
+        "course": old.course,
+        "cohort": old.cohort,
+        "template": old.template,
+        "name_choice": name_choice,
+        "printed_name": printed_name,
+        "completed_on": old.completed_on,
+        "issued_at": issued_at,
+        "issued_by": actor,
+        "issue_reason": reason,
+    }
+    if reprint:
+        fields.update(
+            template_revision=_template_revision(old.template, user=actor),
+            expires_at=_expires_at(old.template, issued_at),
+            **_print_for(user=user, achievement=_achievement_of(old), template=old.template),
+        )
+    else:
+        fields.update(
+            template_revision=old.template_revision,
+            expires_at=old.expires_at,
+            printed_title=old.printed_title,
+            printed_achievement=old.printed_achievement,
+            printed_issuer_name=old.printed_issuer_name,
+            printed_data=old.printed_data,
+        )
+    return _supersede(old=old, fields=fields, user=user)
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, actor, reason: str, name_choice: str | None = None
+) -> Certificate:
+    """Replace a certificate with a new one (a new code); the old one is kept as replaced.
+
+    Programme staff reissue with a reason; the new certificate is printed from the template as it
+    is now (a corrected wording, say), keeps the completion date and starts a new validity
+    period. Staff may reissue a revoked certificate (revoked by mistake): the new one is valid and
+    the old one stays revoked. The participant herself may reissue only to change the name
+    printed (see :func:`certificate_set_name_choice`): everything else is copied from the old
+    certificate, including its expiry.
+
+    A replaced certificate still verifies as what it was; it is simply no longer current.
+    """
+    if name_choice is not None:
+        _check_name_choice(name_choice)
+    user, old = _lock_owner_and_certificate(certificate)
+    if is_programme_staff(actor):
+        reason = _require_reason(reason, _("Please give a reason for reissuing this certificate."))
+        return _reissue(
+            old=old,
+            user=user,
+            actor=actor,
+            reason=reason,
+            name_choice=name_choice or old.name_choice,
+            reprint=True,
+        )
+    if actor is None or actor.pk != old.user_id or name_choice is None:
+        raise ValidationError(_("Only programme staff can reissue a certificate."))
+    if old.revoked_at is not None:
+        raise ValidationError(_("This certificate was withdrawn, so its name cannot be changed."))
+    return _reissue(
+        old=old,
+        user=user,
+        actor=actor,
+        reason=(reason or "").strip() or _("The participant changed the name printed."),
+        name_choice=name_choice,
+        reprint=False,
+    )
+
+
+@transaction.atomic
+def certificate_set_name_choice(*, certificate: Certificate, user, name_choice: str) -> Certificate:
+    """The participant chooses whether her chosen or her legal name is printed on a certificate.
+
+    Before the PDF is made, the certificate itself changes (and its credential is signed again).
+    Once a PDF exists, a printed document must never change, so the certificate is reissued with
+    a new code and the old one is kept as replaced. Returns the certificate now current.
+    """
+    _check_name_choice(name_choice)
+    locked_user, current = _lock_owner_and_certificate(certificate)
+    if user is None or current.user_id != user.pk:
+        raise ValidationError(_("Only the person a certificate belongs to can change its name."))
+    if current.superseded_by_id is not None:
+        raise ValidationError(
+            _("This certificate has been replaced by a newer one. Please choose there.")
+        )
+    if current.revoked_at is not None:
+        raise ValidationError(_("This certificate was withdrawn, so its name cannot be changed."))
+    printed_name = printed_name_for(locked_user, name_choice)
+    if current.name_choice == name_choice and current.printed_name == printed_name:
+        return current
+    if current.pdf:
+        return _reissue(
+            old=current,
+            user=locked_user,
+            actor=locked_user,
+            reason=_("The participant changed the name printed."),
+            name_choice=name_choice,
+            reprint=False,
+        )
+    current.name_choice = name_choice
+    current.printed_name = printed_name
+    current.save(update_fields=["name_choice", "printed_name"])
+    _sign(current)
+    _schedule_pdf(current)
+    return current
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Programme staff withdraw a certificate, with a private reason. The record is kept.
+
+    The verification page and the revocation status list read ``revoked_at``, so both change as
+    soon as this commits.
+    """
+    if not is_programme_staff(actor):
+        raise ValidationError(_("Only programme staff can revoke a certificate."))
+    reason = _require_reason(
+        reason, _("Please give a reason for revoking. Only programme staff will see it.")
+    )
+    locked = _lock_certificate(certificate)
+    if locked.revoked_at is not None:
+        raise ValidationError(_("This certificate is already revoked."))
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = actor
+    locked.revocation_reason = reason
+    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    return locked
+
+
+# A whole cohort -------------------------------------------------------------------------------
+
+
+def _batch_update(batch: CertificateBatch, **fields) -> None:
+    CertificateBatch.objects.filter(pk=batch.pk).update(**fields)
+
+
+@transaction.atomic
+def cohort_certificates_start(
+    *, cohort: Cohort, template: CertificateTemplate, actor, reason: str
+) -> CertificateBatch:
+    """Programme staff issue a cohort programme's certificate to every member, in the background.
+
+    Creates the batch and queues :func:`certificates.batch_tasks.issue_cohort_certificates_task`
+    once this transaction commits.
+    """
+    if not is_programme_staff(actor):
+        raise ValidationError(_("Only programme staff can issue certificates."))
+    reason = _require_reason(reason, _("Please give a reason for issuing these certificates."))
+    if not template.cohorts.filter(pk=cohort.pk).exists():
+        raise ValidationError(
+            _(
+                "The template “%(template)s” is not set up for this cohort's programme. Please add "
+                "the cohort to the template first, or choose another template."
+            )
+            % {"template": template.name}
+        )
+    total = CohortMembership.objects.filter(cohort=cohort, status__in=BATCH_MEMBER_STATUSES).count()
+    batch = CertificateBatch.objects.create(
+        cohort=cohort, template=template, requested_by=actor, reason=reason, total=total
+    )
+    transaction.on_commit(lambda: batch_enqueue(batch=batch))
+    return batch
+
+
+def batch_enqueue(*, batch: CertificateBatch) -> None:
+    """Queue (or queue again, after an interruption) the work of a batch."""
+    from .batch_tasks import issue_cohort_certificates_task
+
+    issue_cohort_certificates_task.enqueue(batch.pk)
+
+
+def cohort_certificates_issue(*, batch: CertificateBatch) -> CertificateBatch:
+    """Do the work of a batch: issue the cohort certificate to each active or completed member.
+
+    Resumable. Each member is issued in her own transaction together with the batch's count, so
+    progress shows while it runs and an interruption loses at most the member in hand. Running it
+    again issues only the certificates still missing: members who hold one are left alone, and the
+    one-current-certificate constraint rules out duplicates even if two runs overlap.
+
+    Counts: ``total`` members; ``issued``, certificates this batch made; ``skipped``, members who
+    already held one from elsewhere or could not be given one (the reasons are noted in
+    ``error``). A batch that stops on an unexpected error is marked failed and the error re-raised.
+    """
+    with transaction.atomic():
+        batch = (
+            CertificateBatch.objects.select_for_update(of=("self",))
+            .select_related("cohort", "template", "requested_by")
+            .get(pk=batch.pk)
+        )
+        members = list(
+            CohortMembership.objects.filter(cohort=batch.cohort, status__in=BATCH_MEMBER_STATUSES)
+            .select_related("user")
+            .order_by("pk")
+        )
+        key = achievement_key(cohort=batch.cohort)
+        holders = set(
+            Certificate.objects.filter(
+                achievement_key=key,
+                superseded_by__isnull=True,
+                user_id__in=[member.user_id for member in members],
+            ).values_list("user_id", flat=True)
+        )
+        batch.status = BatchStatus.RUNNING
+        batch.started_at = batch.started_at or timezone.now()
+        batch.finished_at = None
+        batch.error = ""
+        batch.total = len(members)
+        # Those issued by an earlier run of this batch are in ``issued`` already.
+        batch.skipped = max(0, len(holders) - batch.issued)
+        batch.save(
+            update_fields=["status", "started_at", "finished_at", "error", "total", "skipped"]
+        )
+    if not is_programme_staff(batch.requested_by):
+        _batch_update(
+            batch,
+            status=BatchStatus.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "The person who asked for these certificates is no longer programme staff. "
+                "Please start a new batch."
+            ),
+        )
+        batch.refresh_from_db()
+        return batch
+    achievement = Achievement(cohort=batch.cohort)
+    notes: list[str] = []
+    try:
+        for member in members:
+            if member.user_id in holders:
+                continue
+            try:
+                with transaction.atomic():
+                    _certificate, created = _issue(
+                        user=member.user,
+                        achievement=achievement,
+                        template=batch.template,
+                        issued_by=batch.requested_by,
+                        reason=batch.reason,
+                        name_choice=None,
+                    )
+                    counter = "issued" if created else "skipped"
+                    _batch_update(batch, **{counter: F(counter) + 1})
+            except ValidationError as error:
+                _batch_update(batch, skipped=F("skipped") + 1)
+                notes.append(
+                    _("%(name)s: %(reason)s")
+                    % {"name": member.user.get_full_name(), "reason": " ".join(error.messages)}
+                )
+    except Exception as error:
+        stopped = _("Stopped by an unexpected error (%(kind)s). It is safe to run it again.") % {
+            "kind": type(error).__name__
+        }
+        _batch_update(
+            batch,
+            status=BatchStatus.FAILED,
+            finished_at=timezone.now(),
+            error="\n".join([*notes, stopped]),
+        )
+        logger.exception("Certificate batch %s stopped.", batch.pk)
+        raise
+    _batch_update(
+        batch, status=BatchStatus.DONE, finished_at=timezone.now(), error="\n".join(notes)
+    )
+    batch.refresh_from_db()
+    return batch

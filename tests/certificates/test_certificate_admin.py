@@ -1,0 +1,366 @@
+"""Certificates in the Wagtail admin: templates with revisions, issuing, revoking, reissuing and
+cohort batches, each through the services; only programme staff get in."""
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.models import ModelLogEntry
+
+import pytest
+
+from certificates import services
+from certificates.admin_certificates import REISSUE_ACTION, REVOKE_ACTION
+from certificates.codes import format_code
+from certificates.factories import CertificateTemplateFactory
+from certificates.models import (
+    BatchStatus,
+    Certificate,
+    CertificateBatch,
+    CertificateStatus,
+    CertificateTemplate,
+    NameChoice,
+)
+from cohorts.factories import CohortFactory, CohortMembershipFactory
+from cohorts.models import MembershipStatus
+from courses.factories import build_course
+from courses.models import Enrollment, EnrollmentStatus
+from lms.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATES_INDEX = "wagtailsnippets_certificates_certificatetemplate:list"
+
+
+@pytest.fixture
+def course(db):
+    return build_course(title="Customer Service Fundamentals", modules=1, lessons_per_module=1)
+
+
+@pytest.fixture
+def template(course):
+    return CertificateTemplateFactory(courses=[course], name="Course certificate")
+
+
+@pytest.fixture
+def certificate(participant, course, template):
+    Enrollment.objects.create(
+        user=participant,
+        course=course,
+        status=EnrollmentStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )
+    return services.certificate_issue(user=participant, course=course)
+
+
+@pytest.fixture
+def admin(signed_in, staff):
+    return signed_in(staff)
+
+
+# Who gets in ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "certificates_admin:index",
+        "certificates_admin:add",
+        "certificate_batches:index",
+        "certificate_batches:add",
+        TEMPLATES_INDEX,
+    ],
+)
+@pytest.mark.parametrize("role", ["participant", "mentor", "facilitator", "employer_user", "staff"])
+def test_only_programme_staff_reach_the_certificate_admin(
+    client, request, certificate, role, url_name
+):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse(url_name))
+    if role == "staff":
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)
+
+
+def test_staff_cannot_reach_revoke_or_reissue_without_the_permission(
+    client, facilitator, certificate
+):
+    client.force_login(facilitator)
+    for name in ("revoke", "reissue", "inspect"):
+        response = client.post(
+            reverse(f"certificates_admin:{name}", args=[certificate.pk]), {"reason": "x"}
+        )
+        assert response.status_code in (302, 403)
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+# Templates ------------------------------------------------------------------------------------
+
+
+def _template_form(**overrides):
+    data = {
+        "name": "Leadership certificate",
+        "title": "Certificate of Completion",
+        "wording": "has successfully completed",
+        "language": "en",
+        "validity_days": "",
+        "issuer_name": "Northstar Skills Institute",
+        "signatory_name": "Jordan Ellis",
+        "signatory_title": "Programme Director",
+        "primary_colour": "#1d4f7a",
+        "accent_colour": "#b08d2b",
+        "paper_size": "a4",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_create_and_edit_a_template_and_each_save_keeps_a_revision(admin, course):
+    response = admin.post(
+        reverse("wagtailsnippets_certificates_certificatetemplate:add"),
+        _template_form(courses=[course.pk]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template = CertificateTemplate.objects.get(name="Leadership certificate")
+    assert list(template.courses.all()) == [course]
+    assert template.revisions.count() == 1
+
+    response = admin.post(
+        reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk]),
+        _template_form(title="Certificate of Achievement", courses=[course.pk]),
+    )
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.title == "Certificate of Achievement"
+    assert template.revisions.count() == 2
+    history = admin.get(
+        reverse("wagtailsnippets_certificates_certificatetemplate:history", args=[template.pk])
+    )
+    assert history.status_code == 200
+
+
+def test_a_template_colour_must_be_a_colour(admin):
+    response = admin.post(
+        reverse("wagtailsnippets_certificates_certificatetemplate:add"),
+        _template_form(primary_colour="blue"),
+    )
+    assert response.status_code == 200
+    assert not CertificateTemplate.objects.exists()
+
+
+# The certificates listing ---------------------------------------------------------------------
+
+
+def test_the_listing_names_the_participant_by_her_chosen_name_never_the_printed_one(
+    admin, participant, certificate
+):
+    participant.legal_name = "Maya Rodríguez Acosta"
+    participant.save()
+    services.certificate_set_name_choice(
+        certificate=certificate, user=participant, name_choice=NameChoice.LEGAL
+    )
+    for url in (
+        reverse("certificates_admin:index"),
+        reverse("certificates_admin:inspect", args=[certificate.pk]),
+        reverse("certificates_admin:revoke", args=[certificate.pk]),
+        reverse("certificates_admin:history", args=[certificate.pk]),
+    ):
+        page = admin.get(url).content.decode()
+        assert "Maya" in page
+        assert "Rodríguez" not in page, url
+    listing = admin.get(reverse("certificates_admin:index")).content.decode()
+    assert format_code(certificate.verification_code) in listing
+    assert "Valid" in listing
+
+
+def test_staff_find_a_certificate_by_its_code_typed_any_way_or_by_name(
+    admin, participant, other_participant, certificate, course, staff
+):
+    other = services.certificate_issue(
+        user=other_participant, course=course, issued_by=staff, reason="Prior learning"
+    )
+    code = certificate.verification_code
+    for query in (format_code(code), code.lower(), code[:6], "maya"):
+        listing = admin.get(reverse("certificates_admin:index"), {"q": query}).content.decode()
+        assert format_code(code) in listing, query
+        assert format_code(other.verification_code) not in listing, query
+
+
+def test_staff_filter_certificates_by_status(admin, staff, certificate, other_participant, course):
+    other = services.certificate_issue(
+        user=other_participant, course=course, issued_by=staff, reason="Prior learning"
+    )
+    services.certificate_revoke(certificate=other, actor=staff, reason="Issued in error")
+    revoked = admin.get(
+        reverse("certificates_admin:index"), {"status": CertificateStatus.REVOKED}
+    ).content.decode()
+    assert format_code(other.verification_code) in revoked
+    assert format_code(certificate.verification_code) not in revoked
+    valid = admin.get(
+        reverse("certificates_admin:index"), {"status": CertificateStatus.VALID}
+    ).content.decode()
+    assert format_code(certificate.verification_code) in valid
+    assert format_code(other.verification_code) not in valid
+
+
+def test_certificates_are_never_edited_or_deleted_in_the_admin(client, certificate):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    edit = client.get(reverse("certificates_admin:edit", args=[certificate.pk]))
+    assert edit.status_code == 302
+    assert edit["Location"] == reverse("certificates_admin:inspect", args=[certificate.pk])
+    delete = client.post(reverse("certificates_admin:delete", args=[certificate.pk]))
+    assert delete.status_code == 302
+    assert Certificate.objects.filter(pk=certificate.pk).exists()
+    listing = client.get(reverse("certificates_admin:index")).content.decode()
+    assert reverse("certificates_admin:delete", args=[certificate.pk]) not in listing
+
+
+# Issuing, revoking, reissuing -----------------------------------------------------------------
+
+
+def test_staff_issue_a_certificate_with_a_reason(admin, staff, other_participant, course, template):
+    response = admin.post(
+        reverse("certificates_admin:add"),
+        {"user": other_participant.pk, "course": course.pk, "reason": "Recognised prior learning"},
+    )
+    certificate = Certificate.objects.get(user=other_participant)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("certificates_admin:inspect", args=[certificate.pk])
+    assert certificate.issued_by == staff
+    assert certificate.issue_reason == "Recognised prior learning"
+    assert ModelLogEntry.objects.filter(action="wagtail.create", object_id=certificate.pk).exists()
+
+
+def test_staff_issue_is_refused_without_a_reason_or_twice(admin, participant, course, certificate):
+    response = admin.post(
+        reverse("certificates_admin:add"), {"user": participant.pk, "course": course.pk}
+    )
+    assert response.status_code == 200
+    response = admin.post(
+        reverse("certificates_admin:add"),
+        {"user": participant.pk, "course": course.pk, "reason": "Again"},
+    )
+    assert response.status_code == 200
+    assert "already holds this certificate" in response.content.decode()
+    assert Certificate.objects.count() == 1
+
+
+def test_staff_issue_needs_a_course_or_a_cohort(admin, other_participant, template):
+    response = admin.post(
+        reverse("certificates_admin:add"),
+        {"user": other_participant.pk, "reason": "Prior learning"},
+    )
+    assert response.status_code == 200
+    assert "either a course or a cohort" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_staff_revoke_with_a_private_reason(admin, staff, certificate):
+    url = reverse("certificates_admin:revoke", args=[certificate.pk])
+    assert admin.post(url, {"reason": ""}).status_code == 200
+    response = admin.post(url, {"reason": "Issued in error"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.REVOKED
+    assert certificate.revocation_reason == "Issued in error"
+    assert ModelLogEntry.objects.filter(action=REVOKE_ACTION, object_id=certificate.pk).exists()
+    inspect = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk]))
+    assert "Issued in error" in inspect.content.decode()
+    assert reverse("certificates_admin:revoke", args=[certificate.pk]) not in (
+        inspect.content.decode()
+    )
+
+
+def test_staff_reissue_from_the_certificate_page(admin, staff, certificate):
+    inspect = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk]))
+    assert reverse("certificates_admin:reissue", args=[certificate.pk]) in inspect.content.decode()
+    response = admin.post(
+        reverse("certificates_admin:reissue", args=[certificate.pk]),
+        {"reason": "Wording corrected"},
+    )
+    certificate.refresh_from_db()
+    new = certificate.superseded_by
+    assert new is not None
+    assert response["Location"] == reverse("certificates_admin:inspect", args=[new.pk])
+    assert ModelLogEntry.objects.filter(action=REISSUE_ACTION, object_id=certificate.pk).exists()
+    assert (
+        "Replaced"
+        in admin.get(reverse("certificates_admin:inspect", args=[certificate.pk])).content.decode()
+    )
+
+
+# Cohort batches -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cohort(course):
+    cohort = CohortFactory(name="Tuesday group", courses=[course])
+    for status in (MembershipStatus.ACTIVE, MembershipStatus.ACTIVE, MembershipStatus.COMPLETED):
+        CohortMembershipFactory(cohort=cohort, status=status)
+    return cohort
+
+
+def test_staff_issue_for_a_whole_cohort_and_see_the_progress(
+    admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certificates import tasks
+
+    monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
+    template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("certificate_batches:add"),
+            {"cohort": cohort.pk, "template": template.pk, "reason": "Programme finished"},
+        )
+    assert response.status_code == 302
+    batch = CertificateBatch.objects.get()
+    assert batch.status == BatchStatus.DONE
+    assert (batch.total, batch.issued, batch.skipped) == (3, 3, 0)
+    assert Certificate.objects.filter(cohort=cohort).count() == 3
+    listing = admin.get(reverse("certificate_batches:index")).content.decode()
+    assert "3 of 3 issued, 0 skipped" in listing
+    assert "Done" in listing
+
+
+def test_a_batch_for_a_template_not_set_up_for_the_cohort_is_refused(admin, cohort, template):
+    response = admin.post(
+        reverse("certificate_batches:add"),
+        {"cohort": cohort.pk, "template": template.pk, "reason": "Programme finished"},
+    )
+    assert response.status_code == 200
+    assert not CertificateBatch.objects.exists()
+
+
+def test_staff_run_a_stopped_batch_again(
+    admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
+):
+    from certificates import tasks
+
+    monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
+    template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
+    batch = CertificateBatch.objects.create(
+        cohort=cohort,
+        template=template,
+        requested_by=staff,
+        reason="Programme finished",
+        status=BatchStatus.FAILED,
+        error="Stopped by an unexpected error (ConnectionError). It is safe to run it again.",
+    )
+    listing = admin.get(reverse("certificate_batches:index")).content.decode()
+    run_again = reverse("certificate_batches:run_again", args=[batch.pk])
+    assert run_again in listing
+    assert admin.get(run_again).status_code == 200
+    admin.post(run_again)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert batch.issued == 3
+    assert admin.post(run_again).status_code == 404  # a finished batch is not run again
+
+
+def test_the_stored_pdf_is_not_served_in_the_admin_inspect(admin, certificate):
+    certificate.pdf.save("stored.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    page = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk])).content.decode()
+    assert certificate.pdf.url not in page

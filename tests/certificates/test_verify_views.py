@@ -1,0 +1,328 @@
+"""The public verification pages and the JSON-LD documents verifiers fetch."""
+
+import json
+import re
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from certificates.codes import format_code, new_verification_code
+from certificates.models import IssuerKey
+from certificates.openbadges import (
+    decode_status_list,
+    issue_credential,
+    issuer_key_create,
+    status_bit,
+)
+from cohorts.factories import CohortFactory
+
+from .openbadges_support import ISSUER_NAME, make_certificate
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def certificate(db, settings):
+    settings.PATHWAYS_BASE_URL = "https://learn.example.org"
+    cohort = CohortFactory(name="Tuesday Evening Safe Start Group")
+    return make_certificate(cohort=cohort, expires_at=timezone.now() + timedelta(days=365))
+
+
+def _page_url(certificate):
+    return reverse("verify:code", args=[certificate.verification_code])
+
+
+def _neutral(html: str) -> str:
+    """A page with what differs on every request (CSRF tokens, the echoed path) blanked out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "csrf", html)
+    return re.sub(r'name="next" type="hidden" value="[^"]*"', "next", html)
+
+
+# Looking a certificate up by its code ------------------------------------------------------
+
+
+def test_verify_page_shows_what_was_printed_and_its_status(client, certificate):
+    response = client.get(_page_url(certificate))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Maya" in html
+    assert "Certificate of Completion" in html
+    assert "Workplace Readiness" in html
+    assert ISSUER_NAME in html
+    assert "Valid" in html
+    assert format_code(certificate.verification_code) in html
+    issued = certificate.issued_at.strftime("%Y")
+    assert issued in html
+    assert (
+        response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
+    )
+
+
+def test_verify_page_discloses_nothing_else(client, certificate):
+    course = certificate.course.specific
+    html = client.get(_page_url(certificate)).content.decode()
+    assert "Maria Quintero" not in html  # legal name, not printed
+    assert "@example.org" not in html
+    assert "Tuesday Evening Safe Start Group" not in html  # cohort
+    assert course.summary and course.summary not in html
+    assert certificate.user.username not in html
+    assert "/learn/" not in html
+    # No participant navigation for an anonymous visitor.
+    assert reverse("courses:dashboard") not in html
+    assert "Sign out" not in html
+
+
+def test_verify_page_shows_revocation_at_once(client, certificate):
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = "Issued to the wrong person by mistake"
+    certificate.save(update_fields=["revoked_at", "revocation_reason"])
+    html = client.get(_page_url(certificate)).content.decode()
+    assert "Revoked" in html
+    assert "wrong person" not in html
+
+
+def test_verify_page_shows_expiry(client, db, settings):
+    certificate = make_certificate(
+        issued_at=timezone.now() - timedelta(days=400),
+        expires_at=timezone.now() - timedelta(days=35),
+    )
+    html = client.get(_page_url(certificate)).content.decode()
+    assert "Expired" in html
+
+
+def test_superseded_certificate_still_verifies_as_what_it_was(client, certificate):
+    newer = make_certificate(
+        user=certificate.user,
+        achievement_key="course:other",
+        course=certificate.course,
+        template=certificate.template,
+    )
+    certificate.superseded_by = newer
+    certificate.superseded_at = timezone.now()
+    certificate.save(update_fields=["superseded_by", "superseded_at"])
+    html = client.get(_page_url(certificate)).content.decode()
+    assert "Valid" in html
+    assert newer.verification_code not in html
+
+
+def test_code_is_read_in_any_case_and_grouping(client, certificate):
+    for written in (
+        format_code(certificate.verification_code),
+        certificate.verification_code.lower(),
+    ):
+        response = client.get(reverse("verify:code", args=[written]))
+        assert response.status_code == 200
+        assert "Maya" in response.content.decode()
+
+
+def test_unknown_and_malformed_codes_get_the_same_neutral_page(client, certificate):
+    unknown = new_verification_code()
+    malformed = certificate.verification_code[:-1] + (
+        "0" if certificate.verification_code[-1] != "0" else "1"
+    )
+    responses = [
+        client.get(reverse("verify:code", args=[text]))
+        for text in (unknown, malformed, "hello", "x" * 300)
+    ]
+    assert {response.status_code for response in responses} == {404}
+    bodies = {_neutral(response.content.decode()) for response in responses}
+    assert len(bodies) == 1
+    body = bodies.pop()
+    assert "We could not find a certificate with this code" in body
+    for text in (unknown, malformed, format_code(unknown)):
+        assert text not in body
+    headers = [
+        sorted(
+            (k, v) for k, v in response.headers.items() if k not in {"Set-Cookie", "Content-Length"}
+        )
+        for response in responses
+    ]
+    assert all(h == headers[0] for h in headers)
+
+
+def test_code_form_redirects_to_the_certificate_page(client, certificate):
+    response = client.post(
+        reverse("verify:index"),
+        {"form": "code", "code": format_code(certificate.verification_code).lower()},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _page_url(certificate)
+
+
+def test_code_form_points_out_a_typing_mistake_without_looking_anything_up(
+    client, db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.post(reverse("verify:index"), {"form": "code", "code": "ABCD-EFGH"})
+    assert response.status_code == 200
+    assert "not a complete certificate code" in response.content.decode()
+
+
+def test_index_page_offers_both_forms(client, db):
+    html = client.get(reverse("verify:index")).content.decode()
+    assert 'name="code"' in html
+    assert 'name="credential"' in html
+    assert 'name="credential_file"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+# Rate limiting ------------------------------------------------------------------------------
+
+
+def test_lookups_are_rate_limited_per_client(client, certificate, settings):
+    settings.PATHWAYS_VERIFY_RATE = "3/60"
+    url = _page_url(certificate)
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert "wait a few minutes" in response.content.decode()
+    # Guessing does not get around it, and another client is not affected.
+    assert client.get(reverse("verify:code", args=[new_verification_code()])).status_code == 429
+    assert client.get(url, REMOTE_ADDR="192.0.2.77").status_code == 200
+
+
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(client, certificate, settings):
+    settings.PATHWAYS_VERIFY_RATE = "1/60"
+    url = _page_url(certificate)
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
+
+    cache.clear()
+    settings.PATHWAYS_TRUSTED_PROXY_COUNT = 1
+    assert client.get(url, HTTP_X_FORWARDED_FOR="spoofed, 198.51.100.1").status_code == 200
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 200
+
+
+def test_ipv6_clients_are_counted_per_network(client, certificate, settings):
+    settings.PATHWAYS_VERIFY_RATE = "1/60"
+    url = _page_url(certificate)
+    assert client.get(url, REMOTE_ADDR="2001:db8:1:2::1").status_code == 200
+    assert client.get(url, REMOTE_ADDR="2001:db8:1:2::ffff").status_code == 429
+    assert client.get(url, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_credential_checks_count_towards_the_limit(client, certificate, settings):
+    settings.PATHWAYS_VERIFY_RATE = "1/60"
+    data = {"form": "credential", "credential": "{}"}
+    assert client.post(reverse("verify:index"), data).status_code == 200
+    assert client.post(reverse("verify:index"), data).status_code == 429
+
+
+# Checking a pasted or uploaded credential ------------------------------------------------------
+
+
+def _check(client, **data):
+    return client.post(reverse("verify:index"), {"form": "credential", **data})
+
+
+def test_pasted_credential_that_checks_out(client, certificate):
+    credential = issue_credential(certificate)
+    response = _check(client, credential=json.dumps(credential, indent=2))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This credential checks out" in html
+    assert "The signature checks out" in html
+    assert "Maya" in html and ISSUER_NAME in html
+
+
+def test_uploaded_credential_that_checks_out(client, certificate):
+    upload = SimpleUploadedFile(
+        "badge.json", json.dumps(issue_credential(certificate)).encode(), "application/json"
+    )
+    html = _check(client, credential_file=upload).content.decode()
+    assert "This credential checks out" in html
+
+
+def test_tampered_credential_does_not_check_out(client, certificate):
+    credential = issue_credential(certificate)
+    credential["credentialSubject"]["identifier"][0]["identityHash"] = "Mallory"
+    html = _check(client, credential=json.dumps(credential)).content.decode()
+    assert "does not check out" in html
+    assert "The signature does not check out" in html
+    assert "Mallory" not in html  # nothing a forger wrote is shown
+
+
+def test_revoked_credential_does_not_check_out(client, certificate):
+    credential = issue_credential(certificate)
+    certificate.revoked_at = timezone.now()
+    certificate.save(update_fields=["revoked_at"])
+    html = _check(client, credential=json.dumps(credential)).content.decode()
+    assert "This credential does not check out" in html
+    assert "The issuer has revoked it" in html
+
+
+def test_text_that_is_not_json_is_refused_plainly(client, db):
+    html = _check(client, credential="this is not a credential").content.decode()
+    assert "not JSON" in html
+
+
+def test_an_empty_check_asks_for_a_credential(client, db):
+    html = _check(client).content.decode()
+    assert "Paste the credential or choose its file" in html
+
+
+def test_too_large_upload_is_refused_before_it_is_read(client, db):
+    upload = SimpleUploadedFile("big.json", b"{" + b" " * (300 * 1024) + b"}", "application/json")
+    response = _check(client, credential_file=upload)
+    assert response.status_code == 413
+    assert "at most 256 KB" in response.content.decode()
+
+
+def test_upload_just_over_the_limit_is_refused(client, db):
+    upload = SimpleUploadedFile("big.json", b" " * (256 * 1024 + 1), "application/json")
+    response = _check(client, credential_file=upload)
+    assert "at most 256 KB" in response.content.decode()
+    assert IssuerKey.objects.count() == 0
+
+
+def test_credential_check_needs_a_csrf_token(db):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert (
+        strict.post(reverse("verify:index"), {"form": "credential", "credential": "{}"}).status_code
+        == 403
+    )
+
+
+# Issuer profile and status list over HTTP --------------------------------------------------
+
+
+def test_issuer_profile_is_served_as_json_ld(client, db, settings):
+    settings.PATHWAYS_BASE_URL = "https://learn.example.org"
+    issuer_key_create()
+    response = client.get(reverse("credentials:issuer"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/ld+json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    profile = json.loads(response.content)
+    assert profile["id"] == "https://learn.example.org" + reverse("credentials:issuer")
+    assert len(profile["verificationMethod"]) == 1
+
+
+def test_status_list_is_served_and_changes_at_once(client, certificate):
+    url = reverse("credentials:status_list")
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["Content-Type"].startswith("application/ld+json")
+    assert "no-cache" in first["Cache-Control"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    certificate.revoked_at = timezone.now()
+    certificate.save(update_fields=["revoked_at"])
+    second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    encoded = json.loads(second.content)["credentialSubject"]["encodedList"]
+    assert status_bit(decode_status_list(encoded), certificate.status_list_index)
