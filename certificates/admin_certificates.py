@@ -539,7 +539,7 @@ class CertificateReissueView(CertificateActionView):
     intro = gettext_lazy(
         "Reissuing makes a new certificate with a new code, printed from the template as it is "
         "now, with the same completion date and the name the participant chose. The old one is "
-        "kept: its code still shows what it was, marked as replaced."
+        "kept: its code still verifies as what it was."
     )
 
     def get_form_kwargs(self):

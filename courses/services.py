@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.accounts.roles import is_facilitator
+from lms.accounts.roles import Role, has_role, is_facilitator
 
 from .models import (
     ActivitySignoff,
@@ -67,6 +67,8 @@ def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollmen
     existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
         return existing
+    if not has_role(user, Role.PARTICIPANT):
+        raise ValidationError(_("Only participants can take courses."))
     if not by_staff:
         if not course.enrolment_open:
             raise ValidationError(

@@ -442,3 +442,15 @@ def test_extra_requirements_from_the_hook_are_part_of_completion(participant, co
         assert enrollment.status == EnrollmentStatus.ACTIVE
         assert [r.label for r in completion_report(enrollment).unmet] == ["Attended 10 hours"]
     assert completions == []
+
+
+@pytest.mark.parametrize("factory_name", ["EmployerUserFactory", "MentorFactory", "UserFactory"])
+def test_only_participants_can_take_courses(course, staff, factory_name):
+    from lms.accounts import factories
+
+    someone = getattr(factories, factory_name)()
+    with pytest.raises(ValidationError, match="Only participants"):
+        services.enrollment_start(user=someone, course=course)
+    with pytest.raises(ValidationError, match="Only participants"):
+        services.enrollment_start(user=someone, course=course, enrolled_by=staff)
+    assert not Enrollment.objects.exists()
