@@ -1,0 +1,37 @@
+"""How partner employers' API clients sign their requests: ``Authorization: Bearer <key>``."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from rest_framework import authentication, exceptions
+
+from certificates.employer_keys import employer_key_authenticate
+
+
+class EmployerKeyAuthentication(authentication.BaseAuthentication):
+    """Authenticates an employer's API client; ``request.auth`` is its EmployerApiKey.
+
+    No Bearer header: not this scheme (other authentication may apply). A Bearer header with a
+    malformed, unknown, wrong or revoked key: 401 with the same message for each, so that a
+    caller learns nothing about which keys exist.
+    """
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0].lower() != self.keyword.lower():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Send the API key as: Authorization: Bearer <key>.")
+            )
+        key = employer_key_authenticate(header[1])
+        if key is None:
+            raise exceptions.AuthenticationFailed(
+                _("This API key is not valid. It may have been revoked; ask for a new one.")
+            )
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request):
+        return self.keyword
