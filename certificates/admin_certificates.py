@@ -46,6 +46,7 @@ import django_filters
 from cohorts.models import Cohort
 from courses.models import CoursePage
 from lms.accounts.roles import Role
+from lms.errors import add_form_errors
 
 from . import services
 from .codes import format_code, normalize_code
@@ -81,14 +82,6 @@ def participants():
         .distinct()
         .order_by("chosen_name", "username")
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ParticipantChoiceField(forms.ModelChoiceField):
@@ -447,7 +440,7 @@ class CertificateIssueView(AdminFormView):
                 reason=data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         log(
             instance=certificate,
@@ -519,7 +512,7 @@ class CertificateRevokeView(CertificateActionView):
                 certificate=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         log(
             instance=certificate,
@@ -554,7 +547,7 @@ class CertificateReissueView(CertificateActionView):
                 certificate=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         log(
             instance=self.object,
@@ -733,7 +726,7 @@ class BatchStartView(AdminFormView):
                 reason=data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             return self.form_invalid(form)
         log(instance=batch, action="wagtail.create", user=self.request.user)
         messages.success(

@@ -36,6 +36,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from lms.accounts.roles import Role
+from lms.errors import add_form_errors
 
 from . import services
 from .models import (
@@ -67,14 +68,6 @@ def facilitators():
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class ServiceFormMixin:
     """A create or edit view whose change is made by a service instead of ``form.save()``."""
 
@@ -90,7 +83,7 @@ class ServiceFormMixin:
                 self.object = self.call_service(form)
                 log(instance=self.object, action=self.log_action, user=self.request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         response = self.save_action()

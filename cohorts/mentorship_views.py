@@ -16,16 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import Role, has_role
+from lms.errors import show_errors
 
 from . import mentorship_selectors as selectors
 from . import mentorship_services as services
 from .mentorship_forms import CheckInForm, GoalForm, GoalStatusForm, ReasonForm
 from .models import GoalStatus, PairingStatus
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _home_for(user) -> str:
@@ -89,7 +85,7 @@ def pairing_request(request, mentor_id: int):
     try:
         services.pairing_request(mentor=suggestion.mentor, mentee=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(
             request,
@@ -167,7 +163,7 @@ def goal_update(request, pairing_id: int, goal_id: int):
         try:
             services.goal_update(goal=goal, actor=request.user, status=form.cleaned_data["status"])
         except ValidationError as error:
-            _error_messages(request, error)
+            show_errors(request, error)
         else:
             messages.success(request, _("Goal updated."))
     return redirect(_pairing_url(goal.pairing, "goals"))
@@ -207,7 +203,7 @@ def _change_pairing(request, pairing_id: int, *, change, success: str, closes: b
     try:
         change(**kwargs)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
         return redirect(_pairing_url(pairing))
     messages.success(request, success)
     return redirect(_home_for(request.user) if closes else _pairing_url(pairing))
@@ -272,7 +268,7 @@ def pairing_accept(request, pairing_id: int):
     try:
         pairing = services.pairing_accept(pairing=pairing, actor=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
         return redirect(_after_answer(request, pairing))
     messages.success(request, _("You are now working together. Welcome!"))
     return redirect(_pairing_url(pairing))
@@ -288,7 +284,7 @@ def pairing_decline(request, pairing_id: int):
     try:
         services.pairing_decline(pairing=pairing, actor=request.user, reason_private=reason)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         if request.user.pk == pairing.mentor_id:
             messages.success(request, _("You declined the request."))

@@ -13,15 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import is_facilitator
+from lms.errors import show_errors
 
 from . import selectors, services
 from .models import AttendanceStatus, MembershipStatus
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
 
 # Participants --------------------------------------------------------------------------------
 
@@ -47,7 +42,7 @@ def join(request, cohort_id: int):
     try:
         membership = services.membership_enrol(cohort=cohort, user=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         _placed_message(request, membership)
     return redirect("cohorts:mine")
@@ -77,7 +72,7 @@ def accept_invitation(request, membership_id: int):
     try:
         membership = services.membership_accept_invitation(membership=membership)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         _placed_message(request, membership)
     return redirect("cohorts:mine")
@@ -90,7 +85,7 @@ def decline_invitation(request, membership_id: int):
     try:
         services.membership_decline_invitation(membership=membership)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(
             request, _("You have declined the invitation. Thank you for letting us know.")
@@ -106,7 +101,7 @@ def leave(request, membership_id: int):
     try:
         services.membership_withdraw(membership=membership, actor=request.user)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         if was_waiting:
             messages.success(request, _("You have left the waiting list."))

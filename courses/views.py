@@ -14,14 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.accounts.roles import is_facilitator
+from lms.errors import show_errors
 
 from . import selectors, services
 from .models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer
-
-
-def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -96,7 +92,7 @@ def course_enrol(request, course_id: int):
     try:
         services.enrollment_start(user=request.user, course=course)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("You are enrolled. Welcome to the course!"))
     return redirect("courses:course", course_id=course.pk)
@@ -112,7 +108,7 @@ def course_withdraw(request, course_id: int):
     try:
         services.enrollment_withdraw(enrollment=enrollment)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(
             request, _("You have left the course. Your progress is saved if you come back.")
@@ -199,7 +195,7 @@ def lesson_mark_done(request, lesson_id: int):
     try:
         services.lesson_complete(enrollment=enrollment, lesson=lesson)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
         return redirect("courses:lesson", lesson_id=lesson.pk)
     enrollment.refresh_from_db(fields=["status"])
     if enrollment.status == "completed":
@@ -232,7 +228,7 @@ def quiz_submit(request, lesson_id: int, block_id: str):
             enrollment=enrollment, lesson=lesson, block_id=block_id, answers=answers
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
         return redirect(reverse("courses:lesson", args=[lesson.pk]) + f"#quiz-{block_id}")
     if attempt.passed:
         messages.success(
@@ -264,7 +260,7 @@ def reflection_save(request, lesson_id: int, block_id: str):
             text=request.POST.get("text", ""),
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("Your reflection is saved. Only you can see it."))
     return redirect(reverse("courses:lesson", args=[lesson.pk]) + f"#reflection-{block_id}")
@@ -277,7 +273,7 @@ def activity_request(request, lesson_id: int, block_id: str):
     try:
         services.activity_request_signoff(enrollment=enrollment, lesson=lesson, block_id=block_id)
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     else:
         messages.success(request, _("Thank you. A facilitator will confirm this activity."))
     return redirect(reverse("courses:lesson", args=[lesson.pk]) + f"#activity-{block_id}")
@@ -327,7 +323,7 @@ def signoff_confirm(request, signoff_id: int):
             note=request.POST.get("note", ""),
         )
     except ValidationError as error:
-        _error_messages(request, error)
+        show_errors(request, error)
     except PermissionDenied as error:
         raise Http404 from error
     else:

@@ -13,5 +13,8 @@ def pathways(request):
         "exit_url": settings.PATHWAYS_EXIT_URL,
         # Looked up only if a template asks, so pages that never show it pay no query.
         "user_is_facilitator": SimpleLazyObject(lambda: bool(user and is_facilitator(user))),
+        "user_is_participant": SimpleLazyObject(
+            lambda: bool(user and has_role(user, Role.PARTICIPANT))
+        ),
         "user_is_mentor": SimpleLazyObject(lambda: bool(user and has_role(user, Role.MENTOR))),
     }

@@ -365,3 +365,17 @@ def test_participant_cannot_use_the_admin_enrolment_screen(client, participant, 
     response = client.post(reverse("enrolments:add"), {"user": participant.pk, "course": course.pk})
     assert response.status_code in (302, 403)
     assert not participant.enrollments.exists()
+
+
+def test_participant_links_are_shown_to_participants_only(client, participant, employer_user):
+    def navigation(user):
+        client.force_login(user)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        return html.split('<nav class="site-nav"')[1].split("</nav>")[0]
+
+    nav = navigation(employer_user)
+    assert reverse("courses:catalogue") not in nav
+    assert reverse("mentoring:my_mentor") not in nav
+    nav = navigation(participant)
+    assert reverse("courses:catalogue") in nav
+    assert reverse("mentoring:my_mentor") in nav
