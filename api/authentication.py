@@ -1,4 +1,11 @@
-"""How partner employers' API clients sign their requests: ``Authorization: Bearer <key>``."""
+"""How API callers sign their requests.
+
+- Partner employers' API clients: ``Authorization: Bearer <key>`` (``request.auth`` is the
+  EmployerApiKey, ``request.user`` stays anonymous: a key is an organisation, not a person).
+- Participants', mentors' and staff's apps: ``Authorization: Token <token>``, from
+  ``POST /api/v1/auth/token/``.
+- The site's own pages: the signed-in session, with CSRF.
+"""
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
@@ -35,3 +42,9 @@ class EmployerKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class ParticipantTokenAuthentication(authentication.TokenAuthentication):
+    """``Authorization: Token <token>`` for a person's own app; inactive users are refused."""
+
+    keyword = "Token"

@@ -17,7 +17,17 @@ from courses.factories import CoursePageFactory
 from lms.accounts.factories import ParticipantFactory
 
 from .codes import new_verification_code
-from .models import Certificate, CertificateTemplate, NameChoice, PaperSize
+from .consent import CONSENT_VERSION, consent_text
+from .models import (
+    Certificate,
+    CertificateTemplate,
+    CredentialRelease,
+    EmployerOrganisation,
+    NameChoice,
+    PaperSize,
+    ReleasedCertificate,
+    ReleaseMethod,
+)
 
 
 class CertificateTemplateFactory(DjangoModelFactory):
@@ -93,3 +103,45 @@ class CertificateFactory(DjangoModelFactory):
         if create and self.status_list_index is None:
             self.status_list_index = extracted if extracted is not None else self.pk
             Certificate.objects.filter(pk=self.pk).update(status_list_index=self.status_list_index)
+
+
+class EmployerOrganisationFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Partner Employer {n}")
+
+    class Meta:
+        model = EmployerOrganisation
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def users(self, create: bool, extracted: Iterable | None, **kwargs) -> None:
+        if create and extracted:
+            self.users.add(*extracted)
+
+
+class CredentialReleaseFactory(DjangoModelFactory):
+    """A release written directly, active for 90 days; ``certificates=[...]`` names what it
+    shares (each must belong to ``participant``). Use ``release_services`` to test the rules."""
+
+    participant = factory.SubFactory(ParticipantFactory)
+    employer = factory.SubFactory(EmployerOrganisationFactory)
+    disclosed_fields = factory.LazyFunction(lambda: ["dates", "hours", "skills", "document"])
+    purpose = "Job application"
+    consent_version = CONSENT_VERSION
+    consent_text = factory.LazyAttribute(lambda obj: consent_text(employer_name=obj.employer.name))
+    consent_language = "en"
+    signature = factory.LazyAttribute(lambda obj: obj.participant.chosen_name)
+    method = ReleaseMethod.ONLINE
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda obj: obj.created_at + timedelta(days=90))
+
+    class Meta:
+        model = CredentialRelease
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def certificates(self, create: bool, extracted: Iterable | None, **kwargs) -> None:
+        if create and extracted:
+            ReleasedCertificate.objects.bulk_create(
+                [ReleasedCertificate(release=self, certificate=c) for c in extracted]
+            )

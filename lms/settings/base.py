@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -183,12 +186,62 @@ TASKS = {
     }
 }
 
+# Shared cache for rate limits and throttles. Without CACHE_URL each web process counts on its
+# own; with several processes set CACHE_URL=redis://host:6379/1 so that limits hold across them.
+if os.environ.get("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
+    }
+
 REST_FRAMEWORK = {
+    # Employer API clients: Authorization: Bearer <key>; participants' apps: Authorization:
+    # Token <token>; the site's own pages: the session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.EmployerKeyAuthentication",
+        "api.authentication.ParticipantTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsSignedInPerson"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "employer_key": os.environ.get("PATHWAYS_API_RATE_KEY", "600/minute"),
+        "user": os.environ.get("PATHWAYS_API_RATE_USER", "300/minute"),
+        "anon": os.environ.get("PATHWAYS_API_RATE_ANON", "60/minute"),
+    },
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PathwaysAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Largest JSON body the API reads, in bytes.
+PATHWAYS_API_MAX_BODY = env_int("PATHWAYS_API_MAX_BODY", 64 * 1024)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pathways API",
+    "DESCRIPTION": (
+        "Version 1. Partner employers read the credentials participants chose to share with "
+        "them (Authorization: Bearer <key>). Participants, mentors and staff use the same API "
+        "from the site (session) or an app (Authorization: Token <token>). Errors always read "
+        '{"error": {"status", "code", "message", "fields"}}. Anything the caller may not see '
+        "answers 404, exactly like something that does not exist."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": False,
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("PATHWAYS_BRAND_NAME", "Pathways Learning")

@@ -15,3 +15,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "ERROR"
+# Tests make many API calls; the throttling tests set their own low rates.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"employer_key": None, "user": None, "anon": None},
+}

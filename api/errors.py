@@ -1,0 +1,101 @@
+"""One error format for the whole API, with messages a person can act on:
+
+    {"error": {"status": 404, "code": "not_found", "message": "...", "fields": {...}}}
+
+``fields`` appears for invalid input and maps each field to its messages. Refusals of something
+the caller may not see are 404, worded exactly like a thing that does not exist.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+MESSAGES = {
+    "not_found": lambda: _("Not found."),
+    "invalid": lambda: _("Some of what you sent is not valid. See the fields for details."),
+    "parse_error": lambda: _("The request body could not be read."),
+    "not_authenticated": lambda: _("Sign in, or send a valid API key or token."),
+    "permission_denied": lambda: _("You cannot do this."),
+    "throttled": lambda: _("Too many requests. Please wait and try again."),
+}
+
+
+def _flatten(detail):
+    """DRF's nested error detail as plain lists of strings."""
+    if isinstance(detail, dict):
+        return {str(k): _flatten(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return [str(item) for item in detail]
+        return [_flatten(item) for item in detail]
+    return [str(detail)]
+
+
+def error_body(*, status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
+    error = {"status": status_code, "code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _from_django_validation(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                field: [m for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
+        )
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = _from_django_validation(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = "error"
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+    if isinstance(exc, exceptions.ValidationError):
+        code = "invalid"
+        fields = _flatten(exc.detail)
+        if not isinstance(fields, dict):
+            fields = {"non_field_errors": fields}
+        non_field = fields.get("non_field_errors")
+        message = MESSAGES["invalid"]()
+        if non_field and len(fields) == 1 and isinstance(non_field[0], str):
+            message = non_field[0]
+        body = error_body(
+            status_code=response.status_code, code=code, message=message, fields=fields
+        )
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else None
+        message = str(detail) if isinstance(detail, str) else MESSAGES.get(code, str)()
+        if isinstance(exc, exceptions.NotFound):
+            message = MESSAGES["not_found"]()
+        body = error_body(status_code=response.status_code, code=code, message=message)
+    response.data = body
+    set_rollback()
+    return response
+
+
+def not_found_view(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in the API's format too."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        error_body(status_code=404, code="not_found", message=MESSAGES["not_found"]()),
+        status=status.HTTP_404_NOT_FOUND,
+    )

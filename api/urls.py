@@ -1,0 +1,20 @@
+"""Version 1 of the API, under /api/v1/. A later version gets its own module and prefix."""
+
+from django.urls import include, path, re_path
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from .errors import not_found_view
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include("api.employer_urls")),
+    path("", include("api.person_urls")),
+    path("", include("api.staff_urls")),
+    path("", include("api.public_urls")),
+    re_path(r"^.*$", not_found_view),
+]
