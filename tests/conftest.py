@@ -122,3 +122,40 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def api_client():
+    """A DRF test client (JSON by default)."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def employer_org(db, employer_user):
+    """A partner employer whose web user is ``employer_user``."""
+    from certificates.factories import EmployerOrganisationFactory
+
+    return EmployerOrganisationFactory(name="Harbour Hotels", users=[employer_user])
+
+
+@pytest.fixture
+def employer_key(employer_org, staff):
+    """A live API key of ``employer_org``: (key row, raw key to send as Bearer)."""
+    from certificates.employer_keys import employer_key_create
+
+    return employer_key_create(employer=employer_org, name="HR system", actor=staff)
+
+
+@pytest.fixture
+def shared_certificate(participant, employer_org):
+    """A certificate of ``participant`` shared with ``employer_org`` by an active release that
+    discloses everything; returns the ReleasedCertificate (``.release``, ``.certificate``)."""
+    from certificates.factories import CertificateFactory, CredentialReleaseFactory
+
+    certificate = CertificateFactory(user=participant)
+    release = CredentialReleaseFactory(
+        participant=participant, employer=employer_org, certificates=[certificate]
+    )
+    return release.released_certificates.get()
