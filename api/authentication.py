@@ -7,7 +7,11 @@
 - The site's own pages: the signed-in session, with CSRF.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rest_framework import authentication, exceptions
@@ -45,6 +49,17 @@ class EmployerKeyAuthentication(authentication.BaseAuthentication):
 
 
 class ParticipantTokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <token>`` for a person's own app; inactive users are refused."""
+    """``Authorization: Token <token>`` for a person's own app; inactive users are refused, and a
+    token ends ``PATHWAYS_API_TOKEN_HOURS`` after sign-in, like a site session."""
 
     keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        hours = int(getattr(settings, "PATHWAYS_API_TOKEN_HOURS", 12))
+        if token.created + timedelta(hours=hours) <= timezone.now():
+            token.delete()
+            raise exceptions.AuthenticationFailed(
+                _("This sign-in has ended. Please sign in again.")
+            )
+        return user, token

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,15 +26,24 @@ MESSAGES = {
 }
 
 
-def _flatten(detail):
-    """DRF's nested error detail as plain lists of strings."""
+def _messages(detail, prefix: str = "") -> list[str]:
+    """Any nested error detail as a flat list of messages, each saying where it applies."""
     if isinstance(detail, dict):
-        return {str(k): _flatten(v) for k, v in detail.items()}
+        messages = []
+        for key, value in detail.items():
+            where = _("Item %(number)s") % {"number": key + 1} if isinstance(key, int) else key
+            messages += _messages(value, f"{prefix}{where}: ")
+        return messages
     if isinstance(detail, list):
-        if all(not isinstance(item, dict | list) for item in detail):
-            return [str(item) for item in detail]
-        return [_flatten(item) for item in detail]
-    return [str(detail)]
+        return [m for item in detail for m in _messages(item, prefix)]
+    return [f"{prefix}{detail}"]
+
+
+def _flatten(detail):
+    """DRF's error detail as {field: [message, ...]}, whatever the nesting."""
+    if isinstance(detail, dict):
+        return {str(k): _messages(v) for k, v in detail.items()}
+    return _messages(detail)
 
 
 def error_body(*, status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
@@ -91,6 +101,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def not_found_view(request, *args, **kwargs):
     """Unknown paths under /api/ answer in the API's format too."""
     from django.http import JsonResponse

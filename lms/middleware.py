@@ -30,8 +30,12 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+API_PREFIX = "/api/"
+
+
 class PrivatePageCacheMiddleware:
-    """Pages shown to a signed-in person are never stored by the browser or a proxy."""
+    """Pages shown to a signed-in person, and every API response (an API key or token is not a
+    session, so it is not seen here), are never stored by the browser or a proxy."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,7 +43,8 @@ class PrivatePageCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith(API_PREFIX) or "Authorization" in request.headers:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
             patch_vary_headers(response, ["Cookie"])

@@ -219,6 +219,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.PathwaysAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# How long a person's API token lasts after sign-in, like the site's absolute session limit.
+PATHWAYS_API_TOKEN_HOURS = env_int("PATHWAYS_API_TOKEN_HOURS", 12)
 # Largest JSON body the API reads, in bytes.
 PATHWAYS_API_MAX_BODY = env_int("PATHWAYS_API_MAX_BODY", 64 * 1024)
 
@@ -240,7 +242,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DisclosedFieldEnum": "certificates.models.DisclosedField",
+        "CertificateStatusEnum": "certificates.models.CertificateStatus",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }
 

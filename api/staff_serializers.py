@@ -1,0 +1,166 @@
+"""What programme staff and facilitators send to and read from the API.
+
+People are named by their chosen name only: never a legal name (a certificate's printed name may
+be one, so it is left out), contact details, answers or reflections.
+"""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from certificates.codes import format_code
+from certificates.models import CertificateStatus
+from cohorts.models import (
+    Cohort,
+    CohortMode,
+    CohortStatus,
+    MembershipStatus,
+    PairingOrigin,
+    PairingStatus,
+)
+from cohorts.selectors import format_hours, minutes_to_hours
+from courses.models import CoursePage
+from lms.accounts.roles import Role
+
+from .serializers import StrictSerializer
+
+REPLACED = "replaced"
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    chosen_name = serializers.CharField(source="get_full_name")
+
+
+# Cohorts ---------------------------------------------------------------------------------------
+
+
+class CohortCourseSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="course.id")
+    title = serializers.CharField(source="course.title")
+    min_attended_hours = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class CohortSerializer(serializers.Serializer):
+    """A cohort with its courses and counts: never its members' details (see memberships)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    time_zone = serializers.CharField()
+    capacity = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=CohortMode.choices)
+    status = serializers.ChoiceField(choices=CohortStatus.choices)
+    places_taken = serializers.IntegerField()
+    waitlisted = serializers.IntegerField()
+    sessions_count = serializers.IntegerField()
+    enrolment_opens_at = serializers.DateTimeField(allow_null=True)
+    enrolment_closes_at = serializers.DateTimeField(allow_null=True)
+    courses = CohortCourseSerializer(source="cohort_courses", many=True)
+
+
+class MembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    participant = PersonSerializer(source="user")
+    status = serializers.ChoiceField(choices=MembershipStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    created_at = serializers.DateTimeField()
+    waitlisted_at = serializers.DateTimeField(allow_null=True)
+    joined_at = serializers.DateTimeField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    attended_hours = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Hours of the cohort's sessions attended, e.g. 1.5.")
+    )
+
+    def get_attended_hours(self, membership) -> str:
+        return format_hours(minutes_to_hours(membership.attended_minutes))
+
+
+# Mentorship ------------------------------------------------------------------------------------
+
+
+class PairingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentor = PersonSerializer()
+    mentee = PersonSerializer()
+    status = serializers.ChoiceField(choices=PairingStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    origin = serializers.ChoiceField(choices=PairingOrigin.choices)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    checkin_every_days = serializers.IntegerField()
+
+
+# Certificates ----------------------------------------------------------------------------------
+
+
+def participants():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+class CertificateIssueSerializer(StrictSerializer):
+    participant = serializers.PrimaryKeyRelatedField(queryset=participants())
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=CoursePage.objects.live(), required=False, allow_null=True
+    )
+    cohort = serializers.PrimaryKeyRelatedField(
+        queryset=Cohort.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "A cohort's programme: its certificate prints the course titles, never its name."
+        ),
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text=gettext_lazy("Why, e.g. recognised prior learning. Only staff see it."),
+    )
+
+    def validate(self, attrs):
+        if bool(attrs.get("course")) == bool(attrs.get("cohort")):
+            raise serializers.ValidationError(
+                _("Please choose either a course or a cohort programme.")
+            )
+        return attrs
+
+
+class CertificateRevokeSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text=gettext_lazy("Why. Only programme staff see it.")
+    )
+
+
+class StaffCertificateSerializer(serializers.Serializer):
+    """A certificate as staff read it here: the printed name is left out, as in the admin."""
+
+    id = serializers.IntegerField()
+    code = serializers.SerializerMethodField()
+    participant = PersonSerializer(source="user")
+    title = serializers.CharField(source="printed_title")
+    achievement = serializers.CharField(source="printed_achievement")
+    issuer = serializers.CharField(source="printed_issuer_name")
+    status = serializers.SerializerMethodField()
+    completed_on = serializers.DateField()
+    issued_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_code(self, certificate) -> str:
+        return format_code(certificate.verification_code)
+
+    @extend_schema_field(serializers.ChoiceField(choices=[*CertificateStatus.values, REPLACED]))
+    def get_status(self, certificate) -> str:
+        if certificate.superseded_by_id is not None:
+            return REPLACED
+        return str(certificate.status)

@@ -1,0 +1,297 @@
+"""The API for programme staff and facilitators: cohorts, memberships, pairings, and issuing and
+revoking certificates.
+
+What each person may reach follows the rest of the product. A facilitator sees only the
+cohorts she is assigned to (``cohorts.selectors``); programme staff see every cohort and pairing,
+and change certificates, within the Django model permissions the Wagtail admin checks for the same
+work. Anyone else signed in gets 403; a cohort outside someone's reach answers 404.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certificates import services as certificate_services
+from certificates.admin_certificates import REVOKE_ACTION, admin_label
+from certificates.models import Certificate
+from cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortCourse,
+    CohortMembership,
+    MembershipStatus,
+    MentorshipPairing,
+    PairingStatus,
+)
+from cohorts.selectors import CURRENT_STATUSES, cohorts_facilitated_by
+from lms.accounts.roles import Role, has_role, is_programme_staff
+
+from . import staff_serializers as s
+from .permissions import IsSignedInPerson
+from .person_views import PersonEndpoint
+
+VIEW_COHORT = "cohorts.view_cohort"
+VIEW_MEMBERSHIP = "cohorts.view_cohortmembership"
+VIEW_PAIRING = "cohorts.view_mentorshippairing"
+ADD_CERTIFICATE = "certificates.add_certificate"
+CHANGE_CERTIFICATE = "certificates.change_certificate"
+
+
+def _staff_with(user, permission: str) -> bool:
+    """Programme staff holding the model permission the admin asks for the same work."""
+    return is_programme_staff(user) and user.has_perm(permission)
+
+
+# Permissions -----------------------------------------------------------------------------------
+
+
+class RunsCohorts(IsSignedInPerson):
+    """Programme staff who may view cohorts, and facilitators (who see their own cohorts)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return super().has_permission(request, view) and (
+            _staff_with(user, VIEW_COHORT) or has_role(user, Role.FACILITATOR)
+        )
+
+
+class StaffWithPermission(IsSignedInPerson):
+    """Programme staff with the view's ``required_permission``."""
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and _staff_with(
+            request.user, view.required_permission
+        )
+
+
+# Cohorts ---------------------------------------------------------------------------------------
+
+
+def visible_cohorts(user):
+    """Every cohort for staff who may view cohorts; otherwise only those she is assigned to.
+    Each carries its counts (``cohorts.selectors.cohorts_facilitated_by``)."""
+    cohorts = cohorts_facilitated_by(user)
+    if not _staff_with(user, VIEW_COHORT):
+        cohorts = cohorts.filter(facilitators=user)
+    return cohorts
+
+
+def with_courses(cohorts):
+    """The cohorts' courses in one more query, whatever their number."""
+    runs = (
+        CohortCourse.objects.select_related("course")
+        .only("id", "cohort_id", "min_attended_hours", "course__id", "course__title")
+        .order_by("course__title", "pk")
+    )
+    return cohorts.prefetch_related(Prefetch("cohort_courses", queryset=runs))
+
+
+def one_of(cohorts, cohort_id: int) -> Cohort:
+    """One of the cohorts she may see, or 404: one out of reach looks like one that does not
+    exist."""
+    cohort = cohorts.filter(pk=cohort_id).first()
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+@extend_schema(tags=["staff"], summary="Cohorts I run (all cohorts for programme staff)")
+class StaffCohortListView(PersonEndpoint, generics.ListAPIView):
+    permission_classes = [RunsCohorts]
+    filter_backends = []
+    serializer_class = s.CohortSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Cohort.objects.none()
+        return with_courses(visible_cohorts(self.request.user))
+
+
+class StaffCohortDetailView(PersonEndpoint, APIView):
+    permission_classes = [RunsCohorts]
+
+    @extend_schema(tags=["staff"], summary="One cohort", responses=s.CohortSerializer)
+    def get(self, request, cohort_id: int):
+        cohort = one_of(with_courses(visible_cohorts(request.user)), cohort_id)
+        return Response(s.CohortSerializer(cohort).data)
+
+
+class MembershipFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=MembershipStatus.choices)
+
+    class Meta:
+        model = CohortMembership
+        fields = ["status"]
+
+
+@extend_schema(tags=["staff"], summary="A cohort's members")
+class StaffCohortMembershipsView(PersonEndpoint, generics.ListAPIView):
+    """A cohort's memberships with attended hours. Facilitators see current members (not
+    withdrawn ones), as on their roster; staff who may view memberships see every status."""
+
+    permission_classes = [RunsCohorts]
+    serializer_class = s.MembershipSerializer
+    filterset_class = MembershipFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CohortMembership.objects.none()
+        user = self.request.user
+        cohort = one_of(visible_cohorts(user), self.kwargs["cohort_id"])
+        memberships = CohortMembership.objects.filter(cohort=cohort)
+        if not _staff_with(user, VIEW_MEMBERSHIP):
+            memberships = memberships.filter(status__in=CURRENT_STATUSES)
+        minutes = (
+            Attendance.objects.filter(membership_id=OuterRef("pk"))
+            .order_by()
+            .values("membership_id")
+            .annotate(total=Sum("minutes_attended"))
+            .values("total")
+        )
+        return (
+            memberships.select_related("user")
+            .only(
+                "id",
+                "cohort_id",
+                "status",
+                "created_at",
+                "waitlisted_at",
+                "joined_at",
+                "completed_at",
+                "withdrawn_at",
+                "user__id",
+                "user__username",
+                "user__chosen_name",
+            )
+            .annotate(
+                attended_minutes=Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0))
+            )
+            .order_by("user__chosen_name", "pk")
+        )
+
+
+class PairingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PairingStatus.choices)
+
+    class Meta:
+        model = MentorshipPairing
+        fields = ["status"]
+
+
+@extend_schema(tags=["staff"], summary="Mentorship pairings (programme staff)")
+class StaffPairingListView(PersonEndpoint, generics.ListAPIView):
+    permission_classes = [StaffWithPermission]
+    required_permission = VIEW_PAIRING
+    serializer_class = s.PairingSerializer
+    filterset_class = PairingFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MentorshipPairing.objects.none()
+        return (
+            MentorshipPairing.objects.select_related("mentor", "mentee")
+            .only(
+                "id",
+                "status",
+                "origin",
+                "created_at",
+                "started_at",
+                "ended_at",
+                "checkin_every_days",
+                "mentor__id",
+                "mentor__username",
+                "mentor__chosen_name",
+                "mentee__id",
+                "mentee__username",
+                "mentee__chosen_name",
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+
+# Certificates ----------------------------------------------------------------------------------
+
+
+class StaffCertificateIssueView(PersonEndpoint, APIView):
+    """Issue a certificate by hand with a reason, as the admin's "Issue a certificate" does."""
+
+    permission_classes = [StaffWithPermission]
+    required_permission = ADD_CERTIFICATE
+
+    @extend_schema(
+        tags=["staff"],
+        summary="Issue a certificate",
+        request=s.CertificateIssueSerializer,
+        responses={201: s.StaffCertificateSerializer},
+    )
+    def post(self, request):
+        data = s.CertificateIssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        participant = values["participant"]
+        key = certificate_services.achievement_key(
+            course=values.get("course"), cohort=values.get("cohort")
+        )
+        if Certificate.objects.filter(
+            user=participant, achievement_key=key, superseded_by__isnull=True
+        ).exists():
+            raise DjangoValidationError(
+                _("%(name)s already holds this certificate. To change it, reissue it.")
+                % {"name": participant.get_full_name()}
+            )
+        certificate = certificate_services.certificate_issue(
+            user=participant,
+            course=values.get("course"),
+            cohort=values.get("cohort"),
+            issued_by=request.user,
+            reason=values["reason"],
+        )
+        log(
+            instance=certificate,
+            action="wagtail.create",
+            user=request.user,
+            title=admin_label(certificate),
+        )
+        return Response(
+            s.StaffCertificateSerializer(certificate).data, status=status.HTTP_201_CREATED
+        )
+
+
+class StaffCertificateRevokeView(PersonEndpoint, APIView):
+    """Revoke a certificate with a private reason; the record is kept, as in the admin."""
+
+    permission_classes = [StaffWithPermission]
+    required_permission = CHANGE_CERTIFICATE
+
+    @extend_schema(
+        tags=["staff"],
+        summary="Revoke a certificate",
+        request=s.CertificateRevokeSerializer,
+        responses=s.StaffCertificateSerializer,
+    )
+    def post(self, request, certificate_id: int):
+        data = s.CertificateRevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        certificate = Certificate.objects.filter(pk=certificate_id).defer("credential").first()
+        if certificate is None:
+            raise Http404
+        certificate = certificate_services.certificate_revoke(
+            certificate=certificate, actor=request.user, reason=data.validated_data["reason"]
+        )
+        log(
+            instance=certificate,
+            action=REVOKE_ACTION,
+            user=request.user,
+            title=admin_label(certificate),
+        )
+        return Response(s.StaffCertificateSerializer(certificate).data)

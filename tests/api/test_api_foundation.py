@@ -1,0 +1,74 @@
+"""What every API response shares: the error format, token lifetime, no caching, the schema."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+import pytest
+import time_machine
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+
+from api.errors import _flatten
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_api_paths_answer_404_in_the_error_format_for_any_method(api_client):
+    for method in ("get", "post", "delete"):
+        response = getattr(api_client, method)("/api/v1/no/such/thing/")
+        assert response.status_code == 404
+        assert response.json() == {
+            "error": {"status": 404, "code": "not_found", "message": "Not found."}
+        }
+
+
+def test_nested_errors_become_flat_messages_saying_where():
+    class Item(serializers.Serializer):
+        when = serializers.DateField()
+
+    class Body(serializers.Serializer):
+        ids = serializers.ListField(child=serializers.IntegerField())
+        items = Item(many=True)
+
+    body = Body(data={"ids": [1, "x"], "items": [{"when": "2026-01-01"}, {"when": "nope"}]})
+    assert not body.is_valid()
+    fields = _flatten(body.errors)
+    assert fields["ids"] == ["Item 2: A valid integer is required."]
+    assert len(fields["items"]) == 1
+    assert fields["items"][0].startswith("Item 2: when: Date has wrong format.")
+
+
+def test_api_responses_are_never_cached(api_client, participant):
+    token = Token.objects.create(user=participant)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api_client.get(reverse("api:me"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in api_client.get("/api/v1/no/such/")["Cache-Control"]
+
+
+def test_a_person_token_ends_after_the_session_limit(api_client, participant, settings):
+    settings.PATHWAYS_API_TOKEN_HOURS = 12
+    token = Token.objects.create(user=participant)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with time_machine.travel(token.created + timedelta(hours=11, minutes=59)):
+        assert api_client.get(reverse("api:me")).status_code == 200
+    with time_machine.travel(token.created + timedelta(hours=12)):
+        response = api_client.get(reverse("api:me"))
+        assert response.status_code == 401
+        assert (
+            response.json()["error"]["message"] == "This sign-in has ended. Please sign in again."
+        )
+    assert not Token.objects.filter(pk=token.pk).exists()
+
+
+def test_schema_and_docs_are_served_from_local_assets(client):
+    schema = client.get(reverse("api:schema") + "?format=json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert {"employerKey", "personToken"} <= set(document["components"]["securitySchemes"])
+    docs = client.get(reverse("api:docs")).content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn." not in docs and "unpkg" not in docs and "https://" not in docs.split("<body")[0]
