@@ -73,6 +73,20 @@ CERTIFICATE_STAFF_PERMISSIONS = {
         "view_certificate",
         "add_certificatebatch",
         "view_certificatebatch",
+        # Sharing with employers: partner employers are added and edited; API keys are made
+        # (shown once) and revoked ("change"); staff record consent given on paper or orally
+        # ("add") and a request to stop sharing ("change"), always through release_services.
+        # Employer access records are read only. Nothing is deleted.
+        "add_employerorganisation",
+        "change_employerorganisation",
+        "view_employerorganisation",
+        "add_employerapikey",
+        "change_employerapikey",
+        "view_employerapikey",
+        "add_credentialrelease",
+        "change_credentialrelease",
+        "view_credentialrelease",
+        "view_credentialaccess",
     ],
 }
 
