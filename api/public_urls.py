@@ -1,3 +1,9 @@
-"""API routes (filled in by the public endpoints)."""
+"""Public API routes: no authentication."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import public_views
+
+urlpatterns = [
+    path("verify/<str:code>/", public_views.VerifyView.as_view(), name="verify"),
+]

@@ -33,6 +33,8 @@ from .models import (
 DEFAULT_RELEASE_DAYS = 90
 MAX_RELEASE_DAYS = 365
 ALWAYS_DISCLOSED = ["name", "title", "achievement", "issuer", "status"]
+# What a list of releases shows of each certificate in it.
+RELEASE_SUMMARY_SHOWN = ["name", "title"]
 
 
 def default_end_date(today: date | None = None) -> date:
@@ -221,8 +223,12 @@ def access_record(
     channel: str,
     employer_user: User | None = None,
     api_key: EmployerApiKey | None = None,
+    shown: list[str] | None = None,
 ) -> list[CredentialAccess]:
-    """Log one disclosure per shared certificate, in one query, for the participant to see."""
+    """Log one disclosure per shared certificate, in one query, for the participant to see.
+
+    ``shown`` names what was shown when it is less than the release allows (a list of what is
+    shared shows names and titles only); by default, everything the release discloses."""
     if channel not in AccessChannel.values:
         raise ValueError(channel)
     now = timezone.now()
@@ -235,7 +241,11 @@ def access_record(
             employer_user=employer_user if employer_user and employer_user.pk else None,
             api_key=api_key,
             channel=channel,
-            disclosed_fields=disclosed_fields_of(item.release, channel=channel),
+            disclosed_fields=(
+                list(shown)
+                if shown is not None
+                else disclosed_fields_of(item.release, channel=channel)
+            ),
             accessed_at=now,
         )
         for item in shared

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from certificates.release_selectors import employer_for_user
 from lms.accounts.roles import Role, has_role, is_facilitator
 
 
@@ -17,4 +18,7 @@ def pathways(request):
             lambda: bool(user and has_role(user, Role.PARTICIPANT))
         ),
         "user_is_mentor": SimpleLazyObject(lambda: bool(user and has_role(user, Role.MENTOR))),
+        "user_is_employer": SimpleLazyObject(
+            lambda: bool(user and employer_for_user(user) is not None)
+        ),
     }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("verify/", include("certificates.verify_urls")),
     path("credentials/", include("certificates.credential_urls")),
+    path("employer/", include("certificates.employer_urls")),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),

@@ -1,0 +1,318 @@
+"""The partner employer's web pages: shared credentials only, while shared, each view logged.
+
+Only an employer web user of a partner organisation reaches them; anyone else signed in gets 404
+on every page, and someone signed out is sent to sign in.
+"""
+
+import json
+from datetime import datetime, timedelta
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+import time_machine
+
+from certificates.codes import format_code
+from certificates.factories import (
+    CertificateFactory,
+    CertificateTemplateFactory,
+    CredentialReleaseFactory,
+    EmployerOrganisationFactory,
+)
+from certificates.models import AccessChannel, CredentialAccess
+from certificates.release_services import release_revoke
+from courses.factories import CoursePageFactory
+from lms.accounts.factories import EmployerUserFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+FAKE_PDF = b"%PDF-1.7\n% a stored test PDF\n"
+CREDENTIAL = {"type": ["VerifiableCredential", "OpenBadgeCredential"], "proof": {}}
+ALL = ["dates", "hours", "skills", "document"]
+
+
+def make_certificate(user, **values):
+    values.setdefault("printed_data", {"hours": "37", "skills": ["Food safety"]})
+    values.setdefault("issued_at", timezone.make_aware(datetime(2025, 1, 10, 12)))
+    certificate = CertificateFactory(user=user, **values)
+    certificate.pdf.save("stored-test.pdf", ContentFile(FAKE_PDF), save=False)
+    certificate.credential = CREDENTIAL
+    certificate.save(update_fields=["pdf", "credential"])
+    return certificate
+
+
+def share(participant, employer, certificates, fields=ALL, **values):
+    return CredentialReleaseFactory(
+        participant=participant,
+        employer=employer,
+        certificates=certificates,
+        disclosed_fields=list(fields),
+        purpose="Housekeeping job",
+        **values,
+    )
+
+
+def page_urls(certificate) -> dict[str, str]:
+    code = format_code(certificate.verification_code)
+    return {
+        "list": reverse("employer:credentials"),
+        "releases": reverse("employer:releases"),
+        "detail": reverse("employer:credential", args=[code]),
+        "pdf": reverse("employer:pdf", args=[code]),
+        "badge": reverse("employer:badge", args=[code]),
+    }
+
+
+@pytest.fixture
+def certificate(participant):
+    return make_certificate(participant)
+
+
+@pytest.fixture
+def shared(participant, employer_org, certificate):
+    return share(participant, employer_org, [certificate]).released_certificates.get()
+
+
+@pytest.fixture
+def employer_client(signed_in, employer_user, employer_org):
+    return signed_in(employer_user)
+
+
+# Who may reach what ---------------------------------------------------------------------------
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, shared):
+    for url in page_urls(shared.certificate).values():
+        response = client.get(url)
+        assert response.status_code == 302 and "next=" in response["Location"]
+    assert not CredentialAccess.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["participant", "mentor", "facilitator", "staff", "orphan"])
+def test_anyone_but_a_partner_employer_user_gets_404_on_every_page(
+    request, signed_in, shared, role
+):
+    # "orphan": an employer user who belongs to no partner organisation.
+    user = EmployerUserFactory() if role == "orphan" else request.getfixturevalue(role)
+    client = signed_in(user)
+    for url in page_urls(shared.certificate).values():
+        assert client.get(url).status_code == 404
+    assert not CredentialAccess.objects.exists()
+
+
+def test_pages_refuse_writes(employer_client, shared):
+    for url in page_urls(shared.certificate).values():
+        assert employer_client.post(url).status_code == 405
+
+
+def test_nav_link_shows_for_partner_employer_users_only(employer_client, signed_in, participant):
+    link = reverse("employer:credentials")
+    assert f'href="{link}"' in employer_client.get(reverse("employer:releases")).content.decode()
+    employer_client.logout()
+    other = signed_in(participant)
+    assert f'href="{link}"' not in other.get(reverse("certificates:mine")).content.decode()
+
+
+# What the employer sees -----------------------------------------------------------------------
+
+
+def test_list_shows_shared_details_and_records_one_web_view_each(
+    employer_client, shared, certificate, employer_user
+):
+    response = employer_client.get(reverse("employer:credentials"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Maya" in html and certificate.printed_title in html
+    assert format_code(certificate.verification_code) in html
+    assert "Food safety" in html and ">37<" in html
+    access = CredentialAccess.objects.get()
+    assert access.channel == AccessChannel.WEB
+    assert access.employer_user == employer_user and access.api_key is None
+    assert access.certificate == certificate
+
+
+def test_undisclosed_details_are_not_on_the_pages(
+    employer_client, participant, employer_org, certificate
+):
+    share(participant, employer_org, [certificate], fields=[])
+    urls = page_urls(certificate)
+    for name in ("list", "detail"):
+        html = employer_client.get(urls[name]).content.decode()
+        assert "Maya" in html
+        for secret in ("Food safety", ">37<", "<dt>Issued on</dt>", "Jan. 10, 2025"):
+            assert secret not in html
+        assert urls["pdf"] not in html and urls["badge"] not in html
+    for name in ("pdf", "badge"):
+        assert employer_client.get(urls[name]).status_code == 404
+
+
+def test_detail_records_one_web_view_and_offers_the_files(employer_client, shared, certificate):
+    urls = page_urls(certificate)
+    response = employer_client.get(urls["detail"])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert urls["pdf"] in html and urls["badge"] in html
+    assert "Housekeeping job" in html
+    assert CredentialAccess.objects.get().channel == AccessChannel.WEB
+
+
+def test_pdf_and_badge_downloads_record_one_access_each(
+    employer_client, shared, certificate, employer_user
+):
+    urls = page_urls(certificate)
+    pdf = employer_client.get(urls["pdf"])
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content) == FAKE_PDF
+    badge = employer_client.get(urls["badge"])
+    assert badge.status_code == 200 and json.loads(badge.content) == CREDENTIAL
+    assert "attachment" in badge["Content-Disposition"]
+    channels = sorted(CredentialAccess.objects.values_list("channel", flat=True))
+    assert channels == [AccessChannel.BADGE, AccessChannel.PDF]
+    assert set(CredentialAccess.objects.values_list("employer_user", flat=True)) == {
+        employer_user.pk
+    }
+
+
+def test_a_pdf_still_being_made_shows_a_waiting_page_and_records_nothing(
+    employer_client, participant, employer_org, monkeypatch
+):
+    from certificates import tasks
+
+    certificate = CertificateFactory(user=participant)
+    share(participant, employer_org, [certificate])
+    monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
+    response = employer_client.get(page_urls(certificate)["pdf"])
+    assert response.status_code == 202
+    assert not CredentialAccess.objects.exists()
+
+
+def test_releases_page_shows_end_dates_and_records_each_credential_listed(
+    employer_client, shared, certificate
+):
+    response = employer_client.get(reverse("employer:releases"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Housekeeping job" in html and "Maya" in html
+    assert "Shared until" in html
+    access = CredentialAccess.objects.get()
+    assert access.channel == AccessChannel.WEB and access.certificate == certificate
+    assert access.disclosed_fields == ["name", "title"]
+
+
+# What the employer does not see ---------------------------------------------------------------
+
+
+def test_not_shared_or_shared_with_another_employer_is_404(
+    employer_client, participant, certificate
+):
+    other_employer = EmployerOrganisationFactory(name="Other Co")
+    share(participant, other_employer, [certificate])
+    urls = page_urls(certificate)
+    for name in ("detail", "pdf", "badge"):
+        assert employer_client.get(urls[name]).status_code == 404
+    assert certificate.printed_title not in employer_client.get(urls["list"]).content.decode()
+    assert not CredentialAccess.objects.exists()
+
+
+def test_after_revocation_or_expiry_the_next_request_is_404(
+    employer_client, shared, participant, employer_user
+):
+    urls = page_urls(shared.certificate)
+    end = shared.release.expires_at
+    # Signing in again at each time: sessions end long before a release does.
+    with time_machine.travel(end - timedelta(seconds=1), tick=False):
+        employer_client.force_login(employer_user)
+        assert employer_client.get(urls["detail"]).status_code == 200
+    with time_machine.travel(end + timedelta(seconds=1), tick=False):
+        employer_client.force_login(employer_user)
+        for name in ("detail", "pdf", "badge"):
+            assert employer_client.get(urls[name]).status_code == 404
+    employer_client.force_login(employer_user)
+    assert employer_client.get(urls["detail"]).status_code == 200
+    release_revoke(release=shared.release, actor=participant)
+    for name in ("detail", "pdf", "badge"):
+        assert employer_client.get(urls[name]).status_code == 404
+    assert "Maya" not in employer_client.get(urls["list"]).content.decode()
+    assert "Maya" not in employer_client.get(urls["releases"]).content.decode()
+    assert CredentialAccess.objects.count() == 2
+
+
+def test_a_superseded_certificate_is_404(employer_client, shared, participant):
+    replacement = make_certificate(participant, achievement_key="course:replacement")
+    shared.certificate.superseded_by = replacement
+    shared.certificate.save(update_fields=["superseded_by"])
+    for name in ("detail", "pdf", "badge"):
+        assert employer_client.get(page_urls(shared.certificate)[name]).status_code == 404
+
+
+# Filters --------------------------------------------------------------------------------------
+
+
+def test_filters_do_not_match_on_undisclosed_skills_or_dates(
+    employer_client, participant, other_participant, employer_org
+):
+    open_one = make_certificate(participant, printed_title="Open Kitchen")
+    closed_one = make_certificate(other_participant, printed_title="Closed Bar")
+    share(participant, employer_org, [open_one], fields=["dates", "skills"])
+    share(other_participant, employer_org, [closed_one], fields=[])
+    url = reverse("employer:credentials")
+    for query in ({"skill": "food safety"}, {"issued_after": "2025-01-01"}, {"q": "kitchen"}):
+        html = employer_client.get(url, query).content.decode()
+        assert "Open Kitchen" in html and "Closed Bar" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"issued_after": "01/02/2025"}, {"status": "lost"}, {"ordering": "participant"}],
+)
+def test_bad_filter_values_show_the_problem_and_disclose_nothing(employer_client, shared, query):
+    response = employer_client.get(reverse("employer:credentials"), query)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "error-summary" in html
+    assert "Maya" not in html
+    assert not CredentialAccess.objects.exists()
+
+
+def test_list_pages_hold_twenty_and_keep_the_search(employer_client, participant, employer_org):
+    course, template = CoursePageFactory(), CertificateTemplateFactory()
+    certificates = [
+        CertificateFactory(
+            user=participant,
+            course=course,
+            template=template,
+            achievement_key=f"course:{course.pk}:{index}",
+            printed_title=f"Barista {index}",
+        )
+        for index in range(25)
+    ]
+    share(participant, employer_org, certificates, fields=[])
+    response = employer_client.get(reverse("employer:credentials"), {"q": "barista"})
+    html = response.content.decode()
+    assert html.count('class="card"') == 20
+    assert "q=barista&amp;page=2" in html
+    assert CredentialAccess.objects.count() == 20
+    second = employer_client.get(reverse("employer:credentials"), {"q": "barista", "page": 2})
+    assert second.content.decode().count('class="card"') == 5
+
+
+# Query counts ---------------------------------------------------------------------------------
+
+PAGE_QUERY_BOUND = 9
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize("page", ["employer:credentials", "employer:releases"])
+def test_portal_lists_use_the_same_queries_at_any_size(
+    employer_client, employer_org, size, page, django_assert_max_num_queries
+):
+    course, template = CoursePageFactory(), CertificateTemplateFactory()
+    for person in ParticipantFactory.create_batch(size):
+        certificate = CertificateFactory(user=person, course=course, template=template)
+        share(person, employer_org, [certificate])
+    with django_assert_max_num_queries(PAGE_QUERY_BOUND):
+        response = employer_client.get(reverse(page))
+    assert response.status_code == 200
+    assert CredentialAccess.objects.count() == min(size, 20)
