@@ -248,10 +248,10 @@ class EmployerNameSerializer(serializers.Serializer):
 
 
 class AccessLogEntrySerializer(serializers.Serializer):
-    """One look at one of her certificates: who (the organisation), what, how and when.
+    """One look at one of her certificates: who, what, how and when.
 
-    The employer's staff are not named: she learns which organisation looked, through which
-    channel, and for its systems, the name the organisation gave its API key.
+    ``viewed_by`` is the chosen name of the employer's web user who looked, or the name the
+    organisation gave the API key its system used, as on her "Who has seen my certificates" page.
     """
 
     id = serializers.IntegerField()
@@ -261,7 +261,15 @@ class AccessLogEntrySerializer(serializers.Serializer):
     channel_label = serializers.CharField(source="get_channel_display")
     shown = serializers.ListField(source="disclosed_fields", child=serializers.CharField())
     api_key_name = serializers.SerializerMethodField()
+    viewed_by = serializers.SerializerMethodField()
     accessed_at = serializers.DateTimeField()
+
+    def get_viewed_by(self, access) -> str | None:
+        if access.employer_user_id:
+            return access.employer_user.chosen_name
+        if access.api_key_id:
+            return access.api_key.name
+        return None
 
     def get_api_key_name(self, access) -> str | None:
         if access.channel != AccessChannel.API or access.api_key is None:

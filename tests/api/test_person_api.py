@@ -552,8 +552,9 @@ def test_access_log_says_which_employer_saw_what_how_and_when(
     assert api["certificate"]["title"] == shared_certificate.certificate.printed_title
     assert "dates" in api["shown"] and "name" in api["shown"]
     assert web["api_key_name"] is None
-    # The employer's staff are not named.
-    assert employer_user.chosen_name not in response.content.decode()
+    # Who looked, as on her web page: the employer's web user, or the key's name.
+    assert web["viewed_by"] == employer_user.chosen_name
+    assert api["viewed_by"] == "HR system"
 
 
 def test_access_log_shows_only_her_own(participant, other_participant, employer):
