@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "certificates.models.CertificateStatus",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
+    "PREPROCESSING_HOOKS": ["api.schema.only_this_api"],
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("PATHWAYS_BRAND_NAME", "Pathways Learning")

@@ -72,3 +72,23 @@ def test_schema_and_docs_are_served_from_local_assets(client):
     docs = client.get(reverse("api:docs")).content.decode()
     assert "swagger-ui" in docs
     assert "cdn." not in docs and "unpkg" not in docs and "https://" not in docs.split("<body")[0]
+
+
+def test_schema_is_valid_without_warnings_and_covers_only_this_api(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.json"
+    call_command(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--format",
+        "openapi-json",
+        "--file",
+        str(out),
+    )
+    import json
+
+    paths = json.loads(out.read_text())["paths"]
+    assert paths and all(path.startswith("/api/v1/") for path in paths)
+    assert "/api/v1/employer/credentials/" in paths
