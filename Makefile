@@ -36,7 +36,7 @@ help:
 	@echo "make format            apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make worker            run the background task worker (django-tasks-db)"
-	@echo "make bench             run the benchmarks in bench/"
+	@echo "make bench             run the benchmarks in bench/ (certificates, queries, employer API)"
 	@echo "make screenshots       take the screenshots (pytest -m screenshots)"
 	@echo "make clean             remove caches and build output (distclean: also .venv and db)"
 
@@ -124,6 +124,7 @@ migrations-check: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/page_queries.py
+	$(PY) bench/api_bench.py
 
 # A placeholder until screenshot tests exist: with --strict-markers pytest refuses `-m screenshots`
 # before the marker is registered, and exits with 5 when nothing is collected.

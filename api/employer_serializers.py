@@ -6,7 +6,7 @@ never a guess), and ``disclosed`` says which optional details her release shares
 rule lives in ``release_selectors.shared_view``; these serializers only shape its result.
 """
 
-from dataclasses import asdict
+from dataclasses import fields
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +71,8 @@ class SharedCredentialSerializer(serializers.Serializer):
     credential_url = serializers.SerializerMethodField()
 
     def to_representation(self, instance: ReleasedCertificate) -> dict:
-        view = asdict(shared_view(instance))
+        view = shared_view(instance)
+        view = {f.name: getattr(view, f.name) for f in fields(view)}  # shallow, unlike asdict
         view["raw_code"] = view["code"]
         view["code"] = format_code(view["code"])
         view["disclosed"] = [

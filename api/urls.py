@@ -16,5 +16,5 @@ urlpatterns = [
     path("", include("api.person_urls")),
     path("", include("api.staff_urls")),
     path("", include("api.public_urls")),
-    re_path(r"^.*$", not_found_view),
+    re_path(r"^[\s\S]*$", not_found_view),  # any path, newlines included
 ]

@@ -49,7 +49,9 @@ def shared_credentials(*, employer: EmployerOrganisation) -> QuerySet[ReleasedCe
         ReleasedCertificate.objects.filter(
             active_release_q("release__"),
             release__employer_id=employer.pk,
-            certificate__superseded_by__isnull=True,
+            # superseded_at, not superseded_by: SQLite's planner takes "IS NULL" on the unique
+            # superseded_by index for a near-unique match and walks every certificate.
+            certificate__superseded_at__isnull=True,
         )
         .select_related("release", "certificate")
         .defer("certificate__credential")
@@ -131,7 +133,7 @@ def employer_active_releases(*, employer: EmployerOrganisation) -> QuerySet[Cred
         .prefetch_related(
             Prefetch(
                 "released_certificates",
-                queryset=ReleasedCertificate.objects.filter(certificate__superseded_by__isnull=True)
+                queryset=ReleasedCertificate.objects.filter(certificate__superseded_at__isnull=True)
                 .select_related("certificate")
                 .defer("certificate__credential", "certificate__printed_data")
                 .order_by("certificate__pk"),

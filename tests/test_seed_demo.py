@@ -87,3 +87,59 @@ def test_seed_demo_rebuilds_a_missing_default_site():
     call_command("seed_demo", allow_without_debug=True)
     site = Site.objects.get(is_default_site=True)
     assert CoursePage.objects.descendant_of(site.root_page).count() >= 3
+
+
+def _printed_key(output: str) -> str:
+    keys = [word for word in output.split() if word.startswith("pwk_")]
+    assert keys, "seed_demo should print the demo API key"
+    return keys[0]
+
+
+def test_seed_demo_shares_rosas_certificates_in_every_state_and_prints_a_working_key(
+    capsys, client
+):
+    from certificates.employer_keys import employer_key_authenticate
+    from certificates.models import CredentialAccess, CredentialRelease, EmployerApiKey
+    from certificates.release_selectors import participant_access_log, shared_credentials
+
+    call_command("seed_demo", allow_without_debug=True)
+    output = capsys.readouterr().out
+
+    releases = {
+        release.employer.name: release
+        for release in CredentialRelease.objects.select_related("employer", "participant")
+    }
+    assert {name: release.status for name, release in releases.items()} == {
+        "Harbour Hotels": "active",
+        "Northgate Logistics": "expired",
+        "Riverside Care": "revoked",
+    }
+    assert {release.participant.username for release in releases.values()} == {"rosa"}
+    harbour = releases["Harbour Hotels"].employer
+    assert list(harbour.users.values_list("username", flat=True)) == ["lee"]
+    rosa = releases["Harbour Hotels"].participant
+    assert participant_access_log(rosa).filter(employer=harbour).count() >= 3
+
+    raw_key = _printed_key(output)
+    key = employer_key_authenticate(raw_key)
+    assert key is not None and key.employer == harbour
+    assert shared_credentials(employer=harbour).count() == 2
+    curl = next(line for line in output.splitlines() if line.strip().startswith("curl "))
+    assert f"Authorization: Bearer {raw_key}" in curl
+    assert "/api/v1/employer/credentials/" in curl
+    response = client.get("/api/v1/employer/credentials/", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert response.status_code == 200
+    assert {item["achievement"] for item in response.json()["results"]} == {
+        "Customer Service Fundamentals",
+        "Leading Peer Support Groups",
+    }
+
+    counts = (CredentialRelease.objects.count(), CredentialAccess.objects.count())
+    call_command("seed_demo", allow_without_debug=True)
+    second_key = _printed_key(capsys.readouterr().out)
+    assert (CredentialRelease.objects.count(), CredentialAccess.objects.count()) == counts
+    # The key is shown once: each run revokes the previous demo key and prints a new one.
+    assert second_key != raw_key
+    assert employer_key_authenticate(raw_key) is None
+    assert employer_key_authenticate(second_key).employer == harbour
+    assert EmployerApiKey.objects.filter(employer=harbour, revoked_at__isnull=True).count() == 1

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_unknown_api_paths_answer_404_in_the_error_format_for_any_method(api_client):
-    for method in ("get", "post", "delete"):
-        response = getattr(api_client, method)("/api/v1/no/such/thing/")
+    for method, path in [("get", "/api/v1/no/such/"), ("post", "/api/v1/a%0Ab/"), ("delete", "/x")]:
+        response = getattr(api_client, method)(path.replace("/x", "/api/v1/me/1/"))
         assert response.status_code == 404
         assert response.json() == {
             "error": {"status": 404, "code": "not_found", "message": "Not found."}

@@ -242,7 +242,8 @@ def test_after_revocation_or_expiry_the_next_request_is_404(
 def test_a_superseded_certificate_is_404(employer_client, shared, participant):
     replacement = make_certificate(participant, achievement_key="course:replacement")
     shared.certificate.superseded_by = replacement
-    shared.certificate.save(update_fields=["superseded_by"])
+    shared.certificate.superseded_at = timezone.now()
+    shared.certificate.save(update_fields=["superseded_by", "superseded_at"])
     for name in ("detail", "pdf", "badge"):
         assert employer_client.get(page_urls(shared.certificate)[name]).status_code == 404
 

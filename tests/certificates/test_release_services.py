@@ -221,6 +221,7 @@ def test_a_replaced_certificate_is_no_longer_shared(participant, employer, certi
     _create(participant, employer, [certificate])
     replacement = CertificateFactory(user=participant, achievement_key="course:other")
     certificate.superseded_by = replacement
+    certificate.superseded_at = timezone.now()
     certificate.save()
     assert _shared_codes(employer) == set()
     with pytest.raises(Http404):

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 
-from certificates.demo import seed_certificates
+from certificates.demo import seed_certificates, seed_sharing
 from cohorts.demo import seed_cohort, seed_mentorship
 from courses import services
 from courses.models import (
@@ -685,7 +685,8 @@ def _demo_users() -> list[DemoUser]:
             "rosa",
             "Rosa",
             "participant (Spanish)",
-            f"{dashboard}: a completed course; the interface in Spanish",
+            f"{dashboard}: a completed course; the interface in Spanish; "
+            f"{_url('certificates:sharing')}: what she shares with employers, and who looked",
             (Role.PARTICIPANT,),
             {
                 "legal_name": "Rosa María Pérez",
@@ -720,7 +721,7 @@ def _demo_users() -> list[DemoUser]:
             "lee",
             "Lee",
             "employer user",
-            "sees only credentials shared with the employer (none yet)",
+            f"{_url('employer:credentials')}: only what Rosa shared with Harbour Hotels",
             (Role.EMPLOYER,),
         ),
         DemoUser(
@@ -770,6 +771,7 @@ class Command(BaseCommand):
             seed_cohort(users=users, courses=courses, created=self.created)
             seed_mentorship(users=users, skills=skills, created=self.created)
             certificates = seed_certificates(users=users, courses=courses, created=self.created)
+            sharing = seed_sharing(users=users, created=self.created)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created {len(self.created)} demo records:"))
             for line in self.created:
@@ -779,6 +781,9 @@ class Command(BaseCommand):
         self._print_logins()
         self.stdout.write("")
         for line in certificates:
+            self.stdout.write(line)
+        self.stdout.write("")
+        for line in sharing:
             self.stdout.write(line)
 
     # People --------------------------------------------------------------------------------
