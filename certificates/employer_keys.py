@@ -24,6 +24,8 @@ KEY_PREFIX = "pwk"
 SCOPES = {"credentials:read": "Read the credentials shared with the employer"}
 DEFAULT_SCOPES = ["credentials:read"]
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+_SECRET_ALPHABET = string.ascii_letters + string.digits
+SECRET_LENGTH = 43
 # Recording every use would write on every request; once a minute is enough to show staff.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -59,7 +61,8 @@ def employer_key_create(
         prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(10))
         if not EmployerApiKey.objects.filter(prefix=prefix).exists():
             break
-    secret = secrets.token_urlsafe(32).replace("_", "").replace("-", "")
+    # 43 characters of 62 give 256 bits, with no "_" or "-" to confuse the key's format.
+    secret = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
     key = EmployerApiKey.objects.create(
         employer=employer,
         name=name[:200],

@@ -26,7 +26,7 @@ def employer():
 def test_key_is_returned_once_and_only_its_hash_is_stored(employer, staff):
     key, raw = employer_key_create(employer=employer, name="HR system", actor=staff)
     prefix, secret = raw.split("_")[1:]
-    assert raw.startswith("pwk_") and prefix == key.prefix and len(secret) >= 40
+    assert raw.startswith("pwk_") and prefix == key.prefix and len(secret) == 43
     assert secret not in str(EmployerApiKey.objects.filter(pk=key.pk).values().get())
     assert key.secret_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert key.scopes == ["credentials:read"]
