@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """A person's own data: download all of it, have it erased, and keep nothing past its time."""
+
+    name = "lms.privacy"
+    label = "privacy"
+    verbose_name = _("Privacy")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.core import checks
+        from django.db.models.signals import post_migrate
+
+        from .permissions import grant_privacy_permissions
+        from .retention import check_retention_settings
+
+        post_migrate.connect(grant_privacy_permissions, dispatch_uid="privacy_permissions")
+        checks.register(check_retention_settings, checks.Tags.compatibility)

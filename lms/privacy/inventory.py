@@ -1,0 +1,205 @@
+"""Every place the database points at a person, and what the export and erasure do with it.
+
+Each key is ``app_label.Model.field`` for a foreign key, one-to-one or many-to-many field that
+points at the user model. A reference is either exported (``section`` names the part of
+``data.json`` that holds it) or not (``reason`` says why), and ``erasure`` says what erasing the
+person does to the rows. ``tests/privacy/test_inventory.py`` fails when a model gains a reference
+to a person that is not listed here, so a new model is never silently left out of an export or
+an erasure.
+
+Apps that may not be installed (``django_otp`` devices, say) can be listed; their entries are
+ignored while the app is absent.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reference:
+    section: str = ""
+    reason: str = ""
+    erasure: str = ""
+
+    @property
+    def exported(self) -> bool:
+        return bool(self.section)
+
+
+# Reasons shared by many references.
+ACTOR = (
+    "Records who did something for someone else (staff enrolling, signing off, issuing, "
+    "recording). The record belongs to the other person's data."
+)
+ACTOR_KEPT = "Kept: it names staff, not the person erased."
+STAFF_ADMIN = (
+    "Wagtail admin content and history: staff work on pages, documents, images, comments and "
+    "workflows. Participants, mentors and employers cannot use the admin."
+)
+STAFF_ADMIN_ERASURE = "Staff accounts are never erased, so nothing to do."
+TECHNICAL = "Short-lived technical state of the admin, not information about the person."
+
+REFERENCES: dict[str, Reference] = {
+    # Courses
+    "courses.Enrollment.user": Reference(
+        section="enrolments",
+        erasure=(
+            "Kept for counts, with progress and scores; an active enrolment is withdrawn. "
+            "Reflections are deleted, quiz answers and sign-off notes emptied."
+        ),
+    ),
+    "courses.Enrollment.enrolled_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "courses.ActivitySignoff.signed_off_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    # Cohorts
+    "cohorts.Cohort.facilitators": Reference(
+        section="cohorts_facilitated", erasure=STAFF_ADMIN_ERASURE
+    ),
+    "cohorts.CohortMembership.user": Reference(
+        section="cohort_memberships",
+        erasure="Kept for counts, with attendance; an open place is given up (withdrawn).",
+    ),
+    "cohorts.CohortMembership.added_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "cohorts.Attendance.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    # Mentorship
+    "cohorts.MentorProfile.user": Reference(
+        section="mentor_profile",
+        erasure="Kept for counts, paused, with its availability, languages and skills emptied.",
+    ),
+    "cohorts.MenteePreferences.user": Reference(section="mentee_preferences", erasure="Deleted."),
+    "cohorts.MentorshipPairing.mentor": Reference(
+        section="mentorships",
+        erasure=(
+            "Kept for counts; an open pairing is ended. Notes she wrote are emptied; her "
+            "mentee's goals stay with the mentee."
+        ),
+    ),
+    "cohorts.MentorshipPairing.mentee": Reference(
+        section="mentorships",
+        erasure=(
+            "Kept for counts; an open pairing is ended. Every goal and check-in note of the "
+            "pairing is emptied: they are about her."
+        ),
+    ),
+    "cohorts.MentorshipPairing.proposed_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "cohorts.MentorshipPairing.ended_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "cohorts.MentorshipGoal.created_by": Reference(
+        section="mentorships", erasure="See the pairing: emptied when the goal is hers."
+    ),
+    "cohorts.MentorshipCheckIn.recorded_by": Reference(
+        section="mentorships", erasure="Notes she wrote are emptied."
+    ),
+    # Certificates and sharing
+    "certificates.Certificate.user": Reference(
+        section="certificates",
+        erasure=(
+            "Kept for counts and so that the code verifies as revoked: revoked, the printed "
+            "name replaced, the signed credential and the stored PDF deleted."
+        ),
+    ),
+    "certificates.Certificate.issued_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "certificates.Certificate.revoked_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "certificates.CertificateBatch.requested_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "certificates.EmployerOrganisation.users": Reference(
+        section="employer_organisations", erasure="Kept: the account is deactivated."
+    ),
+    "certificates.EmployerApiKey.created_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "certificates.CredentialRelease.participant": Reference(
+        section="credential_releases",
+        erasure=(
+            "Kept for counts: a release in force is stopped; the typed signature, purpose and "
+            "staff notes are replaced."
+        ),
+    ),
+    "certificates.CredentialRelease.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "certificates.CredentialRelease.revoked_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "certificates.CredentialAccess.participant": Reference(
+        section="employer_access_log", erasure="Kept for counts: it holds no personal data."
+    ),
+    "certificates.CredentialAccess.employer_user": Reference(
+        reason=(
+            "What an employer's web user looked at is the participants' record: each of them "
+            "sees it in her own 'who has seen my certificates' log."
+        ),
+        erasure="Kept: the account is anonymised, so it no longer names her.",
+    ),
+    # Security
+    "security.LegalNameRead.subject": Reference(
+        section="legal_name_reads", erasure="Kept: it never holds the name itself."
+    ),
+    "security.LegalNameRead.reader": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    # Privacy
+    "privacy.ErasureRecord.erased_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    # Sign-in
+    "authtoken.Token.user": Reference(
+        section="account",
+        erasure="Deleted.",
+    ),
+    "wagtailcore.APIToken.user": Reference(
+        reason="A sign-in key for Wagtail's API, a secret kept only as a hash.",
+        erasure="Deleted.",
+    ),
+    "wagtailusers.UserProfile.user": Reference(
+        section="account", erasure="Deleted, with its avatar image."
+    ),
+    "otp_totp.TOTPDevice.user": Reference(
+        reason="A two-factor sign-in secret: never put in a file.", erasure="Deleted."
+    ),
+    "otp_static.StaticDevice.user": Reference(
+        reason="Two-factor backup codes: secrets, never put in a file.", erasure="Deleted."
+    ),
+    # Wagtail admin
+    "wagtailadmin.EditingSession.user": Reference(reason=TECHNICAL, erasure="Deleted."),
+    "wagtailadmin.FormState.user": Reference(
+        reason=TECHNICAL,
+        erasure="Deleted, and so are unsaved admin forms about her account.",
+    ),
+    "wagtailcore.ModelLogEntry.user": Reference(
+        reason=STAFF_ADMIN,
+        erasure="Kept; entries about her records have her names replaced.",
+    ),
+    "wagtailcore.PageLogEntry.user": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.Revision.user": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.WorkflowState.requested_by": Reference(
+        reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
+    ),
+    "wagtailcore.TaskState.finished_by": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.Page.owner": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.Page.locked_by": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.Comment.user": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.Comment.resolved_by": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.CommentReply.user": Reference(reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE),
+    "wagtailcore.PageSubscription.user": Reference(
+        reason=STAFF_ADMIN, erasure="Deleted (admin e-mail notification choices)."
+    ),
+    "wagtailcore.UploadedFile.uploaded_by_user": Reference(
+        reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
+    ),
+    "wagtaildocs.Document.uploaded_by_user": Reference(
+        reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
+    ),
+    "wagtailimages.Image.uploaded_by_user": Reference(
+        reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
+    ),
+}
+
+
+def user_references() -> list[str]:
+    """Every field of an installed model that points at the user model, as ``app.Model.field``.
+
+    Inherited fields are named after the model that declares them (``wagtailcore.Page.owner``
+    for every page type); proxies and the through tables of many-to-many fields are skipped.
+    """
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    found = set()
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        for field in model._meta.get_fields():
+            if field.auto_created or not field.is_relation or field.related_model is not user_model:
+                continue
+            if field.many_to_one or field.one_to_one or field.many_to_many:
+                declaring = field.model._meta.concrete_model
+                found.add(f"{declaring._meta.label}.{field.name}")
+    return sorted(found)

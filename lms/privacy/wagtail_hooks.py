@@ -1,0 +1,39 @@
+"""Privacy in the Wagtail admin: the erasure records (with "Erase a person's personal data"), and
+"Erase personal data" on each account of the user list for staff who may erase."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+
+from . import services
+from .admin_views import ERASE_ACTION, ErasureRecordViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_erasure_viewset():
+    return ErasureRecordViewSet("erasure_records", url_prefix="erasure-records")
+
+
+@hooks.register("register_user_listing_buttons")
+def erase_user_button(user, request_user):
+    # Roles are checked on the confirmation page: here they would cost a query per row.
+    if user.is_superuser or user.is_staff or not services.may_erase(request_user):
+        return []
+    return [
+        Button(
+            _("Erase personal data"),
+            url=reverse("erasure_records:erase", args=[user.pk]),
+            icon_name="bin",
+            priority=90,
+        )
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_privacy_log_actions(actions):
+    actions.register_action(
+        ERASE_ACTION, gettext_lazy("Erase personal data"), gettext_lazy("Personal data erased")
+    )
