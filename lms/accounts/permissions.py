@@ -10,6 +10,9 @@ from .roles import Role
 
 STAFF_PERMISSIONS = {
     "wagtailadmin": ["access_admin"],
+    # Case managers keep participants' profiles and contact details, and reset a participant's
+    # password in person (legal-name reads are logged; is_superuser stays superusers' own).
+    "accounts": ["view_user", "change_user"],
     "courses": [
         "add_skill",
         "change_skill",

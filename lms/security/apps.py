@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SecurityConfig(AppConfig):
+    """Security headers, the admin's second factor, in-person password resets and the audit of
+    staff reading legal names."""
+
+    name = "lms.security"
+    label = "security"
+    verbose_name = _("Security")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import checks  # noqa: F401  (registers the deployment checks)
+        from .permissions import grant_staff_audit_permission
+
+        post_migrate.connect(grant_staff_audit_permission)
