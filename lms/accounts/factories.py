@@ -8,6 +8,7 @@ One factory per role of the product doc, so that a test reads like the table of 
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 import factory
 from factory.django import DjangoModelFactory, Password
@@ -57,6 +58,9 @@ class UserFactory(DjangoModelFactory):
     chosen_name = factory.Faker("first_name")
     email = ""
     password = Password(TEST_PASSWORD)
+    # Already read "Staying safe online", so that tests land on the page they ask for; pass
+    # ``safety_notice_seen_at=None`` for someone who has not.
+    safety_notice_seen_at = factory.LazyFunction(timezone.now)
     roles = _join_roles()
 
     class Meta:

@@ -51,6 +51,15 @@ class User(AbstractUser):
         help_text=_("When set, nobody contacts this person through the system at all."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
+    safety_notice_seen_at = models.DateTimeField(
+        _("read the safety page"),
+        null=True,
+        blank=True,
+        help_text=_(
+            'When this person read "Staying safe online". Participants see it once, '
+            "before anything else."
+        ),
+    )
 
     REQUIRED_FIELDS = ["chosen_name"]
 

@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext_lazy as _
 
+from lms.safety.views import clear_site_data
+
 from .forms import SignInForm
 
 
@@ -14,4 +16,7 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Ends the session and asks the browser to forget this site's pages, cookies and storage."""
+
+    def post(self, request, *args, **kwargs):
+        return clear_site_data(super().post(request, *args, **kwargs))

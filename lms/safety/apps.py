@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SafetyConfig(AppConfig):
+    """Quick exit, the safety page and session limits. No models: the one field it needs,
+    ``User.safety_notice_seen_at``, lives on the user."""
+
+    name = "lms.safety"
+    label = "safety"
+    verbose_name = _("Safety")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .sessions import start_on_sign_in
+
+        user_logged_in.connect(start_on_sign_in, dispatch_uid="pathways_safety_session_start")

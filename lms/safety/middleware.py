@@ -1,0 +1,149 @@
+"""Session limits for everyone signed in, and the safety page before a participant's first use.
+
+Both sit after the authentication and message middleware: they need ``request.user``, and the
+sign-out message must survive the session it ends.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import redirect, resolve_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from api.errors import error_body
+from lms.accounts.roles import Role, has_role
+from lms.middleware import API_PREFIX
+
+from . import sessions
+
+# Requests a page makes by itself, which must not keep an unattended session alive.
+BACKGROUND_HEADER = "X-Pathways-Background"
+BACKGROUND_VIEWS = {
+    "safety:session_status",
+    # Wagtail's editor reports every few seconds that the page is still open.
+    "wagtailadmin_editing_sessions:ping",
+    "wagtailadmin_editing_sessions:release",
+}
+JSON_VIEWS = {"safety:session_status", "safety:session_extend"}
+
+
+def _view_name(request) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def wants_json(request, view_name: str | None = None) -> bool:
+    """API calls and the page's own scripts get JSON; anything a browser navigates to gets HTML."""
+    if request.path.startswith(API_PREFIX) or view_name in JSON_VIEWS:
+        return True
+    return request.accepts("application/json") and not request.accepts("text/html")
+
+
+def _login_url(path: str) -> str:
+    try:
+        admin_home = reverse("wagtailadmin_home")
+    except NoReverseMatch:  # a host site may not mount the Wagtail admin
+        admin_home = None
+    if admin_home and path.startswith(admin_home):
+        return reverse("wagtailadmin_login")
+    return resolve_url(settings.LOGIN_URL)
+
+
+class SessionTimeoutMiddleware:
+    """Sign out anyone idle for ``PATHWAYS_SESSION_IDLE_MINUTES`` or signed in for longer than
+    ``PATHWAYS_SESSION_ABSOLUTE_HOURS``.
+
+    Every request by the person counts as activity except background ones (the session status
+    check, Wagtail's editor ping, or anything sent with ``X-Pathways-Background``). The page's
+    own clock is put on ``request.pathways_session`` for the warning in the base template.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = timezone.now()
+            view_name = _view_name(request)
+            if sessions.has_expired(request.session, now=now):
+                return self._signed_out(request, view_name)
+            sessions.start(request.session, now=now)
+            background = BACKGROUND_HEADER in request.headers or view_name in BACKGROUND_VIEWS
+            if not background:
+                sessions.record_activity(request.session, now=now)
+            request.pathways_session = sessions.clock(request.session, now=now)
+        # Signing in starts the clocks (sessions.start_on_sign_in); a session from before they
+        # existed gets them on its first request.
+        return self.get_response(request)
+
+    def _signed_out(self, request, view_name):
+        path = request.get_full_path()
+        json = wants_json(request, view_name)
+        logout(request)
+        # Shown on the next page: the sign-in page, where session.js also goes.
+        messages.info(
+            request,
+            _("You were signed out to keep your account safe. You can sign in again below."),
+        )
+        if json:
+            response = JsonResponse(
+                error_body(
+                    status_code=401,
+                    code="session_expired",
+                    message=_("You were signed out to keep your account safe. Please sign in."),
+                ),
+                status=401,
+            )
+        else:
+            login_url = _login_url(request.path)
+            if request.method in ("GET", "HEAD"):
+                response = redirect_to_login(path, login_url)
+            else:  # a form sent too late: its address may not answer GET
+                response = redirect(login_url)
+        add_never_cache_headers(response)
+        return response
+
+
+class SafetyNoticeMiddleware:
+    """A participant reads "Staying safe online" once, before anything else.
+
+    Until ``User.safety_notice_seen_at`` is set, her page views (never API calls, files, the
+    safety pages or signing out) go to the safety page, which brings her back afterwards.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_read_first(request):
+            notice = reverse("safety:notice")
+            return redirect(f"{notice}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_read_first(request) -> bool:
+        user = getattr(request, "user", None)
+        if request.method not in ("GET", "HEAD") or user is None or not user.is_authenticated:
+            return False
+        if getattr(user, "safety_notice_seen_at", True) is not None:
+            return False
+        exempt = (
+            reverse("safety:notice"),
+            reverse("accounts:logout"),
+            API_PREFIX,
+            settings.STATIC_URL,
+            settings.MEDIA_URL,
+        )
+        if request.path.startswith(tuple(prefix for prefix in exempt if prefix)):
+            return False
+        return request.accepts("text/html") and has_role(user, Role.PARTICIPANT)
