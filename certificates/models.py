@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
@@ -276,7 +277,7 @@ class IssuerKey(models.Model):
 class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("certificate batch status", "Done")
     FAILED = "failed", _("Stopped with an error")
 
 

@@ -262,11 +262,20 @@ class _Typesetter(threading.local):
 _typesetter = _Typesetter()
 
 
+def certificate_language(certificate: Certificate) -> str:
+    """The language the certificate was issued in: its template's at the time."""
+    return (certificate.printed_data or {}).get("language") or certificate.template.language
+
+
 def certificate_html(certificate: Certificate) -> str:
     """The certificate as HTML, in the language it was issued in."""
-    language = (certificate.printed_data or {}).get("language") or certificate.template.language
-    with translation.override(language):
+    with translation.override(certificate_language(certificate)):
         return render_to_string(TEMPLATE_NAME, certificate_context(certificate))
+
+
+def _attachment_description(certificate: Certificate) -> str:
+    with translation.override(certificate_language(certificate)):
+        return gettext("Signed Open Badges credential")
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
@@ -280,7 +289,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
                 base_url=None,
                 url_fetcher=fetcher,
                 name=CREDENTIAL_ATTACHMENT_NAME,
-                description=gettext("Signed Open Badges credential"),
+                description=_attachment_description(certificate),
                 created=certificate.issued_at,
                 modified=certificate.issued_at,
                 relationship="Data",

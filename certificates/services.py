@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
@@ -182,12 +183,31 @@ def _hours_text(hours: Decimal | None) -> str:
     return format_hours(Decimal(hours)) if hours else ""
 
 
+# The title and wording a new template starts with (see ``CertificateTemplate``). Saved as whatever
+# language the staff member had on, so one left unchanged is printed in the template's language.
+_DEFAULT_TEXTS = ("Certificate of Completion", "has successfully completed")
+
+
+def _in_template_language(text: str, template: CertificateTemplate) -> str:
+    """The template's text, or, if it is an unchanged default in any language, that default in
+    the template's language."""
+    text = str(text)
+    for default in _DEFAULT_TEXTS:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                if text.strip() == translation.gettext(default):
+                    with translation.override(template.language):
+                        return translation.gettext(default)
+    return text
+
+
 def _print_for(*, user, achievement: Achievement, template: CertificateTemplate) -> dict:
     """Everything about the achievement and the template that goes on the certificate.
 
     ``hours`` is a decimal string ("6", "12.5"): the course's estimated hours, or for a cohort
     programme the hours of its sessions she attended. ``skills`` are names.
     """
+    title = _in_template_language(template.title, template)
     if achievement.course is not None:
         course = achievement.course
         achievement_text = course.title
@@ -202,7 +222,7 @@ def _print_for(*, user, achievement: Achievement, template: CertificateTemplate)
             .values_list("course__title", flat=True)
         )
         # Never the cohort's own name: it may say where or with whom she took the programme.
-        achievement_text = ", ".join(course_titles) or str(template.title)
+        achievement_text = ", ".join(course_titles) or title
         if len(achievement_text) > _MAX_ACHIEVEMENT_LENGTH:
             achievement_text = achievement_text[: _MAX_ACHIEVEMENT_LENGTH - 1].rstrip(", ") + "…"
         hours = _hours_text(attended_hours(user, cohort))
@@ -213,11 +233,11 @@ def _print_for(*, user, achievement: Achievement, template: CertificateTemplate)
             .distinct()
         )
     return {
-        "printed_title": str(template.title),
+        "printed_title": title,
         "printed_achievement": achievement_text,
         "printed_issuer_name": template.issuer_name,
         "printed_data": {
-            "wording": str(template.wording),
+            "wording": _in_template_language(template.wording, template),
             "signatory_name": template.signatory_name,
             "signatory_title": template.signatory_title,
             "hours": hours,

@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -144,9 +145,10 @@ class MembershipStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     APPLIED = "applied", _("Applied")
     WAITLISTED = "waitlisted", _("Waitlisted")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Contexts: the same English words label other things (enrolments, pairings, certificates).
+    ACTIVE = "active", pgettext_lazy("cohort membership status", "Active")
+    COMPLETED = "completed", pgettext_lazy("cohort membership status", "Completed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("cohort membership status", "Withdrawn")
 
 
 class CohortMembership(models.Model):
@@ -163,8 +165,12 @@ class CohortMembership(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     waitlisted_at = models.DateTimeField(_("waitlisted"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    completed_at = models.DateTimeField(
+        pgettext_lazy("cohort membership", "completed"), null=True, blank=True
+    )
+    withdrawn_at = models.DateTimeField(
+        pgettext_lazy("cohort membership", "withdrawn"), null=True, blank=True
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -10,13 +10,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import Skill
 
 
 class MentorProfileStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
+    # Contexts: the same English words label other things (enrolments, pairings, certificates).
+    ACTIVE = "active", pgettext_lazy("mentor profile status", "Active")
+    PAUSED = "paused", pgettext_lazy("mentor profile status", "Paused")
 
 
 class MentorProfile(models.Model):
@@ -76,9 +78,9 @@ class PairingStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed by staff")
     REQUESTED = "requested", _("Requested by the participant")
     DECLINED = "declined", _("Declined")
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    COMPLETED = "completed", _("Completed")
+    ACTIVE = "active", pgettext_lazy("mentorship status", "Active")
+    PAUSED = "paused", pgettext_lazy("mentorship status", "Paused")
+    COMPLETED = "completed", pgettext_lazy("mentorship status", "Completed")
     ENDED = "ended", _("Ended early")
 
 
@@ -163,7 +165,7 @@ class MentorshipPairing(models.Model):
 class GoalStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("goal status", "Done")
     DROPPED = "dropped", _("Set aside")
 
 
