@@ -20,14 +20,17 @@ PORT ?= 8000
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k enrolment -x"
 PYTEST_ARGS ?=
 TEST_SETTINGS ?= lms.settings.test
+SCREENSHOTS ?= docs/screenshots
+NODE_STAMP := node_modules/.installed
 
 # System packages the tests need: Chromium for the browser tests, fonts and WeasyPrint's libraries
-# for certificate PDFs, pdftotext to read them back, gettext for compilemessages.
+# for certificate PDFs, pdftotext to read them back, gettext for compilemessages; and npm (checked
+# by command, as Node may come from elsewhere) to install axe-core for the accessibility tests.
 APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils gettext zbar-tools \
 	libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: help install run test system-deps compilemessages lint format migrations-check worker \
-	bench screenshots clean distclean
+.PHONY: help install run test system-deps node-deps compilemessages messages lint format \
+	migrations-check worker bench screenshots clean distclean
 
 help:
 	@echo "make run               install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
@@ -35,9 +38,10 @@ help:
 	@echo "make lint              ruff check and ruff format --check"
 	@echo "make format            apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make messages          update the translation catalogues (then: make compilemessages)"
 	@echo "make worker            run the background task worker (django-tasks-db)"
 	@echo "make bench             run the benchmarks in bench/ (certificates, queries, employer API)"
-	@echo "make screenshots       take the screenshots (pytest -m screenshots)"
+	@echo "make screenshots       phone-width screenshots of the main pages into $(SCREENSHOTS)"
 	@echo "make clean             remove caches and build output (distclean: also .venv and db)"
 
 # --- environment ---------------------------------------------------------------------------------
@@ -65,11 +69,25 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# axe-core for the accessibility tests, at the version package-lock.json pins; again when the lock
+# changes. Without npm (or the registry) it warns, and those tests are skipped saying why.
+$(NODE_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "WARNING: npm is missing: the accessibility (axe) tests will be skipped" >&2; \
+	elif npm ci --no-audit --no-fund; then \
+		touch $@; \
+	else \
+		echo "WARNING: npm ci failed: the accessibility (axe) tests will be skipped" >&2; \
+	fi
+
+node-deps: $(NODE_STAMP)
+
 # Installs what is missing, only as root on a system with apt-get; otherwise just warns, so the
 # tests that need these packages can say what they lack.
 system-deps:
 	@missing=""; \
 	if ! command -v chromium >/dev/null 2>&1; then missing="chromium"; fi; \
+	if ! command -v npm >/dev/null 2>&1; then missing="$$missing npm"; fi; \
 	for pkg in $(filter-out chromium,$(APT_PACKAGES)); do \
 		if ! dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed"; then \
 			missing="$$missing $$pkg"; \
@@ -86,16 +104,33 @@ system-deps:
 		echo "WARNING: missing system packages ($$missing); install them as root with apt-get" >&2; \
 	fi
 
-# Compiles translations if the project (or an app) has a locale folder; .venv is never walked.
+# Compiles the catalogues (each app's <app>/locale/ and the project's locale/) into the .mo files
+# Django reads; .venv, node_modules and setuptools' build/ are never walked. The .mo files are
+# committed, so without GNU gettext this only warns.
 compilemessages: $(STAMP)
-	@if [ -n "$$(find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
-			-type d -name locale -print -quit)" ]; then \
-		$(MANAGE) compilemessages --ignore '$(VENV)' --ignore node_modules; \
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+		echo "WARNING: msgfmt (GNU gettext) is missing: translations not recompiled" >&2; \
+	elif [ -n "$$(find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o \
+			-path ./build -prune -o -type d -name locale -print -quit)" ]; then \
+		$(MANAGE) compilemessages --ignore '$(VENV)' --ignore node_modules --ignore build; \
 	fi
+
+# Updates the catalogues from the code after strings change: each app's own, and the project's
+# for frontend_templates/. Then translate what is new or fuzzy and run make compilemessages.
+LOCALES ?= es
+LOCALE_APPS := lms lms/privacy courses cohorts certificates api
+messages: $(STAMP)
+	@for dir in $(LOCALE_APPS) frontend_templates; do \
+		[ "$$dir" = frontend_templates ] || mkdir -p "$$dir/locale"; \
+		echo "$$dir"; \
+		ignore=""; [ "$$dir" = lms ] && ignore="--ignore=privacy"; \
+		( cd "$$dir" && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages \
+			$(addprefix -l ,$(LOCALES)) --ignore '*/migrations/*' $$ignore ) || exit 1; \
+	done
 
 # --- running -------------------------------------------------------------------------------------
 
-run: $(STAMP)
+run: $(STAMP) compilemessages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -107,7 +142,7 @@ worker: $(STAMP)
 
 # --- checks --------------------------------------------------------------------------------------
 
-test: $(STAMP) system-deps compilemessages
+test: $(STAMP) system-deps node-deps compilemessages
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -126,16 +161,11 @@ bench: $(STAMP)
 	$(PY) bench/page_queries.py
 	$(PY) bench/api_bench.py
 
-# A placeholder until screenshot tests exist: with --strict-markers pytest refuses `-m screenshots`
-# before the marker is registered, and exits with 5 when nothing is collected.
+# The phone-width screenshots the README shows (tests/browser/test_screenshots.py, skipped in an
+# ordinary test run). Commit the images it writes.
 screenshots: $(STAMP) system-deps
-	@export DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS); \
-	if ! $(PYTEST) --markers | grep -q '^@pytest.mark.screenshots\b'; then \
-		echo "The screenshots marker is not registered in pyproject.toml yet: nothing to run."; \
-		exit 0; \
-	fi; \
-	$(PYTEST) -m screenshots $(PYTEST_ARGS) \
-		|| { rc=$$?; [ $$rc -eq 5 ] && echo "No screenshot tests collected." || exit $$rc; }
+	PATHWAYS_SCREENSHOTS=$(SCREENSHOTS) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
+		$(PYTEST) -m screenshots tests/browser/test_screenshots.py $(PYTEST_ARGS)
 
 # --- tidying -------------------------------------------------------------------------------------
 
@@ -144,4 +174,4 @@ clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache test-results
 
 distclean: clean
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -19,7 +19,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import View
 
 from wagtail.admin import messages
@@ -218,7 +218,7 @@ def _scopes(key: EmployerApiKey) -> str:
 def _key_status(key: EmployerApiKey) -> str:
     if key.revoked_at is not None:
         return _("Revoked on %(date)s") % {"date": _date(key.revoked_at)}
-    return _("Live")
+    return pgettext("API key state", "Live")
 
 
 class KeyCreateForm(forms.Form):

@@ -10,6 +10,7 @@ from lms import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("lms.accounts.urls")),
+    path("safety/", include("lms.safety.urls")),
     path("learn/", include("courses.urls")),
     path("cohorts/", include("cohorts.cohort_urls")),
     path("mentoring/", include("cohorts.mentorship_urls")),
@@ -17,8 +18,11 @@ urlpatterns = [
     path("verify/", include("certificates.verify_urls")),
     path("credentials/", include("certificates.credential_urls")),
     path("employer/", include("certificates.employer_urls")),
+    path("privacy/", include("lms.privacy.urls")),
     path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's second factor: under the admin's address, open before the code is given.
+    path("admin/two-step/", include("lms.security.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

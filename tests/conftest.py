@@ -13,6 +13,7 @@ from lms.accounts.factories import (
     ParticipantFactory,
     StaffFactory,
 )
+from tests.security.support import with_second_factor
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,12 +84,15 @@ def mentor(db):
 
 @pytest.fixture
 def facilitator(db):
-    return FacilitatorFactory()
+    """A facilitator who set up two-step sign-in: force_login also passes it (for the admin)."""
+    return with_second_factor(FacilitatorFactory())
 
 
 @pytest.fixture
 def staff(db):
-    return StaffFactory()
+    """Programme staff who set up two-step sign-in: force_login also passes it (for the admin).
+    See tests/security/support.py."""
+    return with_second_factor(StaffFactory())
 
 
 @pytest.fixture
@@ -159,3 +163,13 @@ def shared_certificate(participant, employer_org):
         participant=participant, employer=employer_org, certificates=[certificate]
     )
     return release.released_certificates.get()
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request for a Spanish-preferring person activates Spanish in the test thread (as the
+    locale middleware does in a server thread); start every test in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

@@ -31,6 +31,7 @@ from lms.accounts.factories import (
     ParticipantFactory,
     StaffFactory,
 )
+from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -301,14 +302,14 @@ def world(settings, tmp_path):
     release = CredentialReleaseFactory(
         participant=maya, employer=harbour, certificates=[certificate]
     )
-    staff = StaffFactory()
+    staff = with_second_factor(StaffFactory())
     _key, raw = employer_key_create(employer=harbour, name="HR", actor=staff)
     _none, raw_none = employer_key_create(employer=riverside, name="HR", actor=staff)
     revoked, raw_revoked = employer_key_create(employer=harbour, name="Old", actor=staff)
     employer_key_revoke(key=revoked, actor=staff)
     paired = MentorFactory()
     pairing = MentorshipPairingFactory(mentor=paired, mentee=maya)
-    facilitator = FacilitatorFactory()
+    facilitator = with_second_factor(FacilitatorFactory())
     cohort = CohortFactory(facilitators=[facilitator])
     CohortMembershipFactory(cohort=cohort, user=maya)
     return {

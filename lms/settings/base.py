@@ -4,13 +4,17 @@ Everything that differs between machines comes from the environment, so the same
 laptop with SQLite and on a cluster with PostgreSQL, Redis workers and object storage.
 """
 
+import json
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+
+from lms import branding
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -45,6 +49,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "lms.accounts",
     "lms",
+    "lms.safety",
+    "lms.security",
+    "lms.privacy",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "courses",
     "cohorts",
     "certificates",
@@ -82,10 +92,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "lms.security.middleware.SameOriginCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lms.security.middleware.AdminSecondFactorMiddleware",
+    "lms.security.middleware.ContentSecurityPolicyMiddleware",
     "lms.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.safety.middleware.SessionTimeoutMiddleware",
+    "lms.safety.middleware.SafetyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.middleware.PrivatePageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -166,14 +181,71 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Security: headers, cookies, CSRF, the admin's second factor (lms/security) -------------------
+# production.py adds HTTPS-only cookies, HSTS and the redirect to HTTPS.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "same-origin" sends no referrer to any other site; "no-referrer" would make browsers send
-# "Origin: null" on our own form posts, which Django's CSRF check rejects.
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No address of ours ever leaves with a click: not even which page someone was on. Browsers then
+# send "Origin: null" on our own form posts; SameOriginCsrfViewMiddleware accepts those when
+# the browser says (Sec-Fetch-Site) that the form came from this site. Django's check for its
+# own CSRF middleware looks for it by name, so lms/security/checks.py checks the subclass.
+SECURE_REFERRER_POLICY = "no-referrer"
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
+# Content Security Policy (lms.security.middleware.ContentSecurityPolicyMiddleware). Our pages
+# run no inline script or style; frame-ancestors is added per response from X-Frame-Options.
+PATHWAYS_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "frame-src": ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+}
+# The Wagtail admin's templates use inline scripts and styles (date pickers, inline panels);
+# this looser policy applies under the admin's address only. Still nothing from other sites.
+PATHWAYS_CSP_ADMIN = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'", "blob:"],
+    "frame-src": ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# Pages with a policy of their own, by URL name. The API documentation's start-up script carries
+# a per-request nonce ("'nonce'" stands for it); Redoc also adds <style> elements as it draws
+# and runs a worker, so it may use inline styles and blob: workers.
+PATHWAYS_CSP_VIEWS = {
+    "api:docs": {**PATHWAYS_CSP, "script-src": ["'self'", "'nonce'"]},
+    "api:redoc": {
+        **PATHWAYS_CSP,
+        "script-src": ["'self'", "'nonce'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "worker-src": ["'self'", "blob:"],
+    },
+}
+# Nothing in the admin calls other sites: no Gravatar pictures, no check for new versions.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# django-otp: the authenticator app's clock may drift a step either way; wrong codes are
+# throttled per device (each failure doubles the wait: 1, 2, 4... seconds).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_LOGIN_URL = "wagtailadmin_login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -260,10 +332,33 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # The neutral brand: what page titles, e-mails and documents say outside the logged-in pages.
 # It must never reveal that the organisation serves survivors.
 PATHWAYS_BRAND_NAME = WAGTAIL_SITE_NAME
+# Brand: e-mails come from PATHWAYS_EMAIL_ADDRESS under the brand's name, and their subjects
+# start with it. Worked out from PATHWAYS_BRAND_NAME whenever read (lms/branding.py).
+PATHWAYS_EMAIL_ADDRESS = os.environ.get("PATHWAYS_EMAIL_ADDRESS", "no-reply@localhost")
+DEFAULT_FROM_EMAIL = branding.lazy_email_sender()
+SERVER_EMAIL = branding.lazy_email_sender()
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = branding.lazy_email_sender()
+EMAIL_SUBJECT_PREFIX = branding.lazy_email_subject_prefix()
 # The public address of this site, for links that leave it: QR codes, credential ids.
 PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Where the "Exit this page" control sends people.
+# Safety: "Exit this page", "Staying safe online" and sessions (lms/safety) ---------------------
+# Where "Exit this page" sends people: the full http(s) address of an everyday, neutral site.
 PATHWAYS_EXIT_URL = os.environ.get("PATHWAYS_EXIT_URL", "https://www.bbc.co.uk/weather")
+if not re.fullmatch(r"https?://[^/?#\s]+[^\s]*", PATHWAYS_EXIT_URL):
+    raise ImproperlyConfigured(
+        f"PATHWAYS_EXIT_URL must be a full http:// or https:// address, not {PATHWAYS_EXIT_URL!r}"
+    )
+# Signed-in people are signed out after this many minutes without doing anything...
+PATHWAYS_SESSION_IDLE_MINUTES = env_int("PATHWAYS_SESSION_IDLE_MINUTES", 30)
+# ...and this many hours after signing in, whatever they are doing.
+PATHWAYS_SESSION_ABSOLUTE_HOURS = env_int("PATHWAYS_SESSION_ABSOLUTE_HOURS", 12)
+# How long before the idle sign-out the page offers "Stay signed in".
+PATHWAYS_SESSION_WARNING_SECONDS = env_int("PATHWAYS_SESSION_WARNING_SECONDS", 60)
+# The session cookie lives no longer than the absolute limit and is not kept after the browser
+# closes, so a shared device does not stay signed in.
+SESSION_COOKIE_AGE = PATHWAYS_SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 # Whether a mentee may keep a check-in's notes private from programme staff (the pair still sees
 # them). Off unless the programme's policy allows it.
 PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED = env_bool("PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False)
@@ -272,6 +367,25 @@ PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED = env_bool("PATHWAYS_MENTEE_PRIVATE_NOTES_
 PATHWAYS_VERIFY_RATE = os.environ.get("PATHWAYS_VERIFY_RATE", "30/600")
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 ignores the header.
 PATHWAYS_TRUSTED_PROXY_COUNT = env_int("PATHWAYS_TRUSTED_PROXY_COUNT", 0)
+
+# Privacy: data export, erasure, retention (lms/privacy) ---------------------------------------
+# Days each kind of record is kept before `manage.py purge_expired` deletes it; None keeps it.
+# PATHWAYS_RETENTION_DAYS (JSON) changes some kinds, e.g. {"access_records": 365, "sessions": 7}.
+PATHWAYS_RETENTION_DAYS = {
+    "access_records": 730,  # employers' views of certificates
+    "ended_releases": 1095,  # sharing stopped, replaced or ended (kept while its log is)
+    "legal_name_reads": 730,  # the audit of staff reading legal names
+    "task_results": 30,  # finished background-task records
+    "sessions": 0,  # expired sign-in sessions
+    "api_tokens": 0,  # app sign-in keys past PATHWAYS_API_TOKEN_HOURS
+    "erasure_records": None,  # proof that an erasure happened; holds no personal data
+}
+try:
+    PATHWAYS_RETENTION_DAYS.update(json.loads(os.environ.get("PATHWAYS_RETENTION_DAYS") or "{}"))
+except (TypeError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        'PATHWAYS_RETENTION_DAYS must be a JSON object of days, e.g. {"access_records": 365}'
+    ) from exc
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ import pytest
 
 from lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
 from lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
+from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ def test_every_role_has_a_group_from_the_migrations():
 
 
 def test_programme_staff_can_open_the_wagtail_admin(client):
-    client.force_login(StaffFactory())
+    client.force_login(with_second_factor(StaffFactory()))
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
 
 

@@ -26,6 +26,7 @@ from cohorts.models import MembershipStatus
 from courses.factories import build_course
 from courses.models import Enrollment, EnrollmentStatus
 from lms.accounts.factories import UserFactory
+from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +207,7 @@ def test_staff_filter_certificates_by_status(admin, staff, certificate, other_pa
 
 
 def test_certificates_are_never_edited_or_deleted_in_the_admin(client, certificate):
-    superuser = UserFactory(is_superuser=True, is_staff=True)
+    superuser = with_second_factor(UserFactory(is_superuser=True, is_staff=True))
     client.force_login(superuser)
     edit = client.get(reverse("certificates_admin:edit", args=[certificate.pk]))
     assert edit.status_code == 302

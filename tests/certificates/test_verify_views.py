@@ -326,3 +326,22 @@ def test_status_list_is_served_and_changes_at_once(client, certificate):
     assert second.status_code == 200
     encoded = json.loads(second.content)["credentialSubject"]["encodedList"]
     assert status_bit(decode_status_list(encoded), certificate.status_list_index)
+
+
+def test_code_form_posts_work_under_no_referrer(certificate):
+    """Under Referrer-Policy: no-referrer browsers send "Origin: null"; the same-origin fetch
+    metadata header still lets the form through, and a cross-site post is still refused."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(reverse("verify:index"))
+    token = browser.cookies["csrftoken"].value
+    data = {"form": "code", "code": certificate.verification_code, "csrfmiddlewaretoken": token}
+    same_site = browser.post(
+        reverse("verify:index"), data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin"
+    )
+    assert same_site.status_code in (200, 302)
+    cross_site = browser.post(
+        reverse("verify:index"), data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert cross_site.status_code == 403

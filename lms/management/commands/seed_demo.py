@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from certificates.demo import seed_certificates, seed_sharing
 from cohorts.demo import seed_cohort, seed_mentorship
@@ -659,6 +660,8 @@ class DemoUser:
     try_this: str
     groups: tuple[Role, ...] = ()
     fields: dict[str, Any] = field(default_factory=dict)
+    # Whether "Staying safe online" was already read: Rosa has not, to show it once.
+    read_safety_notice: bool = True
 
 
 def _url(name: str, *args: Any) -> str:
@@ -686,13 +689,15 @@ def _demo_users() -> list[DemoUser]:
             "Rosa",
             "participant (Spanish)",
             f"{dashboard}: a completed course; the interface in Spanish; "
-            f"{_url('certificates:sharing')}: what she shares with employers, and who looked",
+            f"{_url('certificates:sharing')}: what she shares with employers, and who looked; "
+            "sees 'Staying safe online' once, first",
             (Role.PARTICIPANT,),
             {
                 "legal_name": "Rosa María Pérez",
                 "preferred_language": "es",
                 "safe_contact_channels": [ContactChannel.SMS],
             },
+            read_safety_notice=False,
         ),
         DemoUser(
             "amara",
@@ -799,7 +804,11 @@ class Command(BaseCommand):
         for spec in _demo_users():
             user, created = user_model.objects.get_or_create(
                 username=spec.username,
-                defaults={"chosen_name": spec.chosen_name, **spec.fields},
+                defaults={
+                    "chosen_name": spec.chosen_name,
+                    "safety_notice_seen_at": timezone.now() if spec.read_safety_notice else None,
+                    **spec.fields,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
