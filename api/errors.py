@@ -8,7 +8,7 @@ the caller may not see are 404, worded exactly like a thing that does not exist.
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -104,8 +104,6 @@ def exception_handler(exc, context):
 @csrf_exempt
 def not_found_view(request, *args, **kwargs):
     """Unknown paths under /api/ answer in the API's format too."""
-    from django.http import JsonResponse
-
     return JsonResponse(
         error_body(status_code=404, code="not_found", message=MESSAGES["not_found"]()),
         status=status.HTTP_404_NOT_FOUND,

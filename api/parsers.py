@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
@@ -13,7 +14,7 @@ from rest_framework.parsers import BaseParser
 class BodyTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "body_too_large"
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
 
 
 def _limit() -> int:

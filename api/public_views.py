@@ -17,30 +17,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certificates.codes import normalize_code
-from certificates.models import Certificate
 from certificates.ratelimit import check_rate
+from certificates.selectors import verifiable_certificate
 
 from .public_serializers import VerificationSerializer
-
-# Exactly what the verification page reads.
-VERIFY_FIELDS = (
-    "verification_code",
-    "printed_name",
-    "printed_title",
-    "printed_achievement",
-    "printed_issuer_name",
-    "issued_at",
-    "expires_at",
-    "revoked_at",
-)
-
-
-def verifiable_certificate(code: str) -> Certificate | None:
-    normalized = normalize_code(code)
-    if normalized is None:
-        return None
-    return Certificate.objects.filter(verification_code=normalized).only(*VERIFY_FIELDS).first()
 
 
 @extend_schema_view(

@@ -8,13 +8,11 @@ What is shown comes from ``release_selectors`` alone, so a credential no longer 
 """
 
 import json
-from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -26,6 +24,7 @@ from .models import AccessChannel, EmployerOrganisation, ReleasedCertificate
 from .release_selectors import (
     employer_active_releases,
     employer_for_user,
+    last_day,
     shared_credential,
     shared_credentials,
     shared_document,
@@ -56,13 +55,8 @@ def _record(request, shared, channel: str, *, shown: list[str] | None = None) ->
     access_record(shared=shared, channel=channel, employer_user=request.user, shown=shown)
 
 
-def _last_day(ends: datetime) -> date:
-    """The last day sharing lasts through, in the site's time zone (it ends at midnight)."""
-    return (timezone.localtime(ends) - timedelta(microseconds=1)).date()
-
-
 def _entry(view) -> dict:
-    return {"view": view, "code": format_code(view.code), "last_day": _last_day(view.shared_until)}
+    return {"view": view, "code": format_code(view.code), "last_day": last_day(view.shared_until)}
 
 
 def _file_stem(shared: ReleasedCertificate) -> str:
@@ -171,6 +165,6 @@ def releases(request):
             "page_title": _("What is shared with us"),
             "employer": employer,
             "page": page,
-            "releases": [{"release": row, "last_day": _last_day(row.expires_at)} for row in rows],
+            "releases": [{"release": row, "last_day": last_day(row.expires_at)} for row in rows],
         },
     )

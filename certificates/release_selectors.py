@@ -7,7 +7,7 @@ superseded nor past its end, and only while the certificate is current. Anything
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -34,6 +34,12 @@ def active_release_q(prefix: str = "", *, now: datetime | None = None) -> Q:
             f"{prefix}expires_at__gt": now,
         }
     )
+
+
+def last_day(ends: datetime) -> date:
+    """The last day sharing lasts through, in the site's time zone (a release ends at midnight
+    after it)."""
+    return (timezone.localtime(ends) - timedelta(microseconds=1)).date()
 
 
 def employer_for_user(user) -> EmployerOrganisation | None:

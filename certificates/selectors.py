@@ -7,6 +7,7 @@ exist. Staff work with certificates in the admin, not here.
 
 from django.http import Http404
 
+from .codes import normalize_code
 from .models import Certificate
 
 
@@ -32,3 +33,25 @@ def participant_certificate(
     if certificate is None or (downloadable and certificate.revoked_at is not None):
         raise Http404
     return certificate
+
+
+# Exactly what public verification reads: nothing else of the certificate leaves the database.
+VERIFY_FIELDS = (
+    "verification_code",
+    "printed_name",
+    "printed_title",
+    "printed_achievement",
+    "printed_issuer_name",
+    "issued_at",
+    "expires_at",
+    "revoked_at",
+)
+
+
+def verifiable_certificate(code: str) -> Certificate | None:
+    """The certificate a typed or scanned code stands for, or None (unknown or malformed alike).
+    Used by the verification page and the verification API."""
+    normalized = normalize_code(code)
+    if normalized is None:
+        return None
+    return Certificate.objects.filter(verification_code=normalized).only(*VERIFY_FIELDS).first()

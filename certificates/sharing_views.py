@@ -7,7 +7,7 @@ reads go through ``release_selectors`` (someone else's release answers 404), wri
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,11 +60,6 @@ def participant_required(view):
     return login_required(wrapper)
 
 
-def last_day(release: CredentialRelease) -> date:
-    """The last day a release lasts through, in the site's time zone (it ends at midnight)."""
-    return (timezone.localtime(release.expires_at) - timedelta(microseconds=1)).date()
-
-
 def _shown(fields: list[str]) -> list[str]:
     return [str(SHOWN_LABELS[name]) for name in SHOWN_LABELS if name in fields]
 
@@ -88,7 +82,7 @@ def _row(release: CredentialRelease) -> ReleaseRow:
         release=release,
         certificates=[item.certificate for item in release.released_certificates.all()],
         shown=_shown(["name", "title", *release.disclosed_fields]),
-        ends_on=last_day(release),
+        ends_on=selectors.last_day(release.expires_at),
         renew_url=_share_url(employer_id=release.employer_id, renew_id=release.pk),
     )
 
@@ -219,7 +213,7 @@ def share(request):
                     )
                     % {
                         "employer": employer.name,
-                        "date": date_format(last_day(release), "DATE_FORMAT"),
+                        "date": date_format(selectors.last_day(release.expires_at), "DATE_FORMAT"),
                     },
                 )
                 return redirect("certificates:sharing")

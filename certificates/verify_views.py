@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from lms.security.middleware import SameOriginCsrfViewMiddleware
 
-from .codes import format_code, normalize_code
-from .models import Certificate, CertificateStatus
+from . import selectors
+from .codes import format_code
+from .models import CertificateStatus
 from .openbadges import verify_json
 from .ratelimit import RateDecision, check_rate
 from .verify_forms import MAX_CREDENTIAL_BYTES, CodeForm, CredentialForm
@@ -109,23 +110,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
     decision = check_rate(request)
     if not decision.allowed:
         return _rate_limited(request, decision)
-    normalized = normalize_code(code)
-    found = None
-    if normalized is not None:
-        found = (
-            Certificate.objects.filter(verification_code=normalized)
-            .only(
-                "verification_code",
-                "printed_name",
-                "printed_title",
-                "printed_achievement",
-                "printed_issuer_name",
-                "issued_at",
-                "expires_at",
-                "revoked_at",
-            )
-            .first()
-        )
+    found = selectors.verifiable_certificate(code)
     if found is None:
         # The same page, status and headers for an unknown code and a malformed one; the code
         # is not echoed, so the two cannot be told apart.
