@@ -157,8 +157,13 @@ def _quiz_answers(attempt: QuizAttempt) -> list[dict]:
         for question_id, value in _list_items(quiz.get("questions"))
         if question_id
     }
+    # The quiz's own question order: a jsonb column (PostgreSQL) does not keep the keys' order.
+    position = {question_id: index for index, question_id in enumerate(questions)}
+    given = sorted(
+        (attempt.answers or {}).items(), key=lambda item: (position.get(item[0], len(position)),)
+    )
     rows = []
-    for question_id, chosen in (attempt.answers or {}).items():
+    for question_id, chosen in given:
         question = questions.get(question_id)
         if question is None:
             rows.append({"question_id": question_id, "answer_ids_chosen": list(chosen)})
