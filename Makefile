@@ -25,7 +25,8 @@ NODE_STAMP := node_modules/.installed
 
 # System packages the tests need: Chromium for the browser tests, fonts and WeasyPrint's libraries
 # for certificate PDFs, pdftotext to read them back, gettext for compilemessages; and npm (checked
-# by command, as Node may come from elsewhere) to install axe-core for the accessibility tests.
+# by command, as Node may come from elsewhere) to install axe-core for the accessibility tests and
+# the reference credential verifier.
 APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core poppler-utils gettext zbar-tools \
 	libpango-1.0-0 libpangoft2-1.0-0
 
@@ -69,15 +70,16 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# axe-core for the accessibility tests, at the version package-lock.json pins; again when the lock
-# changes. Without npm (or the registry) it warns, and those tests are skipped saying why.
+# axe-core for the accessibility tests and Digital Bazaar's reference verifier for the credential
+# tests, at the versions package-lock.json pins; again when the lock changes. Without npm (or the
+# registry) it warns, and those tests are skipped saying why.
 $(NODE_STAMP): package.json package-lock.json
 	@if ! command -v npm >/dev/null 2>&1; then \
-		echo "WARNING: npm is missing: the accessibility (axe) tests will be skipped" >&2; \
+		echo "WARNING: npm is missing: the accessibility (axe) and reference verifier tests will be skipped" >&2; \
 	elif npm ci --no-audit --no-fund; then \
 		touch $@; \
 	else \
-		echo "WARNING: npm ci failed: the accessibility (axe) tests will be skipped" >&2; \
+		echo "WARNING: npm ci failed: the accessibility (axe) and reference verifier tests will be skipped" >&2; \
 	fi
 
 node-deps: $(NODE_STAMP)

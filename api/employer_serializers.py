@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certificates.codes import format_code
-from certificates.models import CertificateStatus, DisclosedField, ReleasedCertificate
+from certificates.models import CURRENT_STATUS_CHOICES, DisclosedField, ReleasedCertificate
 from certificates.release_selectors import shared_view
 
 
@@ -37,7 +37,7 @@ class SharedCredentialSerializer(serializers.Serializer):
     title = serializers.CharField(help_text=_("The credential's title as printed."))
     achievement = serializers.CharField(help_text=_("What was achieved (the course or programme)."))
     issuer = serializers.CharField(help_text=_("The issuer's name as printed."))
-    status = serializers.ChoiceField(choices=CertificateStatus.choices)
+    status = serializers.ChoiceField(choices=CURRENT_STATUS_CHOICES)
     shared_until = serializers.DateTimeField(
         help_text=_("When the participant's consent ends; after that this answers 404.")
     )

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from certificates.models import CertificateStatus, DisclosedField, ReleasedCertificate
+from certificates.models import (
+    CURRENT_STATUS_CHOICES,
+    CertificateStatus,
+    DisclosedField,
+    ReleasedCertificate,
+)
 
 DATE_FORMAT = "%Y-%m-%d"
 DEFAULT_ORDERING = "-issued_at"
@@ -170,7 +175,8 @@ class SharedCredentialFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         help_text=_("valid, expired or revoked."),
-        choices=CertificateStatus.choices,
+        # Only current certificates are ever shared, so never "replaced".
+        choices=CURRENT_STATUS_CHOICES,
         method="filter_status",
         empty_label=_("Any status"),
         error_messages={"invalid_choice": _("Choose one of: valid, expired, revoked.")},

@@ -16,8 +16,8 @@ from rest_framework import serializers
 
 from certificates.codes import format_code, verification_url
 from certificates.models import (
+    CURRENT_STATUS_CHOICES,
     AccessChannel,
-    CertificateStatus,
     DisclosedField,
     EmployerOrganisation,
     NameChoice,
@@ -40,11 +40,27 @@ class TokenRequestSerializer(StrictSerializer):
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp_token = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=_(
+            "Two-step sign-in, for anyone who uses it in the admin (programme staff, "
+            "facilitators, administrators): the 6-digit code from the authenticator app, or one "
+            "of the backup codes. Without it such an account gets no token (400, under "
+            "fields.otp_token). Others leave it out."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(
         help_text=_("Send it as: Authorization: Token <token>. Signing in again replaces it.")
+    )
+    second_factor = serializers.BooleanField(
+        help_text=_(
+            "Whether this sign-in passed two-step sign-in. Staff endpoints accept only such tokens."
+        )
     )
 
 
@@ -121,7 +137,7 @@ class MyCertificateSerializer(serializers.Serializer):
     completed_on = serializers.DateField()
     issued_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=CertificateStatus.choices)
+    status = serializers.ChoiceField(choices=CURRENT_STATUS_CHOICES)
     shareable = serializers.SerializerMethodField(
         help_text=_("Whether it can be shared with an employer (it is not revoked).")
     )

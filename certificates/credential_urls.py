@@ -1,4 +1,5 @@
-"""URLs (namespace ``credentials``): the issuer profile and the revocation status list.
+"""URLs (namespace ``credentials``): each issuer's profile, its keys and its revocation status
+list, and the legacy profile and list that credentials named before there was one per issuer.
 
 Their addresses are written into every credential issued, so they must never change.
 """
@@ -10,6 +11,17 @@ from . import credential_views
 app_name = "credentials"
 
 urlpatterns = [
-    path("issuer/", credential_views.issuer, name="issuer"),
-    path("status/revocation/", credential_views.status_list, name="status_list"),
+    path("issuers/<str:public_id>/", credential_views.issuer, name="issuer"),
+    path(
+        "issuers/<str:public_id>/keys/<str:multibase>/",
+        credential_views.key,
+        name="key",
+    ),
+    path(
+        "issuers/<str:public_id>/status/revocation/",
+        credential_views.status_list,
+        name="status_list",
+    ),
+    path("issuer/", credential_views.legacy_issuer, name="legacy_issuer"),
+    path("status/revocation/", credential_views.legacy_status_list, name="legacy_status_list"),
 ]

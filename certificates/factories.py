@@ -2,7 +2,8 @@
 
 ``CertificateTemplateFactory(courses=[course], cohorts=[cohort])`` sets which achievements use a
 template. ``CertificateFactory`` writes a certificate row directly, with sensible printed fields,
-its status-list index and no credential or PDF: use ``certificates.services`` to test the rules.
+its status-list index (drawn at random) and issuer, and no credential or PDF: use
+``certificates.services`` to test the rules.
 """
 
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from .models import (
     PaperSize,
     ReleasedCertificate,
     ReleaseMethod,
+    StatusListAllocation,
 )
 
 
@@ -100,9 +102,18 @@ class CertificateFactory(DjangoModelFactory):
 
     @factory.post_generation
     def status_list_index(self, create: bool, extracted, **kwargs) -> None:
+        """A random index and the issuer of its printed name, as issuing gives them."""
         if create and self.status_list_index is None:
-            self.status_list_index = extracted if extracted is not None else self.pk
-            Certificate.objects.filter(pk=self.pk).update(status_list_index=self.status_list_index)
+            from .openbadges import credential_issuer
+            from .status_list import allocate_index
+
+            if extracted is not None:
+                StatusListAllocation.objects.get_or_create(index=extracted)
+            self.status_list_index = extracted if extracted is not None else allocate_index()
+            self.issuer = credential_issuer(self.printed_issuer_name)
+            Certificate.objects.filter(pk=self.pk).update(
+                status_list_index=self.status_list_index, issuer=self.issuer
+            )
 
 
 class EmployerOrganisationFactory(DjangoModelFactory):

@@ -1,12 +1,27 @@
-"""Open Badges 3.0 credentials: building, signing and checking them, the issuer profile with its
-public keys, and the revocation status list.
+"""Open Badges 3.0 credentials: building, signing and checking them, the issuer profiles with
+their public keys, and the revocation status lists.
 
 Every certificate is also an ``OpenBadgeCredential`` (Open Badges 3.0.3, W3C VC 2.0 data model)
 secured with a ``DataIntegrityProof`` using the ``eddsa-rdfc-2022`` cryptosuite, so that anyone
-can check it with the issuer profile alone. JSON-LD contexts come only from local copies (pyld's
+can check it with what this site publishes. JSON-LD contexts come only from local copies (pyld's
 bundled W3C contexts and the vendored OB 3.0.3 context): any other context is refused, so that
 neither signing nor checking ever touches the network, and a pasted credential cannot make this
 server fetch anything.
+
+What a standard verifier dereferences (Digital Bazaar's ``@digitalbazaar/vc`` stack is checked
+in the tests). The credential's ``issuer.id`` is the profile of its discreet issuer
+(:class:`~certificates.models.CredentialIssuer`, one per issuer name printed), carrying the same
+name. The proof's ``verificationMethod`` is an address of its own per key and issuer,
+``<profile>keys/<publicKeyMultibase>/``, which answers a ``Multikey`` document whose
+``controller`` is that profile, and the profile lists it under ``assertionMethod``. A fragment
+of the profile (``<profile>#<key>``, as this site once signed) cannot work: a fragment is never
+sent to the server, so a verifier receives the whole profile instead of a key. ``did:key`` would
+need no address at all, but a key that names no issuer lets anyone claim the issuer's name, and
+``did:web`` ties every credential to the site's domain and path layout; an address per key keeps
+the issuer's profile as the one place that says which keys are the issuer's, with retired keys
+still listed so that what they signed keeps verifying. The status list of each issuer is at
+``<profile>status/revocation/`` and signed as that issuer, since verifiers require a status list
+issued by the credential's own issuer.
 
 What a credential says about its holder is only the name as printed on the certificate: never an
 e-mail address, a postal address, or a legal name the participant did not choose to print.
@@ -18,6 +33,7 @@ import gzip
 import hashlib
 import json
 import logging
+import re
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -29,6 +45,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -39,8 +56,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld
 from pyld.documentloader.frozen import BUNDLED_CONTEXTS, FrozenDocumentLoader
 
+from . import status_list as status_list_indexes
 from .codes import normalize_code, verification_url
-from .models import Certificate, CertificateStatus, IssuerKey
+from .models import Certificate, CertificateStatus, CredentialIssuer, IssuerKey
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +69,11 @@ CREDENTIAL_CONTEXT = (VC_CONTEXT_URL, OB_CONTEXT_URL)
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
 PROOF_PURPOSE = "assertionMethod"
+MULTIKEY_CONTEXT_URL = "https://w3id.org/security/multikey/v1"
 # Multicodec prefix of an Ed25519 public key (varint of 0xed).
 ED25519_PUB_PREFIX = b"\xed\x01"
 # The W3C Bitstring Status List's minimum length (16 KB), for group privacy.
-STATUS_LIST_MIN_BITS = 131_072
+STATUS_LIST_MIN_BITS = status_list_indexes.MIN_SIZE
 STATUS_LIST_CACHE_SECONDS = 24 * 60 * 60
 
 # Limits on a credential handed to verify(): far above what this site issues, far below what
@@ -240,20 +259,40 @@ def verify_proof(document: dict, proof: dict, public_key: Ed25519PublicKey) -> b
     return True
 
 
-def issuer_profile_url() -> str:
-    return settings.PATHWAYS_BASE_URL + reverse("credentials:issuer")
+# Addresses ----------------------------------------------------------------------------------
 
 
-def status_list_url() -> str:
-    return settings.PATHWAYS_BASE_URL + reverse("credentials:status_list")
+def issuer_url(issuer: CredentialIssuer) -> str:
+    """The issuer's profile: the ``issuer.id`` of what it issues, and its keys' controller."""
+    return settings.PATHWAYS_BASE_URL + reverse("credentials:issuer", args=[issuer.public_id])
 
 
-def verification_method_id(key: IssuerKey) -> str:
-    return f"{issuer_profile_url()}#{key.public_key_multibase}"
+def key_url(issuer: CredentialIssuer, key: IssuerKey) -> str:
+    """A key's ``verificationMethod`` as ``issuer``: an address answering a Multikey document."""
+    return settings.PATHWAYS_BASE_URL + reverse(
+        "credentials:key", args=[issuer.public_id, key.public_key_multibase]
+    )
 
 
-def sign(document: dict, *, key: IssuerKey, created: datetime | None = None) -> dict:
-    """``document`` with a ``DataIntegrityProof`` by ``key`` (replacing any proof it had)."""
+def status_list_url(issuer: CredentialIssuer) -> str:
+    return settings.PATHWAYS_BASE_URL + reverse("credentials:status_list", args=[issuer.public_id])
+
+
+def legacy_profile_url() -> str:
+    """The one issuer profile credentials named before there was one per issuer name. Copies of
+    those (in PDFs already made, in downloads) still name it; :func:`verify` still reads them."""
+    return settings.PATHWAYS_BASE_URL + reverse("credentials:legacy_issuer")
+
+
+def legacy_status_list_url() -> str:
+    return settings.PATHWAYS_BASE_URL + reverse("credentials:legacy_status_list")
+
+
+def sign(
+    document: dict, *, key: IssuerKey, issuer: CredentialIssuer, created: datetime | None = None
+) -> dict:
+    """``document`` with a ``DataIntegrityProof`` by ``key`` as ``issuer`` (replacing any proof
+    it had)."""
     if not key.private_key_seed_hex or key.retired_at is not None:
         raise IssuerKeyError("A retired key can no longer sign.")
     private_key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(key.private_key_seed_hex))
@@ -261,7 +300,7 @@ def sign(document: dict, *, key: IssuerKey, created: datetime | None = None) -> 
     proof = create_proof(
         unsecured,
         private_key=private_key,
-        verification_method=verification_method_id(key),
+        verification_method=key_url(issuer, key),
         created=created or timezone.now(),
     )
     return {**unsecured, "proof": proof}
@@ -270,13 +309,18 @@ def sign(document: dict, *, key: IssuerKey, created: datetime | None = None) -> 
 # Issuer keys ------------------------------------------------------------------------------
 
 
-def _new_issuer_key() -> IssuerKey:
+def new_key_fields() -> dict[str, str]:
+    """The fields of a fresh Ed25519 signing key."""
     private_key = Ed25519PrivateKey.generate()
-    return IssuerKey.objects.create(
-        key_id=f"key-{timezone.now():%Y%m%d}-{secrets.token_hex(4)}",
-        public_key_multibase=public_key_multibase(private_key.public_key()),
-        private_key_seed_hex=private_key.private_bytes_raw().hex(),
-    )
+    return {
+        "key_id": f"key-{timezone.now():%Y%m%d}-{secrets.token_hex(4)}",
+        "public_key_multibase": public_key_multibase(private_key.public_key()),
+        "private_key_seed_hex": private_key.private_bytes_raw().hex(),
+    }
+
+
+def _new_issuer_key() -> IssuerKey:
+    return IssuerKey.objects.create(**new_key_fields())
 
 
 def issuer_key_create() -> IssuerKey:
@@ -288,7 +332,7 @@ def issuer_key_create() -> IssuerKey:
 
 
 def issuer_key_rotate() -> IssuerKey:
-    """A new active key. Older keys are retired: they stay in the issuer profile, so that what
+    """A new active key. Older keys are retired: they stay in the issuer profiles, so that what
     they signed still verifies, and their private half is erased, as they never sign again."""
     with transaction.atomic():
         active = list(
@@ -308,7 +352,7 @@ def active_issuer_key() -> IssuerKey:
 
     A site that has none yet gets one on first use (logged), so that issuing never fails for
     want of a key; ``manage.py issuer_key create`` makes it ahead of time. Two processes racing
-    on a brand-new site may both create one: both are then in the issuer profile, both verify,
+    on a brand-new site may both create one: both are then in the issuer profiles, both verify,
     the newest signs, and the next rotation retires both.
     """
     key = IssuerKey.objects.filter(retired_at__isnull=True).order_by("-created_at", "-pk").first()
@@ -321,10 +365,69 @@ def active_issuer_key() -> IssuerKey:
 # Documents ------------------------------------------------------------------------------
 
 
-def issuer_profile() -> dict:
-    """The issuer's public profile, with every signing key, active and retired."""
-    profile_id = issuer_profile_url()
-    keys = list(IssuerKey.objects.order_by("created_at", "pk"))
+def credential_issuer(name: str) -> CredentialIssuer:
+    """The issuer for a discreet issuer name, made on first use. Runs in the caller's
+    transaction; two first uses at once are told apart by the unique name."""
+    issuer, _created = CredentialIssuer.objects.get_or_create(name=name)
+    return issuer
+
+
+def find_issuer(public_id: str) -> CredentialIssuer | None:
+    """The issuer at a profile address, or None."""
+    return CredentialIssuer.objects.filter(public_id=public_id).first()
+
+
+def find_key(public_key_multibase: str) -> IssuerKey | None:
+    """One of this site's signing keys, active or retired, or None."""
+    return IssuerKey.objects.filter(public_key_multibase=public_key_multibase).first()
+
+
+def _verification_methods(issuer: CredentialIssuer) -> list[dict]:
+    profile_id = issuer_url(issuer)
+    return [
+        {
+            "id": key_url(issuer, key),
+            "type": "Multikey",
+            "controller": profile_id,
+            "publicKeyMultibase": key.public_key_multibase,
+        }
+        for key in IssuerKey.objects.order_by("created_at", "pk")
+    ]
+
+
+def issuer_profile(issuer: CredentialIssuer) -> dict:
+    """An issuer's public profile: the name its credentials carry, and every signing key, active
+    and retired, as its ``assertionMethod``, so that what a retired key signed still verifies."""
+    methods = _verification_methods(issuer)
+    return {
+        "@context": [*CREDENTIAL_CONTEXT, _PROFILE_KEY_TERMS],
+        "id": issuer_url(issuer),
+        "type": ["Profile"],
+        "name": issuer.name,
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }
+
+
+def key_document(issuer: CredentialIssuer, key: IssuerKey) -> dict:
+    """What a proof's ``verificationMethod`` address answers: the key, as a Multikey.
+
+    A retired key is not marked ``revoked``: it was not compromised, and what it signed before it
+    was retired stays valid (:func:`verify` refuses its proofs made after).
+    """
+    return {
+        "@context": MULTIKEY_CONTEXT_URL,
+        "id": key_url(issuer, key),
+        "type": "Multikey",
+        "controller": issuer_url(issuer),
+        "publicKeyMultibase": key.public_key_multibase,
+    }
+
+
+def legacy_issuer_profile() -> dict:
+    """The single profile credentials named before there was one per issuer name, keys as
+    fragments of it, kept so that copies of those credentials can still be checked by hand."""
+    profile_id = legacy_profile_url()
     methods = [
         {
             "id": f"{profile_id}#{key.public_key_multibase}",
@@ -332,7 +435,7 @@ def issuer_profile() -> dict:
             "controller": profile_id,
             "publicKeyMultibase": key.public_key_multibase,
         }
-        for key in keys
+        for key in IssuerKey.objects.order_by("created_at", "pk")
     ]
     return {
         "@context": [*CREDENTIAL_CONTEXT, _PROFILE_KEY_TERMS],
@@ -348,9 +451,10 @@ def achievement_id(certificate: Certificate) -> str:
     """A stable identifier for what was achieved, the same on every certificate for it.
 
     A name-based UUID rather than an address on this site: there is no page listing
-    achievements to browse, and no database id is exposed.
+    achievements to browse, and no database id is exposed. Named after the site's first profile
+    address, so that it never changes.
     """
-    name = f"{issuer_profile_url()}achievements/{certificate.achievement_key}"
+    name = f"{legacy_profile_url()}achievements/{certificate.achievement_key}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -361,10 +465,12 @@ def _credential_language(certificate: Certificate) -> str:
 
 def build_credential(certificate: Certificate) -> dict:
     """The unsigned ``OpenBadgeCredential`` for a certificate, saying only what it printed."""
-    if certificate.status_list_index is None:
-        raise ValueError("The certificate needs its status list index before a credential.")
+    if certificate.status_list_index is None or certificate.issuer_id is None:
+        raise ValueError("The certificate needs its status list index and issuer first.")
+    if certificate.issuer.name != certificate.printed_issuer_name:
+        raise ValueError("The certificate's issuer does not carry the issuer name it printed.")
     issuer = {
-        "id": issuer_profile_url(),
+        "id": issuer_url(certificate.issuer),
         "type": ["Profile"],
         "name": certificate.printed_issuer_name,
     }
@@ -378,7 +484,7 @@ def build_credential(certificate: Certificate) -> dict:
             "achievement": certificate.printed_achievement,
             "issuer": certificate.printed_issuer_name,
         }
-    list_url = status_list_url()
+    list_url = status_list_url(certificate.issuer)
     credential: dict[str, Any] = {
         "@context": list(CREDENTIAL_CONTEXT),
         "id": verification_url(certificate.verification_code),
@@ -427,19 +533,20 @@ def issue_credential(certificate: Certificate) -> dict:
 
     Nothing is saved: the caller stores it in ``certificate.credential``.
     """
-    return sign(build_credential(certificate), key=active_issuer_key())
+    return sign(build_credential(certificate), key=active_issuer_key(), issuer=certificate.issuer)
 
 
 # Revocation status list -------------------------------------------------------------------
 
 
-def encode_status_list(revoked_indices: Iterable[int]) -> str:
-    """A Bitstring Status List ``encodedList``: multibase base64url (no padding) of the GZIP of
-    the bitstring, bit 0 being the most significant bit of the first byte."""
+def encode_status_list(
+    revoked_indices: Iterable[int], *, length: int = STATUS_LIST_MIN_BITS
+) -> str:
+    """A Bitstring Status List ``encodedList`` of ``length`` bits (more if an index needs it):
+    multibase base64url (no padding) of the GZIP of the bitstring, bit 0 being the most
+    significant bit of the first byte."""
     indices = sorted(set(revoked_indices))
-    size = STATUS_LIST_MIN_BITS
-    if indices and indices[-1] >= size:
-        size = -(-(indices[-1] + 1) // STATUS_LIST_MIN_BITS) * STATUS_LIST_MIN_BITS
+    size = status_list_indexes.list_length(indices[-1] if indices else None, length)
     bits = bytearray(size // 8)
     for index in indices:
         bits[index // 8] |= 0x80 >> (index % 8)
@@ -460,31 +567,43 @@ def status_bit(bitstring: bytes, index: int) -> bool:
     return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
 
 
-def status_list_credential() -> dict:
-    """The signed ``BitstringStatusListCredential`` of revoked certificates.
+def no_longer_valid(queryset):
+    """The certificates whose bit is set: revoked, or replaced by a newer certificate. A replaced
+    certificate is no longer the one its holder stands behind, so a verifier that reads only the
+    status list must not take it as valid (``statusPurpose`` "revocation" is the only purpose
+    every verifier checks)."""
+    return queryset.filter(
+        Q(revoked_at__isnull=False)
+        | Q(superseded_at__isnull=False)
+        | Q(superseded_by__isnull=False)
+    )
+
+
+def status_list_credential(issuer: CredentialIssuer) -> dict:
+    """The signed ``BitstringStatusListCredential`` of an issuer: a bit set for each of its
+    certificates revoked or replaced, at least 131,072 bits long.
 
     Read from the database on every call, so that a revocation shows on the very next request.
     Only the signing is cached, under a key made of everything the document contains: the same
     revocations, key and dates always give the same (deterministic) document, in any process.
     """
-    revoked = list(
-        Certificate.objects.filter(
-            revoked_at__isnull=False, status_list_index__isnull=False
-        ).values_list("status_list_index", "revoked_at")
+    rows = list(
+        no_longer_valid(
+            Certificate.objects.filter(issuer=issuer, status_list_index__isnull=False)
+        ).values_list("status_list_index", "revoked_at", "superseded_at")
     )
-    encoded = encode_status_list(index for index, _ in revoked)
+    encoded = encode_status_list(
+        (index for index, *_ in rows), length=status_list_indexes.published_length()
+    )
     key = active_issuer_key()
-    changed = max([key.created_at, *(revoked_at for _, revoked_at in revoked)])
-    list_url = status_list_url()
+    changed = max(
+        [key.created_at, *(moment for _, *moments in rows for moment in moments if moment)]
+    )
+    list_url = status_list_url(issuer)
+    profile_id = issuer_url(issuer)
     fingerprint = hashlib.sha256(
         "|".join(
-            [
-                encoded,
-                key.public_key_multibase,
-                xsd_datetime(changed),
-                list_url,
-                issuer_profile_url(),
-            ]
+            [encoded, key.public_key_multibase, xsd_datetime(changed), list_url, profile_id]
         ).encode()
     ).hexdigest()
     cache_key = f"pathways:certificates:status-list:{fingerprint}"
@@ -494,7 +613,7 @@ def status_list_credential() -> dict:
             "@context": [VC_CONTEXT_URL],
             "id": list_url,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": issuer_profile_url(),
+            "issuer": profile_id,
             "validFrom": xsd_datetime(changed),
             "credentialSubject": {
                 "id": f"{list_url}#list",
@@ -503,7 +622,7 @@ def status_list_credential() -> dict:
                 "encodedList": encoded,
             },
         }
-        document = sign(unsigned, key=key, created=changed)
+        document = sign(unsigned, key=key, issuer=issuer, created=changed)
         cache.set(cache_key, document, STATUS_LIST_CACHE_SECONDS)
     return document
 
@@ -520,7 +639,7 @@ class CredentialCheck:
     """
 
     signature_valid: bool = False
-    status: str = "unknown"  # "valid", "expired", "revoked" or "unknown"
+    status: str = "unknown"  # "valid", "expired", "revoked", "replaced" or "unknown"
     issuer_known: bool = False
     messages: list[str] = field(default_factory=list)
     name: str = ""
@@ -581,17 +700,45 @@ def _issuer_id(document: dict) -> str:
     return _text(issuer)
 
 
-def _revocation_entry(document: dict) -> dict | None:
+def _revocation_entry(document: dict, list_url: str) -> dict | None:
     entries = document.get("credentialStatus")
     for entry in entries if isinstance(entries, list) else [entries]:
         if (
             isinstance(entry, dict)
             and entry.get("type") in ("BitstringStatusListEntry", ["BitstringStatusListEntry"])
             and entry.get("statusPurpose") == "revocation"
-            and entry.get("statusListCredential") == status_list_url()
+            and entry.get("statusListCredential") == list_url
         ):
             return entry
     return None
+
+
+# The end of a key's address: <issuer public id>/keys/<publicKeyMultibase>/
+_KEY_ADDRESS = re.compile(r"/([0-9a-zA-Z_-]{1,32})/keys/(z[1-9A-HJ-NP-Za-km-z]{40,60})/$")
+
+
+def _signing_key(
+    verification_method: str, issuer_id: str
+) -> tuple[IssuerKey | None, CredentialIssuer | None]:
+    """The key a proof names, and the issuer it signed as (None for the legacy profile), if the
+    proof's ``verificationMethod`` is one of this site's keys and ``issuer_id`` that issuer."""
+    legacy = legacy_profile_url()
+    profile, _, fingerprint = verification_method.partition("#")
+    if fingerprint and profile == legacy and issuer_id == legacy:
+        return IssuerKey.objects.filter(public_key_multibase=fingerprint).first(), None
+    match = _KEY_ADDRESS.search(verification_method)
+    if match is None:
+        return None, None
+    issuer = CredentialIssuer.objects.filter(public_id=match[1]).first()
+    key = IssuerKey.objects.filter(public_key_multibase=match[2]).first()
+    if (
+        issuer is None
+        or key is None
+        or verification_method != key_url(issuer, key)
+        or issuer_id != issuer_url(issuer)
+    ):
+        return None, None
+    return key, issuer
 
 
 def _fill_details(check: CredentialCheck, document: dict) -> None:
@@ -614,17 +761,39 @@ def _fill_details(check: CredentialCheck, document: dict) -> None:
     check.valid_until = _parse_datetime(document.get("validUntil"))
 
 
-def _status(document: dict) -> tuple[str, str]:
-    """The credential's status now, and a sentence saying why."""
+def _status(document: dict, issuer: CredentialIssuer | None) -> tuple[str, str]:
+    """The credential's status now, and a sentence saying why.
+
+    The certificate is the one whose code the credential's ``id`` carries, and its status entry
+    must be the one it was signed with: its bit in its issuer's list, or, for a copy signed
+    before indexes were drawn at random (``issuer`` None, the legacy profile), its database id in
+    the legacy list.
+    """
     unknown = gettext("We could not confirm whether it is still valid.")
-    entry = _revocation_entry(document)
-    index_text = _text(entry.get("statusListIndex")) if entry else ""
-    if not index_text.isdigit() or len(index_text) > 18:
-        return "unknown", unknown
-    certificate = Certificate.objects.filter(status_list_index=int(index_text)).first()
     code = normalize_code(_text(document.get("id")).rstrip("/").rpartition("/")[2])
-    if certificate is None or code != certificate.verification_code:
+    certificate = (
+        Certificate.objects.filter(verification_code=code).first() if code is not None else None
+    )
+    if certificate is None:
         return "unknown", unknown
+    if issuer is None:
+        entry, expected_index = (
+            _revocation_entry(document, legacy_status_list_url()),
+            certificate.pk,
+        )
+    elif certificate.issuer_id == issuer.pk:
+        entry = _revocation_entry(document, status_list_url(issuer))
+        expected_index = certificate.status_list_index
+    else:
+        return "unknown", unknown
+    index_text = _text(entry.get("statusListIndex")) if entry else ""
+    if not index_text.isdigit() or len(index_text) > 18 or int(index_text) != expected_index:
+        return "unknown", unknown
+    if certificate.status == CertificateStatus.REPLACED:
+        return CertificateStatus.REPLACED.value, gettext(
+            "It has been replaced by a newer certificate, so it is no longer valid. Ask its "
+            "holder for the current one."
+        )
     if certificate.revoked_at is not None:
         return CertificateStatus.REVOKED.value, gettext("The issuer has revoked it.")
     now = timezone.now()
@@ -644,8 +813,10 @@ def verify(document: Any) -> CredentialCheck:
     """Check a credential this site issued: its signature, who signed it, and its status now.
 
     The signing key is looked up only among this site's keys (active and retired), from a
-    verification method at this site's issuer profile address; nothing is fetched. Status comes
-    from this site's records: revoked, expired by its ``validUntil``, or valid.
+    verification method at one of this site's key addresses for the credential's issuer (or, for
+    a copy signed before keys had addresses, a fragment of the legacy profile); nothing is
+    fetched. Status comes from this site's records: replaced, revoked, expired by its
+    ``validUntil``, or valid.
     """
     check = CredentialCheck()
     not_readable = gettext("We could not read this as an Open Badges credential from this site.")
@@ -663,12 +834,9 @@ def verify(document: Any) -> CredentialCheck:
     unsecured = {name: value for name, value in document.items() if name != "proof"}
     proof_options = {name: value for name, value in proof.items() if name != "@context"}
 
-    profile_url, _, fingerprint = _text(proof.get("verificationMethod")).partition("#")
-    key = None
-    if profile_url == issuer_profile_url() and fingerprint:
-        key = IssuerKey.objects.filter(public_key_multibase=fingerprint).first()
+    key, issuer = _signing_key(_text(proof.get("verificationMethod")), _issuer_id(document))
     public_key = public_key_from_multibase(key.public_key_multibase) if key else None
-    if public_key is None or _issuer_id(document) != profile_url:
+    if public_key is None:
         check.messages.append(
             gettext("It was not signed by this site, so we cannot vouch for it here.")
         )
@@ -700,9 +868,12 @@ def verify(document: Any) -> CredentialCheck:
     check.messages.append(
         gettext("The signature checks out: this site issued it and it has not been changed.")
     )
-    _fill_details(check, unsecured)
-    check.status, sentence = _status(unsecured)
+    check.status, sentence = _status(unsecured, issuer)
     check.messages.append(sentence)
+    if check.status != CertificateStatus.REPLACED:
+        # A replaced certificate shows no name, as on the verification page: it may carry a name
+        # its holder has since stopped using.
+        _fill_details(check, unsecured)
     return check
 
 

@@ -45,12 +45,15 @@ VERIFY_FIELDS = (
     "issued_at",
     "expires_at",
     "revoked_at",
+    "superseded_at",
+    "superseded_by",
 )
 
 
 def verifiable_certificate(code: str) -> Certificate | None:
     """The certificate a typed or scanned code stands for, or None (unknown or malformed alike).
-    Used by the verification page and the verification API."""
+    Used by the verification page and the verification API, which show a replaced certificate's
+    status and nothing else it printed."""
     normalized = normalize_code(code)
     if normalized is None:
         return None

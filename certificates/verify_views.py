@@ -2,9 +2,9 @@
 
 A verifier learns whether that certificate is genuine and current, and nothing more: status,
 name as printed, title, achievement, dates and issuer. An unknown code and a malformed one get
-the very same page and status code (404). A replaced (superseded) certificate is shown as what it
-is, valid unless revoked or expired: reissuing revokes nothing. Lookups are rate limited per
-client (:mod:`certificates.ratelimit`).
+the very same page and status code (404). A replaced (superseded) certificate says only that it
+was replaced: it is no longer valid, and what it printed (a name she may have stopped using)
+is not shown. Lookups are rate limited per client (:mod:`certificates.ratelimit`).
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -121,6 +121,19 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
             status=404,
         )
     status = found.status
+    if status == CertificateStatus.REPLACED:
+        return render(
+            request,
+            "certificates/verify_certificate.html",
+            {
+                "page_title": _("Certificate check"),
+                "result": {
+                    "status": status,
+                    "status_label": CertificateStatus(status).label,
+                    "code": format_code(found.verification_code),
+                },
+            },
+        )
     return render(
         request,
         "certificates/verify_certificate.html",

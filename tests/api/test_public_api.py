@@ -11,6 +11,7 @@ import pytest
 
 from certificates.codes import format_code, new_verification_code
 from certificates.factories import CertificateFactory
+from certificates.models import Certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,28 @@ def test_verify_says_when_a_certificate_is_expired_or_revoked(api_client, certif
         certificate.revoked_at = timezone.now()
     certificate.save()
     assert api_client.get(url(certificate.verification_code)).json()["status"] == status
+
+
+def test_verify_says_a_replaced_certificate_was_replaced_and_shows_nothing_it_printed(
+    api_client, certificate
+):
+    key = certificate.achievement_key
+    Certificate.objects.filter(pk=certificate.pk).update(achievement_key=f"{key}~old")
+    newer = CertificateFactory(
+        user=certificate.user, course=certificate.course, template=certificate.template
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(
+        superseded_by=newer, superseded_at=timezone.now(), achievement_key=key
+    )
+    response = api_client.get(url(certificate.verification_code))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "replaced"
+    assert body["code"] == format_code(certificate.verification_code)
+    assert {name for name, value in body.items() if value is not None} == {"code", "status"}
+    text = response.content.decode()
+    assert "Maya" not in text and certificate.printed_title not in text
+    assert api_client.get(url(newer.verification_code)).json()["status"] == "valid"
 
 
 def test_unknown_and_malformed_codes_get_the_same_404(api_client, certificate):

@@ -5,8 +5,13 @@ from datetime import date
 
 from django.utils import timezone
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from certificates import openbadges
 from certificates.codes import new_verification_code
-from certificates.models import Certificate, CertificateTemplate
+from certificates.models import Certificate, CertificateTemplate, StatusListAllocation
+from certificates.openbadges import credential_issuer
+from certificates.status_list import allocate_index
 from courses.factories import build_course
 from lms.accounts.factories import ParticipantFactory
 
@@ -49,6 +54,47 @@ def make_certificate(*, user=None, course=None, template=None, **fields) -> Cert
             **fields,
         }
     )
-    certificate.status_list_index = certificate.pk
-    certificate.save(update_fields=["status_list_index"])
+    certificate.status_list_index = allocate_index()
+    certificate.issuer = credential_issuer(certificate.printed_issuer_name)
+    certificate.save(update_fields=["status_list_index", "issuer"])
+    return certificate
+
+
+def legacy_credential(certificate: Certificate) -> dict:
+    """A copy signed the way this site signed before migration 0004: one profile for every
+    issuer with the key as a fragment of it, and the database id as the index in the one list."""
+    credential = openbadges.build_credential(certificate)
+    profile = openbadges.legacy_profile_url()
+    list_url = openbadges.legacy_status_list_url()
+    credential["issuer"]["id"] = profile
+    credential["credentialSubject"]["achievement"]["creator"]["id"] = profile
+    credential["credentialStatus"] = {
+        "id": f"{list_url}#{certificate.pk}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(certificate.pk),
+        "statusListCredential": list_url,
+    }
+    key = openbadges.active_issuer_key()
+    proof = openbadges.create_proof(
+        credential,
+        private_key=Ed25519PrivateKey.from_private_bytes(bytes.fromhex(key.private_key_seed_hex)),
+        verification_method=f"{profile}#{key.public_key_multibase}",
+        created=timezone.now(),
+    )
+    return {**credential, "proof": proof}
+
+
+def make_legacy_certificate(**fields) -> Certificate:
+    """A certificate as it stood before migration 0004: its id as its index, no issuer, and a
+    legacy credential."""
+    certificate = make_certificate(**fields)
+    credential = legacy_credential(certificate)
+    StatusListAllocation.objects.filter(index=certificate.status_list_index).delete()
+    # Kept from random draws while the test sets things up; the upgrade starts with none.
+    StatusListAllocation.objects.get_or_create(index=certificate.pk)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status_list_index=certificate.pk, issuer=None, credential=credential
+    )
+    certificate.refresh_from_db()
     return certificate

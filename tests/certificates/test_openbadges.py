@@ -177,8 +177,9 @@ def test_credential_is_an_open_badge_saying_only_what_was_printed(certificate, b
     ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["id"] == verification_url(certificate.verification_code)
+    issuer = certificate.issuer
     assert credential["issuer"] == {
-        "id": base_url + reverse("credentials:issuer"),
+        "id": base_url + reverse("credentials:issuer", args=[issuer.public_id]),
         "type": ["Profile"],
         "name": ISSUER_NAME,
     }
@@ -192,12 +193,13 @@ def test_credential_is_an_open_badge_saying_only_what_was_printed(certificate, b
     assert subject["achievement"]["id"].startswith("urn:uuid:")
     assert credential["validFrom"].endswith("Z")
     assert "validUntil" not in credential
+    list_url = base_url + reverse("credentials:status_list", args=[issuer.public_id])
     assert credential["credentialStatus"] == {
-        "id": f"{base_url}{reverse('credentials:status_list')}#{certificate.pk}",
+        "id": f"{list_url}#{certificate.status_list_index}",
         "type": "BitstringStatusListEntry",
         "statusPurpose": "revocation",
-        "statusListIndex": str(certificate.pk),
-        "statusListCredential": base_url + reverse("credentials:status_list"),
+        "statusListIndex": str(certificate.status_list_index),
+        "statusListCredential": list_url,
     }
     # Every term is defined by the two contexts: nothing would be dropped unsigned.
     canonicalize(credential)
@@ -233,8 +235,8 @@ def test_signed_credential_verifies(certificate):
     assert proof["type"] == "DataIntegrityProof"
     assert proof["cryptosuite"] == "eddsa-rdfc-2022"
     assert proof["proofPurpose"] == "assertionMethod"
-    assert proof["verificationMethod"] == (
-        f"https://learn.example.org{reverse('credentials:issuer')}#{key.public_key_multibase}"
+    assert proof["verificationMethod"] == "https://learn.example.org" + reverse(
+        "credentials:key", args=[certificate.issuer.public_id, key.public_key_multibase]
     )
     assert proof["proofValue"].startswith("z")
 
@@ -290,7 +292,7 @@ def test_a_credential_signed_by_another_key_is_not_vouched_for(certificate):
     proof = create_proof(
         unsecured,
         private_key=stranger,
-        verification_method=f"{credential['issuer']['id']}#{fingerprint}",
+        verification_method=f"{credential['issuer']['id']}keys/{fingerprint}/",
         created=timezone.now(),
     )
     check = verify({**unsecured, "proof": proof})
@@ -302,7 +304,7 @@ def test_a_credential_signed_by_another_key_is_not_vouched_for(certificate):
 def test_a_credential_claiming_another_issuer_is_not_vouched_for(certificate):
     credential = build_credential(certificate)
     credential["issuer"]["id"] = "https://elsewhere.example.com/issuer"
-    check = verify(sign(credential, key=active_issuer_key()))
+    check = verify(sign(credential, key=active_issuer_key(), issuer=certificate.issuer))
     assert not check.issuer_known
     assert not check.ok
 
@@ -329,7 +331,9 @@ def test_revoked_credential_is_reported_revoked_and_its_bit_is_set(certificate):
     assert check.status == "revoked"
     assert not check.ok
 
-    bits = decode_status_list(status_list_credential()["credentialSubject"]["encodedList"])
+    bits = decode_status_list(
+        status_list_credential(certificate.issuer)["credentialSubject"]["encodedList"]
+    )
     assert status_bit(bits, certificate.status_list_index)
 
 
@@ -407,25 +411,29 @@ def test_rotation_keeps_old_credentials_verifying(certificate):
 
     assert verify(old_credential).ok
     new_credential = issue_credential(certificate)
-    assert new_credential["proof"]["verificationMethod"].endswith(new_key.public_key_multibase)
+    assert new_credential["proof"]["verificationMethod"].endswith(
+        f"/keys/{new_key.public_key_multibase}/"
+    )
     assert verify(new_credential).ok
     with pytest.raises(IssuerKeyError):
-        sign(build_credential(certificate), key=old_key)
+        sign(build_credential(certificate), key=old_key, issuer=certificate.issuer)
 
 
-def test_issuer_profile_lists_active_and_retired_keys(db, base_url):
+def test_issuer_profile_lists_active_and_retired_keys(certificate, base_url):
     first = issuer_key_create()
     second = issuer_key_rotate()
-    profile = issuer_profile()
-    profile_id = base_url + reverse("credentials:issuer")
+    issuer = certificate.issuer
+    profile = issuer_profile(issuer)
+    profile_id = base_url + reverse("credentials:issuer", args=[issuer.public_id])
     assert profile["id"] == profile_id
     assert profile["type"] == ["Profile"]
-    assert profile["name"] == "Pathways Learning"
+    # The very name its credentials carry as their issuer's.
+    assert profile["name"] == ISSUER_NAME == build_credential(certificate)["issuer"]["name"]
     methods = {method["publicKeyMultibase"]: method for method in profile["verificationMethod"]}
     assert set(methods) == {first.public_key_multibase, second.public_key_multibase}
     for fingerprint, method in methods.items():
         assert method == {
-            "id": f"{profile_id}#{fingerprint}",
+            "id": base_url + reverse("credentials:key", args=[issuer.public_id, fingerprint]),
             "type": "Multikey",
             "controller": profile_id,
             "publicKeyMultibase": fingerprint,
@@ -464,10 +472,13 @@ def test_status_list_decodes_to_the_revoked_certificates(db, base_url):
     revoked.revoked_at = timezone.now()
     revoked.save(update_fields=["revoked_at"])
 
-    document = status_list_credential()
+    document = status_list_credential(kept.issuer)
     assert document["@context"] == ["https://www.w3.org/ns/credentials/v2"]
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert document["id"] == base_url + reverse("credentials:status_list")
+    assert document["id"] == base_url + reverse(
+        "credentials:status_list", args=[kept.issuer.public_id]
+    )
+    assert document["issuer"] == build_credential(kept)["issuer"]["id"]
     subject = document["credentialSubject"]
     assert subject["type"] == "BitstringStatusList"
     assert subject["statusPurpose"] == "revocation"
@@ -482,9 +493,10 @@ def test_status_list_decodes_to_the_revoked_certificates(db, base_url):
     assert decode_status_list(openbadges.encode_status_list([9]))[1] == 0x40
 
 
-def test_status_list_is_signed_by_the_issuer(db, base_url):
-    document = status_list_credential()
+def test_status_list_is_signed_by_the_issuer(certificate):
+    document = status_list_credential(certificate.issuer)
     key = IssuerKey.objects.get()
+    assert document["proof"]["verificationMethod"] == openbadges.key_url(certificate.issuer, key)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     assert verify_proof(
         unsecured, document["proof"], public_key_from_multibase(key.public_key_multibase)
@@ -492,13 +504,16 @@ def test_status_list_is_signed_by_the_issuer(db, base_url):
 
 
 def test_status_list_reflects_a_revocation_at_once(certificate):
-    before = status_list_credential()
-    assert status_list_credential() == before  # cached, identical
+    before = status_list_credential(certificate.issuer)
+    assert status_list_credential(certificate.issuer) == before  # cached, identical
     certificate.revoked_at = timezone.now()
     certificate.save(update_fields=["revoked_at"])
-    after = status_list_credential()
+    after = status_list_credential(certificate.issuer)
     assert after != before
-    assert status_bit(decode_status_list(after["credentialSubject"]["encodedList"]), certificate.pk)
+    assert status_bit(
+        decode_status_list(after["credentialSubject"]["encodedList"]),
+        certificate.status_list_index,
+    )
 
 
 def test_status_list_grows_past_its_minimum_size():
@@ -512,5 +527,8 @@ def test_signing_is_deterministic_and_hash_is_stable(certificate):
     key = active_issuer_key()
     moment = timezone.now()
     credential = build_credential(certificate)
-    assert sign(credential, key=key, created=moment) == sign(credential, key=key, created=moment)
+    issuer = certificate.issuer
+    assert sign(credential, key=key, issuer=issuer, created=moment) == sign(
+        credential, key=key, issuer=issuer, created=moment
+    )
     assert hashlib.sha256(canonicalize(credential).encode()).hexdigest()

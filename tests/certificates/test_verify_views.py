@@ -12,16 +12,17 @@ from django.utils import timezone
 import pytest
 
 from certificates.codes import format_code, new_verification_code
-from certificates.models import IssuerKey
+from certificates.models import Certificate, IssuerKey, NameChoice
 from certificates.openbadges import (
     decode_status_list,
     issue_credential,
     issuer_key_create,
     status_bit,
 )
+from certificates.services import certificate_set_name_choice
 from cohorts.factories import CohortFactory
 
-from .openbadges_support import ISSUER_NAME, make_certificate
+from .openbadges_support import ISSUER_NAME, make_certificate, make_template
 
 
 @pytest.fixture(autouse=True)
@@ -100,19 +101,44 @@ def test_verify_page_shows_expiry(client, db, settings):
     assert "Expired" in html
 
 
-def test_superseded_certificate_still_verifies_as_what_it_was(client, certificate):
-    newer = make_certificate(
-        user=certificate.user,
-        achievement_key="course:other",
-        course=certificate.course,
-        template=certificate.template,
+def _replace(certificate):
+    """Replace ``certificate`` by a newer one, as changing the name printed after the PDF does."""
+    certificate.user.legal_name = "Maria Quintero"
+    certificate.user.save(update_fields=["legal_name"])
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="certificates/made.pdf")
+    certificate.refresh_from_db()
+    newer = certificate_set_name_choice(
+        certificate=certificate, user=certificate.user, name_choice=NameChoice.LEGAL
     )
-    certificate.superseded_by = newer
-    certificate.superseded_at = timezone.now()
-    certificate.save(update_fields=["superseded_by", "superseded_at"])
-    html = client.get(_page_url(certificate)).content.decode()
-    assert "Valid" in html
+    certificate.refresh_from_db()
+    return newer
+
+
+def test_replaced_certificate_verifies_as_replaced_and_shows_no_name(client, certificate):
+    newer = _replace(certificate)
+    response = client.get(_page_url(certificate))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "replaced by a newer one" in html
+    assert "no longer valid" in html
+    assert "genuine and valid" not in html
+    for printed in ("Maya", "Certificate of Completion", "Workplace Readiness", ISSUER_NAME):
+        assert printed not in html
+    assert "Issued on" not in html and "Awarded to" not in html
     assert newer.verification_code not in html
+    assert format_code(newer.verification_code) not in html
+    # The newer one is valid, under the name now printed.
+    newer_html = client.get(_page_url(newer)).content.decode()
+    assert "genuine and valid" in newer_html and "Maria Quintero" in newer_html
+
+
+def test_pasted_copy_of_a_replaced_credential_says_replaced_without_details(client, certificate):
+    credential = issue_credential(certificate)
+    _replace(certificate)
+    html = _check(client, credential=json.dumps(credential)).content.decode()
+    assert "This credential does not check out" in html
+    assert "replaced by a newer certificate" in html
+    assert "Maya" not in html
 
 
 def test_code_is_read_in_any_case_and_grouping(client, certificate):
@@ -300,20 +326,66 @@ def test_credential_check_needs_a_csrf_token(db):
 # Issuer profile and status list over HTTP --------------------------------------------------
 
 
-def test_issuer_profile_is_served_as_json_ld(client, db, settings):
-    settings.PATHWAYS_BASE_URL = "https://learn.example.org"
+def test_issuer_profile_is_served_as_json_ld(client, certificate):
     issuer_key_create()
-    response = client.get(reverse("credentials:issuer"))
+    url = reverse("credentials:issuer", args=[certificate.issuer.public_id])
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
     assert response["Access-Control-Allow-Origin"] == "*"
     profile = json.loads(response.content)
-    assert profile["id"] == "https://learn.example.org" + reverse("credentials:issuer")
+    assert profile["id"] == "https://learn.example.org" + url
+    assert profile["name"] == ISSUER_NAME
     assert len(profile["verificationMethod"]) == 1
 
 
+def test_each_key_is_served_as_a_multikey_document_its_issuer_lists(client, certificate):
+    credential = issue_credential(certificate)
+    method = credential["proof"]["verificationMethod"]
+    assert "#" not in method
+    key = IssuerKey.objects.get()
+    response = client.get(method.removeprefix("https://learn.example.org"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/ld+json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert json.loads(response.content) == {
+        "@context": "https://w3id.org/security/multikey/v1",
+        "id": method,
+        "type": "Multikey",
+        "controller": credential["issuer"]["id"],
+        "publicKeyMultibase": key.public_key_multibase,
+    }
+    profile = client.get(credential["issuer"]["id"].removeprefix("https://learn.example.org"))
+    assert method in json.loads(profile.content)["assertionMethod"]
+
+
+def test_unknown_issuers_and_keys_answer_404(client, certificate):
+    issuer_key_create()
+    key = IssuerKey.objects.get()
+    public_id = certificate.issuer.public_id
+    for url in (
+        reverse("credentials:issuer", args=["0" * 16]),
+        reverse("credentials:status_list", args=["0" * 16]),
+        reverse("credentials:key", args=["0" * 16, key.public_key_multibase]),
+        reverse("credentials:key", args=[public_id, "z6MkNotAKeyOfThisSite"]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_every_issuer_name_has_its_own_profile_carrying_that_name(client, certificate):
+    other = make_certificate(template=make_template(issuer_name="Harbourside Training"))
+    profiles = {
+        json.loads(client.get(reverse("credentials:issuer", args=[item.issuer.public_id])).content)[
+            "name"
+        ]
+        for item in (certificate, other)
+    }
+    assert profiles == {ISSUER_NAME, "Harbourside Training"}
+    assert issue_credential(other)["issuer"]["name"] == "Harbourside Training"
+
+
 def test_status_list_is_served_and_changes_at_once(client, certificate):
-    url = reverse("credentials:status_list")
+    url = reverse("credentials:status_list", args=[certificate.issuer.public_id])
     first = client.get(url)
     assert first.status_code == 200
     assert first["Content-Type"].startswith("application/ld+json")

@@ -23,7 +23,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from certificates.codes import new_verification_code
@@ -40,9 +39,12 @@ from certificates.models import (
     NameChoice,
     ReleasedCertificate,
     ReleaseMethod,
+    StatusListAllocation,
 )
+from certificates.openbadges import credential_issuer
 from certificates.release_selectors import shared_credentials
 from certificates.release_services import disclosed_fields_of
+from certificates.status_list import configured_size, draw_indexes
 from courses.models import CourseIndexPage, CoursePage, Track
 from courses.site_tree import default_site_root
 from lms.accounts.roles import Role
@@ -211,11 +213,31 @@ def _certificates(rng, *, users, courses, templates, count: int) -> list[Certifi
             )
         )
     certificates = _batched_create(Certificate, rows)
-    # Each certificate's bit in the status list is its id, as certificates.services sets it.
-    Certificate.objects.filter(template__in=templates, status_list_index__isnull=True).update(
-        status_list_index=F("pk")
-    )
+    _give_status_list_bits(templates)
     return certificates
+
+
+def _give_status_list_bits(templates) -> None:
+    """A random bit in the status list and the issuer of its issuer name for each new
+    certificate, as ``certificates.services`` gives them, in a few queries."""
+    pending = list(
+        Certificate.objects.filter(template__in=templates, status_list_index__isnull=True).only(
+            "pk", "printed_issuer_name"
+        )
+    )
+    indexes = draw_indexes(
+        len(pending),
+        taken=StatusListAllocation.objects.values_list("index", flat=True),
+        size=configured_size(),
+    )
+    StatusListAllocation.objects.bulk_create(
+        [StatusListAllocation(index=index) for index in indexes], batch_size=BATCH
+    )
+    issuers = {name: credential_issuer(name) for name in {c.printed_issuer_name for c in pending}}
+    for certificate, index in zip(pending, indexes, strict=True):
+        certificate.status_list_index = index
+        certificate.issuer = issuers[certificate.printed_issuer_name]
+    Certificate.objects.bulk_update(pending, ["status_list_index", "issuer"], batch_size=BATCH)
 
 
 def _fields(rng: random.Random) -> list[str]:

@@ -1,6 +1,6 @@
 """Create, rotate and list the issuer's Ed25519 signing keys.
 
-Rotating makes a new key the one that signs; older keys stay in the issuer profile so that what
+Rotating makes a new key the one that signs; older keys stay in the issuer profiles so that what
 they signed still verifies. Nothing here ever prints private key material.
 """
 
@@ -11,7 +11,6 @@ from certificates.openbadges import (
     IssuerKeyError,
     issuer_key_create,
     issuer_key_rotate,
-    verification_method_id,
 )
 
 
@@ -54,5 +53,6 @@ class Command(BaseCommand):
         state = f"retired {key.retired_at:%Y-%m-%d %H:%M} UTC" if key.retired_at else "active"
         self.stdout.write(
             f"{key.key_id}  {state}  created {key.created_at:%Y-%m-%d %H:%M} UTC\n"
-            f"    {verification_method_id(key)}"
+            f"    public key {key.public_key_multibase} (published under each issuer's profile, "
+            f"at keys/{key.public_key_multibase}/)"
         )
