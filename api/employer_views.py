@@ -41,6 +41,7 @@ from certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
 from .authentication import EmployerKeyAuthentication
 from .employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer
 from .filters import SharedCredentialFilter
+from .openbadges_schema import OpenBadgeCredentialSerializer
 from .pagination import PagePagination
 from .permissions import IsEmployerClient
 from .schema import ErrorSerializer
@@ -215,7 +216,8 @@ class CredentialPdfView(EmployerFileView):
         parameters=[CODE_PARAMETER],
         responses={
             (200, "application/ld+json"): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="An OpenBadgeCredential with a DataIntegrityProof."
+                OpenBadgeCredentialSerializer,
+                description="An OpenBadgeCredential with a DataIntegrityProof.",
             )
         },
     )

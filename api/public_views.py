@@ -2,9 +2,9 @@
 
 It follows the page's rules (``certificates.verify_views``): status, name as printed, title,
 achievement, issuer and dates, nothing more; an unknown code and a malformed one answer the very
-same 404; a replaced certificate is shown as what it is. Lookups share the page's per-client
-budget (``certificates.ratelimit``, scope "verify"), so switching from the page to the API gains
-a code-guesser nothing.
+same 404; a replaced certificate answers its code and status "replaced" and nothing else. Lookups
+share the page's per-client budget (``certificates.ratelimit``, scope "verify"), so switching from
+the page to the API gains a code-guesser nothing.
 """
 
 from django.utils.cache import add_never_cache_headers

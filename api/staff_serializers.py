@@ -126,6 +126,17 @@ class CertificateIssueSerializer(StrictSerializer):
         max_length=2000,
         help_text=gettext_lazy("Why, e.g. recognised prior learning. Only staff see it."),
     )
+    override_completion = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "Issue although the participant has not met the completion rules of the course or "
+            "programme (for example, to recognise prior learning). Without it such an issue is "
+            "refused with 400 and `fields.override_completion` says what is missing. With it, "
+            "the certificate is marked `issued_without_completion` and the reason is kept in its "
+            "history. One person at a time: cohort batches never do this."
+        ),
+    )
 
     def validate(self, attrs):
         if bool(attrs.get("course")) == bool(attrs.get("cohort")):
@@ -155,11 +166,19 @@ class StaffCertificateSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
+    issued_without_completion = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "Staff issued it although the completion rules were not met "
+            "(see `override_completion`)."
+        )
+    )
 
     def get_code(self, certificate) -> str:
         return format_code(certificate.verification_code)
 
-    @extend_schema_field(serializers.ChoiceField(choices=[*CertificateStatus.values, REPLACED]))
+    @extend_schema_field(
+        serializers.ChoiceField(choices=list(dict.fromkeys([*CertificateStatus.values, REPLACED])))
+    )
     def get_status(self, certificate) -> str:
         if certificate.superseded_by_id is not None:
             return REPLACED

@@ -171,6 +171,8 @@ def bench_cohort(template, course) -> dict:
     """Issue to a cohort through the batch service if it exists, else row + render task each."""
     from unittest import mock
 
+    from django.utils import timezone
+
     from certificates import tasks
     from certificates.models import Certificate
     from cohorts.factories import CohortFactory
@@ -179,8 +181,15 @@ def bench_cohort(template, course) -> dict:
 
     cohort = CohortFactory(capacity=COHORT_SIZE, courses=[course])
     members = ParticipantFactory.create_batch(COHORT_SIZE)
+    # Completed members: a batch issues only to those who met the cohort's completion rules.
+    completed_at = timezone.now()
     CohortMembership.objects.bulk_create(
-        CohortMembership(cohort=cohort, user=user, status=MembershipStatus.ACTIVE)
+        CohortMembership(
+            cohort=cohort,
+            user=user,
+            status=MembershipStatus.COMPLETED,
+            completed_at=completed_at,
+        )
         for user in members
     )
     template.cohorts.add(cohort)

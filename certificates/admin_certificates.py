@@ -3,11 +3,12 @@
 Templates are snippets with revisions, so every edit is kept and a certificate can point at the
 revision it was printed from. Certificates are never edited or deleted here: staff issue one (with
 a reason), revoke it (with a private reason) or reissue it, each through ``certificates.services``.
-Cohort batches run in the background; their listing shows progress (reload to refresh).
+Cohort batches run in the background, after staff have checked who will receive the certificate
+and who will not, and why; their listing shows progress (reload to refresh).
 
 A certificate may print the participant's legal name, which staff see only on purpose: admin
 pages label a certificate by its title and the participant's chosen name, never by the name
-printed.
+printed, and link to its public verification page only when it prints the chosen name.
 """
 
 from django import forms
@@ -39,6 +40,7 @@ from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import django_filters
@@ -50,12 +52,15 @@ from lms.errors import add_form_errors
 
 from . import services
 from .codes import format_code, normalize_code
+from .issuance_selectors import cohort_batch_preview
 from .models import (
+    CURRENT_STATUS_CHOICES,
     BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateStatus,
     CertificateTemplate,
+    NameChoice,
 )
 
 REVOKE_ACTION = "pathways.certificate.revoke"
@@ -187,7 +192,7 @@ class CertificateFilterSet(WagtailFilterSet):
         method="filter_status",
         empty_label=gettext_lazy("Any"),
         choices=[
-            *CertificateStatus.choices,
+            *CURRENT_STATUS_CHOICES,
             (REPLACED, gettext_lazy("Replaced by a newer certificate")),
         ],
     )
@@ -311,10 +316,16 @@ class CertificateInspectView(SafeLabelMixin, InspectView):
                         priority=20,
                     )
                 )
-        try:
-            verify_url = reverse("verify:code", args=[certificate.verification_code])
-        except NoReverseMatch:
+        if certificate.name_choice == NameChoice.LEGAL:
+            # The public page shows the printed name: reading a legal name is never one click away
+            # (and never unrecorded). Staff who need it read it on the user's page, where it is
+            # recorded.
             verify_url = ""
+        else:
+            try:
+                verify_url = reverse("verify:code", args=[certificate.verification_code])
+            except NoReverseMatch:
+                verify_url = ""
         if verify_url:
             buttons.append(
                 Button(
@@ -332,6 +343,24 @@ class CertificateInspectView(SafeLabelMixin, InspectView):
 
     def get_status_display_value(self):
         return status_label(self.object)
+
+    def get_issued_without_completion_display_value(self):
+        certificate = self.object
+        if not certificate.issued_without_completion:
+            return _("No: the completion rules were met")
+        entry = (
+            ModelLogEntry.objects.for_instance(certificate)
+            .filter(action=services.ISSUE_OVERRIDE_ACTION)
+            .order_by("-timestamp")
+            .first()
+        )
+        missing = "; ".join(entry.data.get("missing", [])) if entry is not None else ""
+        if missing:
+            return _(
+                "Yes: issued although the completion rules were not met (not met then: "
+                "%(missing)s). The reason is below."
+            ) % {"missing": missing}
+        return _("Yes: issued although the completion rules were not met. The reason is below.")
 
     def get_verification_code_display_value(self):
         return format_code(self.object.verification_code)
@@ -385,6 +414,15 @@ class IssueForm(forms.Form):
             "For example: recognised prior learning. Only programme staff see it."
         ),
     )
+    override_completion = forms.BooleanField(
+        label=gettext_lazy("Issue although the completion rules are not met"),
+        required=False,
+        help_text=gettext_lazy(
+            "Only if she has not completed it and there is a good reason, such as recognised "
+            "prior learning. The certificate's page and history show that it was issued this way, "
+            "with the reason above."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -411,8 +449,10 @@ class CertificateIssueView(AdminFormView):
     breadcrumbs_label = gettext_lazy("Certificates")
     intro = gettext_lazy(
         "Certificates are issued automatically when someone completes a course or programme. "
-        "Issue one here only for another good reason, and say why. The participant's chosen "
-        "name is printed; she can ask for her legal name from her certificates page."
+        "Issue one here only for another good reason, and say why. If she has not met the "
+        "completion rules, you are told what is missing, and it is issued only if you choose to "
+        "issue although the rules are not met. The participant's chosen name is printed; she can "
+        "ask for her legal name from her certificates page."
     )
 
     def form_valid(self, form):
@@ -438,6 +478,7 @@ class CertificateIssueView(AdminFormView):
                 cohort=data["cohort"],
                 issued_by=self.request.user,
                 reason=data["reason"],
+                override_completion=data["override_completion"],
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -604,6 +645,7 @@ class CertificateViewSet(ModelViewSet):
         "issued_at",
         "expires_at",
         "issued_by",
+        "issued_without_completion",
         "issue_reason",
         "revoked_at",
         "revoked_by",
@@ -697,19 +739,29 @@ class BatchStartForm(forms.Form):
 
 
 class BatchStartView(AdminFormView):
-    """Staff issue a cohort programme's certificate to every member, in the background."""
+    """Staff issue a cohort programme's certificate to the members who completed it.
+
+    Two steps, without JavaScript: the form, then a "check your answers" page listing who will
+    receive the certificate, who will not and why, and the template; nothing is issued until staff
+    confirm there (a second POST with ``confirm``). The list is read again when they confirm
+    (``cohort_certificates_start``), and each member is checked again when the batch runs.
+    """
 
     model = CertificateBatch
     permission_required = "add"
     form_class = BatchStartForm
     page_title = gettext_lazy("Issue for a cohort")
     header_icon = "group"
-    submit_button_label = gettext_lazy("Start issuing")
+    submit_button_label = gettext_lazy("Continue")
+    confirm_button_label = gettext_lazy("Start issuing")
     breadcrumbs_label = gettext_lazy("Cohort certificates")
+    check_template_name = "certificates/admin/batch_check.html"
     intro = gettext_lazy(
-        "Every member with a place in the cohort (active or completed) who does not hold this "
-        "certificate yet gets one, with the reason below. It runs in the background: the list "
-        "shows progress when you reload it, and it is safe to run again if it stops."
+        "Members with a place in the cohort (active or completed) who have met its completion "
+        "rules and do not hold this certificate yet get one, with the reason below. Next you "
+        "will see who will receive it and who will not, and why; nothing is issued until you "
+        "confirm. It runs in the background: the list shows progress when you reload it, and it "
+        "is safe to run again if it stops."
     )
 
     def get_initial(self):
@@ -718,6 +770,12 @@ class BatchStartView(AdminFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if "change" in self.request.POST:
+            return self.render_to_response(
+                self.get_context_data(form=self.get_form_class()(initial=data))
+            )
+        if "confirm" not in self.request.POST:
+            return self.check_answers(form)
         try:
             batch = services.cohort_certificates_start(
                 cohort=data["cohort"],
@@ -734,6 +792,29 @@ class BatchStartView(AdminFormView):
             _("Issuing certificates for %(cohort)s has started.") % {"cohort": batch.cohort.name},
         )
         return redirect(self.index_url_name)
+
+    def check_answers(self, form):
+        """The "check your answers" page: what would happen, nothing written."""
+        data = form.cleaned_data
+        try:
+            preview = cohort_batch_preview(cohort=data["cohort"], template=data["template"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        context = self.get_context_data(form=form)
+        context.update(
+            preview=preview,
+            reason=data["reason"],
+            page_subtitle=_("Check before you start"),
+            submit_button_label=self.confirm_button_label,
+            submit_button_active_label=self.confirm_button_label,
+        )
+        return self.response_class(
+            request=self.request,
+            template=[self.check_template_name],
+            context=context,
+            using=self.template_engine,
+        )
 
 
 class BatchRunAgainView(AdminFormView):
@@ -768,9 +849,12 @@ class BatchRunAgainView(AdminFormView):
 
 
 def _progress(batch: CertificateBatch) -> str:
-    return _("%(issued)s of %(total)s issued, %(skipped)s skipped") % {
+    return _(
+        "%(issued)s of %(total)s issued, %(not_completed)s not completed, %(skipped)s skipped"
+    ) % {
         "issued": batch.issued,
         "total": batch.total,
+        "not_completed": batch.not_completed,
         "skipped": batch.skipped,
     }
 

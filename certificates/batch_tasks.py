@@ -11,7 +11,8 @@ from .models import CertificateBatch
 
 @task()
 def issue_cohort_certificates_task(batch_id: int) -> dict:
-    """Run (or resume) a batch. Safe to run again: only missing certificates are issued."""
+    """Run (or resume) a batch. Safe to run again: only missing certificates are issued, and
+    only to members who have met the completion rules when it runs."""
     batch = CertificateBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return {"batch": batch_id, "status": "missing"}
@@ -22,4 +23,5 @@ def issue_cohort_certificates_task(batch_id: int) -> dict:
         "total": batch.total,
         "issued": batch.issued,
         "skipped": batch.skipped,
+        "not_completed": batch.not_completed,
     }

@@ -5,6 +5,8 @@ current (not superseded) certificate exists per participant and achievement, enf
 database. Changes go through ``certificates.services``.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -127,6 +129,48 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
         return self.name
 
 
+def _new_issuer_public_id() -> str:
+    return secrets.token_hex(8)
+
+
+class CredentialIssuer(models.Model):
+    """The issuer a signed credential names: one per discreet issuer name printed.
+
+    Each has its own public profile, signing-key documents and revocation status list, at an
+    address made of a random id, so that the profile a verifier fetches carries the very name the
+    credential and the printed certificate carry, and the address says nothing of that name. The
+    name never changes: a template given a new issuer name issues under another issuer.
+    """
+
+    public_id = models.CharField(max_length=32, unique=True, default=_new_issuer_public_id)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credential issuer")
+        verbose_name_plural = _("credential issuers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusListAllocation(models.Model):
+    """Every status-list index ever given out, kept for good: an index is never given twice, even
+    if the certificate holding it were deleted. Indexes are drawn at random (see
+    ``certificates.status_list``), so the published list says nothing of the issuing order."""
+
+    index = models.PositiveIntegerField(primary_key=True)
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status list index")
+        verbose_name_plural = _("status list indexes")
+
+    def __str__(self) -> str:
+        return str(self.index)
+
+
 class NameChoice(models.TextChoices):
     CHOSEN = "chosen", _("My chosen name")
     LEGAL = "legal", _("My legal name")
@@ -197,6 +241,14 @@ class Certificate(models.Model):
         verbose_name=_("issued by"),
     )
     issue_reason = models.TextField(_("reason for issuing (staff only)"), blank=True)
+    issued_without_completion = models.BooleanField(
+        _("issued although the completion rules were not met"),
+        default=False,
+        help_text=_(
+            "Programme staff chose to issue it to one person who had not met the course's or "
+            "cohort's completion rules, with the reason above (recorded in the history)."
+        ),
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -212,7 +264,19 @@ class Certificate(models.Model):
     )
     superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
     status_list_index = models.PositiveIntegerField(
-        unique=True, null=True, blank=True, help_text=_("Its bit in the revocation status list.")
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Its bit in the revocation status list, drawn at random."),
+    )
+    issuer = models.ForeignKey(
+        CredentialIssuer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("credential issuer"),
+        help_text=_("Whose profile and status list its signed credential names."),
     )
     credential = models.JSONField(_("signed Open Badges credential"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
@@ -241,6 +305,11 @@ class Certificate(models.Model):
 
     @property
     def status(self) -> str:
+        """Replaced first (as the admin and the staff API always said), then revoked: neither is
+        valid any more, whatever its dates say, and a replaced one points its holder at the
+        newer certificate."""
+        if self.superseded_at is not None or self.superseded_by_id is not None:
+            return CertificateStatus.REPLACED
         if self.revoked_at is not None:
             return CertificateStatus.REVOKED
         if self.expires_at is not None and self.expires_at <= timezone.now():
@@ -252,6 +321,14 @@ class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Valid")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+    REPLACED = "replaced", _("Replaced by a newer certificate")
+
+
+#: What a current (not replaced) certificate can be: all an employer or its holder ever sees.
+CURRENT_STATUS_CHOICES = [
+    (status.value, status.label)
+    for status in (CertificateStatus.VALID, CertificateStatus.EXPIRED, CertificateStatus.REVOKED)
+]
 
 
 class IssuerKey(models.Model):
@@ -296,7 +373,13 @@ class CertificateBatch(models.Model):
     total = models.PositiveIntegerField(default=0)
     issued = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    not_completed = models.PositiveIntegerField(
+        _("not completed"),
+        default=0,
+        help_text=_("Members left out because they had not met the completion rules."),
+    )
+    # Who was left out and why, and what stopped a failed run.
+    error = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

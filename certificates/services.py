@@ -4,6 +4,12 @@ and issuing for a whole cohort.
 Each runs in one transaction, checks its rules before writing anything and raises
 ``ValidationError`` with a plain-language message when a rule is not met, leaving data unchanged.
 
+Earned only. A certificate says its holder completed something, so every issue reads the
+completion rules (:mod:`certificates.issuance_selectors`) at the moment it is made, under the
+participant's lock: automatic, by staff, or in a cohort batch. Only programme staff issuing to
+one person may go ahead although the rules are not met, by choosing to and giving a reason; the
+certificate is marked ``issued_without_completion`` and the reason written to its history.
+
 Exactly once. At most one *current* certificate (not superseded) exists per participant and
 achievement (``course:<id>`` or ``cohort:<id>``). Issuing first locks the participant's row
 (``select_for_update``), so concurrent completions queue behind each other and the later ones find
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,12 +39,15 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from wagtail.log_actions import log
+
 from cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from cohorts.selectors import attended_hours, format_hours
-from courses.models import CoursePage, Enrollment, EnrollmentStatus, Skill
+from courses.models import CoursePage, Skill
 from lms.accounts.roles import is_programme_staff
 
 from . import codes
+from .issuance_selectors import Eligibility, achievement_eligibility, cohort_batch_preview
 from .models import (
     BatchStatus,
     Certificate,
@@ -51,8 +60,10 @@ logger = logging.getLogger(__name__)
 
 # A fresh code colliding with an existing one is a one-in-2^80 event; a few tries are plenty.
 CODE_ATTEMPTS = 5
-# Members whose cohort certificate staff may issue in a batch.
+# Members whose cohort certificate staff may issue in a batch (if they met the rules).
 BATCH_MEMBER_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.COMPLETED)
+# The history entry of a certificate issued although the completion rules were not met.
+ISSUE_OVERRIDE_ACTION = "pathways.certificate.issue_override"
 _MAX_ACHIEVEMENT_LENGTH = Certificate._meta.get_field("printed_achievement").max_length
 
 
@@ -132,20 +143,34 @@ def templates_for(*, course: CoursePage | None = None, cohort: Cohort | None = N
     return CertificateTemplate.objects.filter(cohorts=cohort).order_by("pk")
 
 
-def _completed_on(*, user, achievement: Achievement) -> date | None:
-    """The day she completed the achievement, or None if she has not (yet)."""
-    if achievement.course is not None:
-        row = Enrollment.objects.filter(
-            user_id=user.pk, course=achievement.course, status=EnrollmentStatus.COMPLETED
-        ).values_list("completed_at", flat=True)
-    else:
-        row = CohortMembership.objects.filter(
-            user_id=user.pk, cohort=achievement.cohort, status=MembershipStatus.COMPLETED
-        ).values_list("completed_at", flat=True)
-    completed = list(row[:1])
-    if not completed:
-        return None
-    return timezone.localdate(completed[0]) if completed[0] else timezone.localdate()
+def _eligibility(*, user, achievement: Achievement) -> Eligibility:
+    """Whether (and on which day) she met the achievement's completion rules, read now."""
+    return achievement_eligibility(user=user, course=achievement.course, cohort=achievement.cohort)
+
+
+class NotCompleted(ValidationError):
+    """She has not met the completion rules; ``missing`` says what, in plain words."""
+
+    def __init__(self, message: str, *, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+
+def _not_completed(*, user, missing: list[str]) -> NotCompleted:
+    return NotCompleted(
+        _(
+            "%(name)s has not met the completion rules yet (%(missing)s). A certificate says "
+            "she completed it. To issue it anyway, to this one person, choose to issue although "
+            "the rules are not met and give the reason."
+        )
+        % {"name": user.get_full_name(), "missing": "; ".join(missing)},
+        missing=missing,
+    )
+
+
+def _log_title(certificate: Certificate) -> str:
+    """How the history names a certificate: never by the printed name, which may be legal."""
+    return f"{certificate.printed_title} – {certificate.user.get_full_name()}"
 
 
 def _require_reason(reason: str, message: str) -> str:
@@ -309,9 +334,14 @@ def _insert(fields: dict, *, user, key: str) -> Certificate | None:
 
 
 def _finish(certificate: Certificate) -> Certificate:
-    """Give a newly inserted certificate its status-list bit and its signed credential."""
-    certificate.status_list_index = certificate.pk
-    certificate.save(update_fields=["status_list_index"])
+    """Give a newly inserted certificate its issuer, its status-list bit (drawn at random, see
+    :mod:`certificates.status_list`) and its signed credential."""
+    from .openbadges import credential_issuer
+    from .status_list import allocate_index
+
+    certificate.issuer = credential_issuer(certificate.printed_issuer_name)
+    certificate.status_list_index = allocate_index()
+    certificate.save(update_fields=["issuer", "status_list_index"])
     _sign(certificate)
     _schedule_pdf(certificate)
     return certificate
@@ -325,8 +355,14 @@ def _issue(
     issued_by,
     reason: str,
     name_choice: str | None,
+    override_completion: bool = False,
 ) -> tuple[Certificate | None, bool]:
-    """Issue or find the current certificate; ``(certificate, created)``. Runs in a transaction."""
+    """Issue or find the current certificate; ``(certificate, created)``. Runs in a transaction.
+
+    Completion is read here, under the participant's lock, every time: whoever asks (completion,
+    staff, a batch) gets a certificate only for what she has completed, unless programme staff
+    issuing to this one person chose ``override_completion``; then it is marked and logged.
+    """
     by_staff = issued_by is not None
     if by_staff:
         if not is_programme_staff(issued_by):
@@ -361,12 +397,18 @@ def _issue(
             % {"template": template.name}
         )
 
-    completed_on = _completed_on(user=user, achievement=achievement)
-    if completed_on is None:
-        if not by_staff:
-            raise ValidationError(
-                _("This is not completed yet, so there is no certificate for it yet.")
-            )
+    eligibility = _eligibility(user=user, achievement=achievement)
+    without_completion = not eligibility.met
+    if eligibility.met:
+        completed_on = eligibility.completed_on
+    elif not by_staff:
+        raise ValidationError(
+            _("This is not completed yet, so there is no certificate for it yet.")
+        )
+    elif not override_completion:
+        raise _not_completed(user=user, missing=eligibility.missing)
+    else:
+        # Recognised on the day staff issue it: there is no completion date to print.
         completed_on = timezone.localdate()
     printed_name = printed_name_for(user, choice)
     issued_at = timezone.now()
@@ -385,10 +427,19 @@ def _issue(
         "expires_at": _expires_at(template, issued_at),
         "issued_by": issued_by,
         "issue_reason": reason if by_staff else "",
+        "issued_without_completion": without_completion,
     }
     certificate = _insert(fields, user=user, key=key)
     if certificate is None:
         return _current(user=user, key=key), False
+    if without_completion:
+        log(
+            instance=certificate,
+            action=ISSUE_OVERRIDE_ACTION,
+            user=issued_by,
+            title=_log_title(certificate),
+            data={"reason": reason, "missing": eligibility.missing},
+        )
     return _finish(certificate), True
 
 
@@ -402,17 +453,24 @@ def certificate_issue(
     reason: str = "",
     name_choice: str | None = None,
     template: CertificateTemplate | None = None,
+    override_completion: bool = False,
 ) -> Certificate | None:
     """Issue the certificate for a course or a cohort programme, once.
 
-    Automatic issuance (no ``issued_by``) needs the course or the cohort completed, and does
+    Every certificate needs the course's or the cohort's completion rules met on the day it is
+    issued (:mod:`certificates.issuance_selectors`). Automatic issuance (no ``issued_by``) does
     nothing (returns None, and logs it) when no template covers the achievement. Staff issuance
-    (``issued_by``, programme staff, with a ``reason``) needs no completion, for example to
-    recognise prior learning, and is refused when no template covers the achievement.
+    (``issued_by``, programme staff, with a ``reason``) is refused when no template covers it, and
+    when she has not met the rules (:class:`NotCompleted`, saying what is missing) unless staff
+    chose ``override_completion``, for example to recognise prior learning: that is possible only
+    here, one person at a time, and is marked on the certificate
+    (``issued_without_completion``) and written to its history with the reason.
     ``template`` picks one of the templates covering it (the oldest otherwise). If she already
     holds the current certificate for it, that certificate is returned unchanged.
     """
     achievement = _achievement(course=course, cohort=cohort)
+    if override_completion and issued_by is None:
+        raise ValidationError(_("Only programme staff can issue although the rules are not met."))
     certificate, _created = _issue(
         user=user,
         achievement=achievement,
@@ -420,6 +478,7 @@ def certificate_issue(
         issued_by=issued_by,
         reason=reason,
         name_choice=name_choice,
+        override_completion=override_completion,
     )
     return certificate
 
@@ -467,6 +526,8 @@ def _reissue(
         "issued_at": issued_at,
         "issued_by": actor,
         "issue_reason": reason,
+        # A replacement is issued for the same reasons as the certificate it replaces.
+        "issued_without_completion": old.issued_without_completion,
     }
     if reprint:
         fields.update(
@@ -499,7 +560,8 @@ def certificate_reissue(
     printed (see :func:`certificate_set_name_choice`): everything else is copied from the old
     certificate, including its expiry.
 
-    A replaced certificate still verifies as what it was; it is simply no longer current.
+    A replaced certificate verifies as replaced (with no name shown), and its bit is set in the
+    status list, so that no verifier takes the old copy for a valid one.
     """
     if name_choice is not None:
         _check_name_choice(name_choice)
@@ -599,21 +661,25 @@ def _batch_update(batch: CertificateBatch, **fields) -> None:
 def cohort_certificates_start(
     *, cohort: Cohort, template: CertificateTemplate, actor, reason: str
 ) -> CertificateBatch:
-    """Programme staff issue a cohort programme's certificate to every member, in the background.
+    """Programme staff issue a cohort programme's certificate to the members who completed it, in
+    the background.
 
-    Creates the batch and queues :func:`certificates.batch_tasks.issue_cohort_certificates_task`
-    once this transaction commits.
+    Staff confirm what :func:`certificates.issuance_selectors.cohort_batch_preview` shows first;
+    it is read again here rather than trusted from the page, and refused when nobody would receive
+    a certificate. Who receives one is decided once more, member by member, when the batch runs
+    (:func:`cohort_certificates_issue`). Creates the batch and queues
+    :func:`certificates.batch_tasks.issue_cohort_certificates_task` once this transaction commits.
     """
     if not is_programme_staff(actor):
         raise ValidationError(_("Only programme staff can issue certificates."))
     reason = _require_reason(reason, _("Please give a reason for issuing these certificates."))
-    if not template.cohorts.filter(pk=cohort.pk).exists():
+    preview = cohort_batch_preview(cohort=cohort, template=template)
+    if not preview.receiving:
         raise ValidationError(
             _(
-                "The template “%(template)s” is not set up for this cohort's programme. Please add "
-                "the cohort to the template first, or choose another template."
+                "Nobody in this cohort would receive the certificate now: everyone who has met "
+                "the completion rules already holds it, or nobody has met them yet."
             )
-            % {"template": template.name}
         )
     total = CohortMembership.objects.filter(cohort=cohort, status__in=BATCH_MEMBER_STATUSES).count()
     batch = CertificateBatch.objects.create(
@@ -631,16 +697,21 @@ def batch_enqueue(*, batch: CertificateBatch) -> None:
 
 
 def cohort_certificates_issue(*, batch: CertificateBatch) -> CertificateBatch:
-    """Do the work of a batch: issue the cohort certificate to each active or completed member.
+    """Do the work of a batch: issue the cohort certificate to each active or completed member who
+    has met the cohort's completion rules on the day it runs.
+
+    The rules are read for each member as she is issued (in :func:`_issue`, under her lock); a
+    batch never issues to someone who has not met them, whatever the preview said.
 
     Resumable. Each member is issued in her own transaction together with the batch's count, so
     progress shows while it runs and an interruption loses at most the member in hand. Running it
     again issues only the certificates still missing: members who hold one are left alone, and the
     one-current-certificate constraint rules out duplicates even if two runs overlap.
 
-    Counts: ``total`` members; ``issued``, certificates this batch made; ``skipped``, members who
-    already held one from elsewhere or could not be given one (the reasons are noted in
-    ``error``). A batch that stops on an unexpected error is marked failed and the error re-raised.
+    Counts: ``total`` members; ``issued``, certificates this batch made; ``not_completed``, members
+    left out because they had not met the rules; ``skipped``, members who already held one from
+    elsewhere or could not be given one. The reasons are noted in ``error`` (shown as the batch's
+    notes). A batch that stops on an unexpected error is marked failed and the error re-raised.
     """
     with transaction.atomic():
         batch = (
@@ -668,8 +739,17 @@ def cohort_certificates_issue(*, batch: CertificateBatch) -> CertificateBatch:
         batch.total = len(members)
         # Those issued by an earlier run of this batch are in ``issued`` already.
         batch.skipped = max(0, len(holders) - batch.issued)
+        batch.not_completed = 0
         batch.save(
-            update_fields=["status", "started_at", "finished_at", "error", "total", "skipped"]
+            update_fields=[
+                "status",
+                "started_at",
+                "finished_at",
+                "error",
+                "total",
+                "skipped",
+                "not_completed",
+            ]
         )
     if not is_programme_staff(batch.requested_by):
         _batch_update(
@@ -698,9 +778,16 @@ def cohort_certificates_issue(*, batch: CertificateBatch) -> CertificateBatch:
                         issued_by=batch.requested_by,
                         reason=batch.reason,
                         name_choice=None,
+                        override_completion=False,  # never in a batch
                     )
                     counter = "issued" if created else "skipped"
                     _batch_update(batch, **{counter: F(counter) + 1})
+            except NotCompleted as error:
+                _batch_update(batch, not_completed=F("not_completed") + 1)
+                notes.append(
+                    _("%(name)s: not issued, the completion rules are not met (%(missing)s)")
+                    % {"name": member.user.get_full_name(), "missing": "; ".join(error.missing)}
+                )
             except ValidationError as error:
                 _batch_update(batch, skipped=F("skipped") + 1)
                 notes.append(

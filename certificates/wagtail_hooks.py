@@ -5,9 +5,10 @@ employer access records under another."""
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
-from . import admin_certificates, admin_sharing
+from . import admin_certificates, admin_sharing, services
 
 register_snippet(admin_certificates.CertificatesViewSetGroup)
 
@@ -19,6 +20,19 @@ def register_sharing_viewsets():
 
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
+    @actions.register_action(services.ISSUE_OVERRIDE_ACTION)
+    class IssuedWithoutCompletion(LogFormatter):
+        label = _("Issue certificate although the completion rules are not met")
+
+        def format_message(self, log_entry):
+            return _(
+                "Certificate issued although the completion rules were not met. Reason: "
+                "%(reason)s. Not met: %(missing)s."
+            ) % {
+                "reason": log_entry.data.get("reason", ""),
+                "missing": "; ".join(log_entry.data.get("missing", [])),
+            }
+
     actions.register_action(
         admin_certificates.REVOKE_ACTION, _("Revoke certificate"), _("Certificate revoked")
     )

@@ -8,6 +8,7 @@ the number of members.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
@@ -16,8 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage, Enrollment, LessonProgress, QuizAttempt
-from courses.selectors import Requirement, _lessons_by_course
+from courses.models import CoursePage, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
+from courses.selectors import Requirement, _lessons_by_course, completion_reports
 from lms.accounts.roles import Role, has_role, is_programme_staff
 
 from .models import (
@@ -333,54 +334,220 @@ def attended_hours(user, cohort: Cohort) -> Decimal:
     return minutes_to_hours(attended_minutes(user, cohort))
 
 
+def _hours_requirement(*, cohort_name: str, minutes: int, needed: Decimal) -> Requirement:
+    return Requirement(
+        label=_("Attended hours in %(cohort)s: %(done)s of %(needed)s")
+        % {
+            "cohort": cohort_name,
+            "done": format_hours(minutes_to_hours(minutes)),
+            "needed": format_hours(needed),
+        },
+        met=Decimal(minutes or 0) >= needed * 60,
+    )
+
+
 def attended_hours_requirements(enrollment: Enrollment) -> list[Requirement]:
     """The attended-hours rule of each cohort running this course with the participant in it.
 
     Added to the course's completion rules through the ``pathways_completion_requirements`` hook.
     Only cohorts where she holds (or held, having completed) a place count.
     """
+    return attended_hours_requirements_for([enrollment]).get(enrollment.pk, [])
+
+
+def attended_hours_requirements_for(enrollments) -> dict[int, list[Requirement]]:
+    """:func:`attended_hours_requirements` for many enrolments, keyed by enrolment id, in two
+    queries whatever their number."""
+    enrollments = list(enrollments)
+    if not enrollments:
+        return {}
+    user_ids = {enrollment.user_id for enrollment in enrollments}
     runs = list(
         CohortCourse.objects.filter(
-            course_id=enrollment.course_id,
+            course_id__in={enrollment.course_id for enrollment in enrollments},
             min_attended_hours__gt=0,
-            cohort__memberships__user_id=enrollment.user_id,
+            cohort__memberships__user_id__in=user_ids,
             cohort__memberships__status__in=ATTENDING_STATUSES,
         )
         .select_related("cohort")
-        .only("id", "min_attended_hours", "cohort__id", "cohort__name")
-        .annotate(
-            minutes=Coalesce(
-                Subquery(
-                    Attendance.objects.filter(
-                        membership__cohort_id=OuterRef("cohort_id"),
-                        membership__user_id=enrollment.user_id,
-                    )
-                    .order_by()
-                    .values("membership__cohort_id")
-                    .annotate(total=Sum("minutes_attended"))
-                    .values("total"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            )
+        .only(
+            "id",
+            "course_id",
+            "min_attended_hours",
+            "cohort__id",
+            "cohort__name",
+            "cohort__start_date",
         )
+        .distinct()
         .order_by("cohort__start_date", "pk")
     )
-    requirements = []
-    for run in runs:
-        hours = minutes_to_hours(run.minutes)
-        requirements.append(
-            Requirement(
-                label=_("Attended hours in %(cohort)s: %(done)s of %(needed)s")
-                % {
-                    "cohort": run.cohort.name,
-                    "done": format_hours(hours),
-                    "needed": format_hours(run.min_attended_hours),
-                },
-                met=Decimal(run.minutes) >= run.min_attended_hours * 60,
-            )
+    if not runs:
+        return {}
+    minutes = (
+        Attendance.objects.filter(membership_id=OuterRef("pk"))
+        .order_by()
+        .values("membership_id")
+        .annotate(total=Sum("minutes_attended"))
+        .values("total")
+    )
+    attended = {
+        (user_id, cohort_id): total
+        for user_id, cohort_id, total in CohortMembership.objects.filter(
+            user_id__in=user_ids,
+            status__in=ATTENDING_STATUSES,
+            cohort_id__in={run.cohort_id for run in runs},
         )
+        .annotate(total=Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0)))
+        .values_list("user_id", "cohort_id", "total")
+    }
+    requirements: dict[int, list[Requirement]] = {}
+    for enrollment in enrollments:
+        requirements[enrollment.pk] = [
+            _hours_requirement(
+                cohort_name=run.cohort.name,
+                minutes=attended[(enrollment.user_id, run.cohort_id)],
+                needed=run.min_attended_hours,
+            )
+            for run in runs
+            if run.course_id == enrollment.course_id
+            and (enrollment.user_id, run.cohort_id) in attended
+        ]
     return requirements
+
+
+# Whether members met a cohort's completion rules ------------------------------------------------
+
+
+@dataclass
+class MemberCompletion:
+    """Whether one member has met a cohort's completion rules, and, in plain words, what not."""
+
+    membership: CohortMembership
+    missing: list[str]
+    completed_at: datetime | None = None
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def cohort_member_completion(
+    cohort: Cohort, *, user_ids=None, statuses=PLACE_STATUSES
+) -> list[MemberCompletion]:
+    """Whether each member of the cohort has met its completion rules, and what is missing.
+
+    The rules: programme staff recorded that she completed the cohort
+    (``cohorts.services.membership_complete``); or she completed every course the cohort runs
+    (each course's own rules: lessons, quizzes, sign-offs and whatever the
+    ``pathways_completion_requirements`` hook adds, decided by
+    ``courses.services.enrollment_evaluate_completion``) and attended the hours the cohort asks
+    for each. A cohort running no course is completed only when staff record it. Read as it
+    stands now, in a fixed number of queries whatever the number of members; ordered by chosen
+    name. ``user_ids`` limits it to some members.
+    """
+    memberships = CohortMembership.objects.filter(cohort=cohort, status__in=statuses)
+    if user_ids is not None:
+        memberships = memberships.filter(user_id__in=list(user_ids))
+    memberships = list(
+        memberships.select_related("user")
+        .only("id", "cohort_id", "status", "completed_at", *_NAME_FIELDS)
+        .order_by("user__chosen_name", "user__username", "pk")
+    )
+    if not memberships:
+        return []
+    runs = list(
+        CohortCourse.objects.filter(cohort=cohort)
+        .select_related("course")
+        .only(
+            "id",
+            "course_id",
+            "min_attended_hours",
+            "course__id",
+            "course__title",
+            "course__path",
+            "course__depth",
+        )
+        .order_by("pk")
+    )
+    courses = {run.course_id: run.course for run in runs}
+    working = [m for m in memberships if m.status != MembershipStatus.COMPLETED]
+    enrollments = {}
+    if working and runs:
+        for enrollment in Enrollment.objects.filter(
+            user_id__in=[m.user_id for m in working], course_id__in=list(courses)
+        ):
+            enrollment.course = courses[enrollment.course_id]
+            enrollments[(enrollment.user_id, enrollment.course_id)] = enrollment
+    minutes = {}
+    if working and any(run.min_attended_hours > 0 for run in runs):
+        minutes = dict(
+            Attendance.objects.filter(membership_id__in=[m.pk for m in working])
+            .order_by()
+            .values("membership_id")
+            .annotate(total=Sum("minutes_attended"))
+            .values_list("membership_id", "total")
+        )
+    reports = completion_reports(
+        [e for e in enrollments.values() if e.status == EnrollmentStatus.ACTIVE]
+    )
+    results = []
+    for membership in memberships:
+        if membership.status == MembershipStatus.COMPLETED:
+            results.append(
+                MemberCompletion(
+                    membership=membership,
+                    missing=[],
+                    completed_at=membership.completed_at or timezone.now(),
+                )
+            )
+            continue
+        if not runs:
+            results.append(
+                MemberCompletion(
+                    membership=membership,
+                    missing=[_("Programme staff have not recorded her completion of the cohort")],
+                )
+            )
+            continue
+        missing: list[str] = []
+        finished = []
+        for run in runs:
+            hours = None
+            if run.min_attended_hours > 0:
+                hours = _hours_requirement(
+                    cohort_name=cohort.name,
+                    minutes=minutes.get(membership.pk, 0),
+                    needed=run.min_attended_hours,
+                )
+            enrollment = enrollments.get((membership.user_id, run.course_id))
+            title = run.course.title
+            if enrollment is None:
+                missing.append(_("%(course)s: not enrolled") % {"course": title})
+            elif enrollment.status == EnrollmentStatus.WITHDRAWN:
+                missing.append(_("%(course)s: withdrew from the course") % {"course": title})
+            elif enrollment.status == EnrollmentStatus.COMPLETED:
+                finished.append(enrollment.completed_at)
+            else:
+                unmet = [
+                    str(requirement.label)
+                    for requirement in reports[enrollment.pk].unmet
+                    # The cohort's own hours rule is said once, below.
+                    if hours is None or requirement.label != hours.label
+                ]
+                for label in unmet or [_("completion not recorded yet")]:
+                    missing.append(
+                        _("%(course)s: %(requirement)s") % {"course": title, "requirement": label}
+                    )
+            if hours is not None and not hours.met:
+                missing.append(str(hours.label))
+        missing = list(dict.fromkeys(missing))
+        completed_at = None
+        if not missing:
+            completed_at = max((at for at in finished if at), default=None) or timezone.now()
+        results.append(
+            MemberCompletion(membership=membership, missing=missing, completed_at=completed_at)
+        )
+    return results
 
 
 # A participant's own cohorts -----------------------------------------------------------------

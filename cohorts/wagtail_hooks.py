@@ -20,3 +20,7 @@ def register_mentorship_viewsets():
 @hooks.register(COMPLETION_REQUIREMENTS_HOOK)
 def attended_hours(enrollment):
     return selectors.attended_hours_requirements(enrollment)
+
+
+# Lists explaining many people's progress ask for all of them at once.
+attended_hours.for_enrollments = selectors.attended_hours_requirements_for

@@ -12,7 +12,7 @@ import pytest
 from certificates import services
 from certificates.admin_certificates import REISSUE_ACTION, REVOKE_ACTION
 from certificates.codes import format_code
-from certificates.factories import CertificateTemplateFactory
+from certificates.factories import CertificateFactory, CertificateTemplateFactory
 from certificates.models import (
     BatchStatus,
     Certificate,
@@ -21,11 +21,16 @@ from certificates.models import (
     CertificateTemplate,
     NameChoice,
 )
-from cohorts.factories import CohortFactory, CohortMembershipFactory
-from cohorts.models import MembershipStatus
+from cohorts.factories import (
+    AttendanceFactory,
+    CohortFactory,
+    CohortMembershipFactory,
+    CohortSessionFactory,
+)
+from cohorts.models import CohortMembership, MembershipStatus
 from courses.factories import build_course
 from courses.models import Enrollment, EnrollmentStatus
-from lms.accounts.factories import UserFactory
+from lms.accounts.factories import ParticipantFactory, UserFactory
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +185,11 @@ def test_staff_find_a_certificate_by_its_code_typed_any_way_or_by_name(
     admin, participant, other_participant, certificate, course, staff
 ):
     other = services.certificate_issue(
-        user=other_participant, course=course, issued_by=staff, reason="Prior learning"
+        user=other_participant,
+        course=course,
+        issued_by=staff,
+        reason="Prior learning",
+        override_completion=True,
     )
     code = certificate.verification_code
     for query in (format_code(code), code.lower(), code[:6], "maya"):
@@ -191,7 +200,11 @@ def test_staff_find_a_certificate_by_its_code_typed_any_way_or_by_name(
 
 def test_staff_filter_certificates_by_status(admin, staff, certificate, other_participant, course):
     other = services.certificate_issue(
-        user=other_participant, course=course, issued_by=staff, reason="Prior learning"
+        user=other_participant,
+        course=course,
+        issued_by=staff,
+        reason="Prior learning",
+        override_completion=True,
     )
     services.certificate_revoke(certificate=other, actor=staff, reason="Issued in error")
     revoked = admin.get(
@@ -204,6 +217,23 @@ def test_staff_filter_certificates_by_status(admin, staff, certificate, other_pa
     ).content.decode()
     assert format_code(certificate.verification_code) in valid
     assert format_code(other.verification_code) not in valid
+
+
+def test_the_certificate_page_never_links_to_a_public_page_showing_a_printed_legal_name(
+    admin, participant, certificate
+):
+    verify_url = reverse("verify:code", args=[certificate.verification_code])
+    inspect_url = reverse("certificates_admin:inspect", args=[certificate.pk])
+    assert verify_url in admin.get(inspect_url).content.decode()  # chosen name printed
+
+    participant.legal_name = "Maya Rodríguez Acosta"
+    participant.save()
+    current = services.certificate_set_name_choice(
+        certificate=certificate, user=participant, name_choice=NameChoice.LEGAL
+    )
+    page = admin.get(reverse("certificates_admin:inspect", args=[current.pk])).content.decode()
+    assert reverse("verify:code", args=[current.verification_code]) not in page
+    assert "Rodríguez" not in page
 
 
 def test_certificates_are_never_edited_or_deleted_in_the_admin(client, certificate):
@@ -223,16 +253,58 @@ def test_certificates_are_never_edited_or_deleted_in_the_admin(client, certifica
 
 
 def test_staff_issue_a_certificate_with_a_reason(admin, staff, other_participant, course, template):
+    Enrollment.objects.create(
+        user=other_participant,
+        course=course,
+        status=EnrollmentStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )
     response = admin.post(
         reverse("certificates_admin:add"),
-        {"user": other_participant.pk, "course": course.pk, "reason": "Recognised prior learning"},
+        {
+            "user": other_participant.pk,
+            "course": course.pk,
+            "reason": "Missed by the automatic run",
+        },
     )
     certificate = Certificate.objects.get(user=other_participant)
     assert response.status_code == 302
     assert response["Location"] == reverse("certificates_admin:inspect", args=[certificate.pk])
     assert certificate.issued_by == staff
-    assert certificate.issue_reason == "Recognised prior learning"
+    assert certificate.issue_reason == "Missed by the automatic run"
+    assert not certificate.issued_without_completion
     assert ModelLogEntry.objects.filter(action="wagtail.create", object_id=certificate.pk).exists()
+
+
+def test_issuing_to_someone_who_has_not_completed_needs_the_explicit_choice(
+    admin, staff, other_participant, course, template
+):
+    url = reverse("certificates_admin:add")
+    payload = {"user": other_participant.pk, "course": course.pk, "reason": "Prior learning"}
+    refused = admin.post(url, payload)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "has not met the completion rules" in page
+    assert "Not enrolled in the course" in page
+    assert not Certificate.objects.exists()
+
+    response = admin.post(url, {**payload, "override_completion": "on"})
+    assert response.status_code == 302
+    certificate = Certificate.objects.get(user=other_participant)
+    assert certificate.issued_without_completion
+    entry = ModelLogEntry.objects.get(
+        action=services.ISSUE_OVERRIDE_ACTION, object_id=str(certificate.pk)
+    )
+    assert entry.user == staff
+    assert entry.data["reason"] == "Prior learning"
+
+    record = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk]))
+    record = record.content.decode()
+    assert "issued although the completion rules were not met" in record
+    assert "Not enrolled in the course" in record
+    assert "Prior learning" in record
+    history = admin.get(reverse("certificates_admin:history", args=[certificate.pk]))
+    assert "Prior learning" in history.content.decode()
 
 
 def test_staff_issue_is_refused_without_a_reason_or_twice(admin, participant, course, certificate):
@@ -296,34 +368,140 @@ def test_staff_reissue_from_the_certificate_page(admin, staff, certificate):
 # Cohort batches -------------------------------------------------------------------------------
 
 
+def finished(course, membership):
+    Enrollment.objects.create(
+        user=membership.user,
+        course=course,
+        status=EnrollmentStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )
+    return membership
+
+
 @pytest.fixture
 def cohort(course):
+    """Three members who completed (two finished the course, one recorded by staff), and one who
+    joined a minute ago with nothing done."""
     cohort = CohortFactory(name="Tuesday group", courses=[course])
-    for status in (MembershipStatus.ACTIVE, MembershipStatus.ACTIVE, MembershipStatus.COMPLETED):
-        CohortMembershipFactory(cohort=cohort, status=status)
+    for _index in range(2):
+        finished(course, CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE))
+    CohortMembershipFactory(
+        cohort=cohort, status=MembershipStatus.COMPLETED, completed_at=timezone.now()
+    )
+    newcomer = ParticipantFactory(chosen_name="Newcomer")
+    CohortMembershipFactory(cohort=cohort, user=newcomer, status=MembershipStatus.ACTIVE)
     return cohort
 
 
-def test_staff_issue_for_a_whole_cohort_and_see_the_progress(
+def test_staff_check_then_issue_for_a_whole_cohort_and_see_the_progress(
     admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
     from certificates import tasks
 
     monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
     template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
+    answers = {"cohort": cohort.pk, "template": template.pk, "reason": "Programme finished"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post(
-            reverse("certificate_batches:add"),
-            {"cohort": cohort.pk, "template": template.pk, "reason": "Programme finished"},
-        )
+        check = admin.post(reverse("certificate_batches:add"), answers)
+    assert check.status_code == 200
+    assert not CertificateBatch.objects.exists()
+    assert not Certificate.objects.exists()
+    page = check.content.decode()
+    assert "3 will receive the certificate" in page
+    assert "1 will not receive it" in page
+    assert "Newcomer" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("certificate_batches:add"), {**answers, "confirm": "1"})
     assert response.status_code == 302
     batch = CertificateBatch.objects.get()
     assert batch.status == BatchStatus.DONE
-    assert (batch.total, batch.issued, batch.skipped) == (3, 3, 0)
+    assert (batch.total, batch.issued, batch.skipped, batch.not_completed) == (4, 3, 0, 1)
     assert Certificate.objects.filter(cohort=cohort).count() == 3
+    assert not Certificate.objects.filter(user__chosen_name="Newcomer").exists()
     listing = admin.get(reverse("certificate_batches:index")).content.decode()
-    assert "3 of 3 issued, 0 skipped" in listing
+    assert "3 of 4 issued, 1 not completed, 0 skipped" in listing
     assert "Done" in listing
+    notes = admin.get(reverse("certificate_batches:inspect", args=[batch.pk])).content.decode()
+    assert "Newcomer: not issued, the completion rules are not met" in notes
+
+
+def test_the_check_page_lists_who_will_and_will_not_receive_it_and_why(admin, cohort):
+    template = CertificateTemplateFactory(
+        name="Programme", title="Programme Certificate", cohorts=[cohort]
+    )
+    response = admin.post(
+        reverse("certificate_batches:add"),
+        {"cohort": cohort.pk, "template": template.pk, "reason": "Programme finished"},
+    )
+    page = response.content.decode()
+    assert "Programme Certificate" in page
+    assert template.issuer_name in page
+    assert "Programme finished" in page
+    assert '<th scope="col">Why not</th>' in page
+    assert "Customer Service Fundamentals: not enrolled" in page
+    assert 'name="confirm"' in page
+    assert 'name="change"' in page
+    assert not CertificateBatch.objects.exists()
+
+
+def test_changing_the_answers_from_the_check_page_starts_nothing(admin, cohort):
+    template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
+    response = admin.post(
+        reverse("certificate_batches:add"),
+        {
+            "cohort": cohort.pk,
+            "template": template.pk,
+            "reason": "Programme finished",
+            "confirm": "1",
+            "change": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Programme finished" in response.content.decode()
+    assert 'name="reason"' in response.content.decode()
+    assert not CertificateBatch.objects.exists()
+
+
+def _cohort_of(course, members: int):
+    """A cohort asking for an hour of attendance, whose members are at every stage: finished,
+    half-way with some attendance, recorded as completed, and holding the certificate."""
+    cohort = CohortFactory(courses=[course])
+    cohort.cohort_courses.update(min_attended_hours=1)
+    template = CertificateTemplateFactory(cohorts=[cohort])
+    session = CohortSessionFactory(cohort=cohort)
+    for index in range(members):
+        membership = CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
+        stage = index % 4
+        if stage == 0:
+            finished(course, membership)
+            AttendanceFactory(session=session, membership=membership, minutes_attended=60)
+        elif stage == 1:
+            Enrollment.objects.create(user=membership.user, course=course)
+            AttendanceFactory(session=session, membership=membership, minutes_attended=30)
+        elif stage == 2:
+            CohortMembership.objects.filter(pk=membership.pk).update(
+                status=MembershipStatus.COMPLETED, completed_at=timezone.now()
+            )
+        else:
+            CertificateFactory(user=membership.user, cohort=cohort, template=template)
+    return cohort, template
+
+
+def test_the_check_page_runs_a_fixed_number_of_queries_for_1_or_10_members(
+    admin, course, django_assert_max_num_queries
+):
+    counts = []
+    # 4: one member at each stage, so that every query the page can make is made.
+    for members in (1, 4, 10):
+        cohort, template = _cohort_of(course, members)
+        answers = {"cohort": cohort.pk, "template": template.pk, "reason": "Programme finished"}
+        with django_assert_max_num_queries(30) as captured:
+            response = admin.post(reverse("certificate_batches:add"), answers)
+        assert response.status_code == 200
+        assert "will not receive it" in response.content.decode()
+        counts.append(len(captured))
+    assert counts[1] == counts[2]
 
 
 def test_a_batch_for_a_template_not_set_up_for_the_cohort_is_refused(admin, cohort, template):

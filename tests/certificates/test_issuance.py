@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from wagtail.models import ModelLogEntry
+
 import pytest
 import time_machine
 
-from certificates import openbadges, services
+from certificates import issuance_selectors, openbadges, services
 from certificates.factories import CertificateFactory, CertificateTemplateFactory
 from certificates.models import (
     BatchStatus,
@@ -93,7 +95,8 @@ def test_completing_a_course_issues_its_certificate_automatically(
     assert certificate.printed_issuer_name == "Northstar Skills Institute"
     assert certificate.completed_on == timezone.localdate()
     assert len(certificate.verification_code) == 17
-    assert certificate.status_list_index == certificate.pk
+    assert certificate.status_list_index is not None
+    assert certificate.issuer.name == certificate.printed_issuer_name
     assert certificate.template_revision is not None
     # Signed as an Open Badges credential, and rendered to PDF once the issue committed.
     assert certificate.credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
@@ -170,14 +173,95 @@ def test_the_oldest_template_covering_a_course_is_used(participant, small_course
 # Staff issuance -------------------------------------------------------------------------------
 
 
-def test_staff_issue_without_completion_with_a_reason(participant, staff, small_course, template):
+def test_staff_issue_to_someone_who_completed_with_a_reason(
+    participant, staff, small_course, template
+):
+    enrollment = completed(participant, small_course)
     certificate = services.certificate_issue(
-        user=participant, course=small_course, issued_by=staff, reason="Recognised prior learning"
+        user=participant, course=small_course, issued_by=staff, reason="Missed by the automatic run"
+    )
+    assert certificate.issued_by == staff
+    assert certificate.issue_reason == "Missed by the automatic run"
+    assert certificate.completed_on == timezone.localdate(enrollment.completed_at)
+    assert certificate.status == CertificateStatus.VALID
+    assert not certificate.issued_without_completion
+    assert not ModelLogEntry.objects.filter(action=services.ISSUE_OVERRIDE_ACTION).exists()
+
+
+def test_staff_issue_to_someone_who_has_not_completed_is_refused_saying_what_is_missing(
+    participant, staff, small_course, template
+):
+    course_services.enrollment_start(user=participant, course=small_course)
+    with pytest.raises(services.NotCompleted, match="Lessons done: 0 of 1") as refused:
+        services.certificate_issue(
+            user=participant, course=small_course, issued_by=staff, reason="Prior learning"
+        )
+    assert "Lessons done: 0 of 1" in refused.value.missing
+    assert not Certificate.objects.exists()
+
+
+def test_staff_issue_although_the_rules_are_not_met_is_marked_and_logged_with_the_reason(
+    participant, staff, small_course, template
+):
+    certificate = services.certificate_issue(
+        user=participant,
+        course=small_course,
+        issued_by=staff,
+        reason="Recognised prior learning",
+        override_completion=True,
     )
     assert certificate.issued_by == staff
     assert certificate.issue_reason == "Recognised prior learning"
     assert certificate.completed_on == timezone.localdate()
     assert certificate.status == CertificateStatus.VALID
+    assert certificate.issued_without_completion
+    entry = ModelLogEntry.objects.get(
+        action=services.ISSUE_OVERRIDE_ACTION, object_id=str(certificate.pk)
+    )
+    assert entry.user == staff
+    assert entry.data["reason"] == "Recognised prior learning"
+    assert entry.data["missing"] == ["Not enrolled in the course"]
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_issuing_although_the_rules_are_not_met_needs_staff_and_a_reason(
+    participant, staff, facilitator, small_course, template, reason
+):
+    with pytest.raises(ValidationError, match="give a reason"):
+        services.certificate_issue(
+            user=participant,
+            course=small_course,
+            issued_by=staff,
+            reason=reason,
+            override_completion=True,
+        )
+    with pytest.raises(ValidationError, match="Only programme staff"):
+        services.certificate_issue(
+            user=participant,
+            course=small_course,
+            issued_by=facilitator,
+            reason="Prior learning",
+            override_completion=True,
+        )
+    with pytest.raises(ValidationError, match="Only programme staff"):
+        services.certificate_issue(user=participant, course=small_course, override_completion=True)
+    assert not Certificate.objects.exists()
+
+
+def test_a_reissue_keeps_the_mark_of_a_certificate_issued_without_completion(
+    participant, staff, small_course, template
+):
+    certificate = services.certificate_issue(
+        user=participant,
+        course=small_course,
+        issued_by=staff,
+        reason="Recognised prior learning",
+        override_completion=True,
+    )
+    new = services.certificate_reissue(
+        certificate=certificate, actor=staff, reason="Wording corrected"
+    )
+    assert new.issued_without_completion
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -462,12 +546,20 @@ def test_choosing_the_name_after_the_pdf_reissues_with_a_new_code(participant, c
     assert new.completed_on == certificate.completed_on
     assert new.expires_at == certificate.expires_at
     assert new.issued_by == participant
-    assert new.status_list_index == new.pk
-    # The old one is kept as printed, replaced and still verifiable as what it was.
+    assert new.status_list_index not in (None, certificate.status_list_index)
+    # The old one is kept as printed, but verifies as replaced, and its bit is set.
     assert certificate.superseded_by == new
     assert certificate.superseded_at is not None
     assert certificate.printed_name == "Maya"
-    assert certificate.status == CertificateStatus.VALID
+    assert certificate.status == CertificateStatus.REPLACED
+    check = openbadges.verify(certificate.credential)
+    assert check.signature_valid and check.status == CertificateStatus.REPLACED
+    assert not check.ok and check.name == ""
+    status_list = openbadges.status_list_credential(certificate.issuer)
+    bits = openbadges.decode_status_list(status_list["credentialSubject"]["encodedList"])
+    assert openbadges.status_bit(bits, certificate.status_list_index)
+    assert not openbadges.status_bit(bits, new.status_list_index)
+    assert openbadges.verify(new.credential).ok
     assert list(current_certificates(participant)) == [new]
 
 
@@ -552,7 +644,8 @@ def test_staff_can_reissue_a_certificate_revoked_by_mistake(staff, certificate):
         certificate=certificate, actor=staff, reason="Revoked by mistake"
     )
     certificate.refresh_from_db()
-    assert certificate.status == CertificateStatus.REVOKED
+    assert certificate.revoked_at is not None
+    assert certificate.status == CertificateStatus.REPLACED
     assert new.status == CertificateStatus.VALID
 
 
@@ -567,7 +660,7 @@ def test_staff_revoke_with_a_private_reason_and_the_record_is_kept(staff, certif
     assert certificate.revocation_reason == "Issued in error"
     assert Certificate.objects.filter(pk=certificate.pk).exists()
     # The status list says so at once, and so does checking the credential.
-    status_list = openbadges.status_list_credential()
+    status_list = openbadges.status_list_credential(certificate.issuer)
     bits = openbadges.decode_status_list(status_list["credentialSubject"]["encodedList"])
     assert openbadges.status_bit(bits, certificate.status_list_index)
     assert openbadges.verify(certificate.credential).status == CertificateStatus.REVOKED
@@ -613,8 +706,16 @@ def test_a_revoked_certificate_keeps_its_name(participant, staff, certificate):
 # A whole cohort -------------------------------------------------------------------------------
 
 
+def complete_programme(membership):
+    """Every course of the member's cohort completed (each course's rules were met)."""
+    for run in membership.cohort.cohort_courses.select_related("course"):
+        completed(membership.user, run.course)
+
+
 @pytest.fixture
 def cohort_members(programme):
+    """Four members who completed the programme: three finished every course, one was recorded
+    as completed by staff. A withdrawn and a waitlisted person have no place."""
     cohort, _template = programme
     members = [
         CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE),
@@ -624,12 +725,14 @@ def cohort_members(programme):
         CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE),
         CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE),
     ]
+    for member in (members[0], members[2], members[3]):
+        complete_programme(member)
     CohortMembershipFactory(cohort=cohort, status=MembershipStatus.WITHDRAWN)
     CohortMembershipFactory(cohort=cohort, status=MembershipStatus.WAITLISTED)
     return members
 
 
-def test_issuing_for_a_cohort_gives_every_member_one_certificate(
+def test_issuing_for_a_cohort_gives_every_member_who_completed_one_certificate(
     staff, programme, cohort_members, django_capture_on_commit_callbacks
 ):
     cohort, template = programme
@@ -640,7 +743,7 @@ def test_issuing_for_a_cohort_gives_every_member_one_certificate(
         )
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DONE
-    assert (batch.total, batch.issued, batch.skipped) == (4, 3, 1)
+    assert (batch.total, batch.issued, batch.skipped, batch.not_completed) == (4, 3, 1, 0)
     assert batch.started_at is not None
     assert batch.finished_at is not None
     holders = Certificate.objects.filter(cohort=cohort)
@@ -695,6 +798,112 @@ def test_an_interrupted_batch_resumes_issuing_only_what_is_missing(
     assert Certificate.objects.filter(cohort=cohort).values("user_id").distinct().count() == 4
 
 
+def test_a_batch_never_issues_to_a_member_who_joined_a_minute_ago_with_nothing_done(
+    staff, programme, cohort_members, django_capture_on_commit_callbacks
+):
+    cohort, template = programme
+    newcomer = CohortMembershipFactory(
+        cohort=cohort, status=MembershipStatus.ACTIVE, joined_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.cohort_certificates_start(
+            cohort=cohort, template=template, actor=staff, reason="Programme finished"
+        )
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert (batch.total, batch.issued, batch.skipped, batch.not_completed) == (5, 4, 0, 1)
+    assert not Certificate.objects.filter(user=newcomer.user).exists()
+    assert Certificate.objects.filter(cohort=cohort).count() == 4
+    note = batch.error
+    assert newcomer.user.get_full_name() in note
+    assert "Workplace Readiness: not enrolled" in note
+    assert "Interview Practice: not enrolled" in note
+
+
+def test_a_batch_decides_who_completed_when_it_runs_not_when_it_was_started(
+    staff, programme, cohort_members
+):
+    cohort, template = programme
+    late = CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
+    gave_up = cohort_members[0]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services.transaction, "on_commit", lambda *args, **kwargs: None)
+        batch = services.cohort_certificates_start(
+            cohort=cohort, template=template, actor=staff, reason="Programme finished"
+        )
+    # Before it runs, one finishes and another's completion is taken back.
+    complete_programme(late)
+    Enrollment.objects.filter(user=gave_up.user).update(
+        status=EnrollmentStatus.ACTIVE, completed_at=None
+    )
+    batch = services.cohort_certificates_issue(batch=batch)
+    assert Certificate.objects.filter(user=late.user, cohort=cohort).exists()
+    assert not Certificate.objects.filter(user=gave_up.user).exists()
+    assert (batch.issued, batch.not_completed) == (4, 1)
+
+
+def test_a_cohorts_attended_hours_rule_holds_in_a_batch(staff, programme, cohort_members):
+    cohort, template = programme
+    cohort.cohort_courses.update(min_attended_hours=Decimal("2"))
+    attended = cohort_members[0]
+    session = CohortSessionFactory(cohort=cohort, duration_minutes=150)
+    AttendanceFactory(session=session, membership=attended, minutes_attended=150)
+    short = cohort_members[2]
+    AttendanceFactory(session=session, membership=short, minutes_attended=60, status="late")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services.transaction, "on_commit", lambda *args, **kwargs: None)
+        batch = services.cohort_certificates_start(
+            cohort=cohort, template=template, actor=staff, reason="Programme finished"
+        )
+    batch = services.cohort_certificates_issue(batch=batch)
+    holders = set(Certificate.objects.filter(cohort=cohort).values_list("user_id", flat=True))
+    # Recorded as completed by staff: issued; finished every course and attended enough: issued.
+    assert {cohort_members[1].user_id, attended.user_id} <= holders
+    assert short.user_id not in holders
+    assert cohort_members[3].user_id not in holders
+    assert batch.not_completed == 2
+    assert f"Attended hours in {cohort.name}: 1 of 2" in batch.error
+
+
+def test_starting_a_batch_nobody_would_receive_is_refused(staff, programme):
+    cohort, template = programme
+    CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
+    with pytest.raises(ValidationError, match="Nobody in this cohort would receive"):
+        services.cohort_certificates_start(
+            cohort=cohort, template=template, actor=staff, reason="Programme finished"
+        )
+    assert not CertificateBatch.objects.exists()
+
+
+def test_the_batch_preview_says_who_receives_the_certificate_and_why_others_do_not(
+    programme, cohort_members
+):
+    cohort, template = programme
+    first, second = [run.course for run in cohort.cohort_courses.order_by("pk")]
+    holder = cohort_members[3]
+    services.certificate_issue(user=holder.user, cohort=cohort)
+    newcomer = CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
+    halfway = CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
+    completed(halfway.user, first)
+    course_services.enrollment_start(user=halfway.user, course=second)
+
+    preview = issuance_selectors.cohort_batch_preview(cohort=cohort, template=template)
+
+    receiving = {member.membership.user_id for member in preview.receiving}
+    assert receiving == {member.user_id for member in cohort_members[:3]}
+    reasons = {member.membership.user_id: why for member, why in preview.not_receiving}
+    assert reasons[holder.user_id] == ["Already holds this certificate"]
+    assert reasons[newcomer.user_id] == [
+        "Workplace Readiness: not enrolled",
+        "Interview Practice: not enrolled",
+    ]
+    assert reasons[halfway.user_id] == [
+        "Interview Practice: Lessons done: 0 of 1",
+        "Interview Practice: Quiz passed: Quiz: module 1",
+    ]
+    assert not CertificateBatch.objects.exists()
+
+
 def test_issuing_for_a_cohort_needs_staff_a_reason_and_a_template_for_it(
     facilitator, staff, programme
 ):
@@ -726,7 +935,8 @@ def test_a_batch_whose_requester_is_no_longer_staff_stops(staff, programme, coho
 def test_factory_certificates_look_issued(participant):
     certificate = CertificateFactory(user=participant)
     assert certificate.status == CertificateStatus.VALID
-    assert certificate.status_list_index == certificate.pk
+    assert certificate.status_list_index is not None
+    assert certificate.issuer.name == certificate.printed_issuer_name
     assert certificate.printed_name == "Maya"
 
 
