@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.accounts.models import User
+from lms.accounts.names import normalise_name, validate_person_name
 from lms.accounts.roles import is_programme_staff
 
 from .consent import CONSENT_VERSION, consent_language, consent_text
@@ -51,7 +52,7 @@ def _end_of(day: date) -> datetime:
 
 
 def _normalise(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
+    return normalise_name(" ".join((name or "").split())).casefold()
 
 
 def _check_actor(*, participant, actor, method: str) -> None:
@@ -93,11 +94,14 @@ def _clean_end(ends_on: date | None) -> datetime:
 
 
 def _clean_signature(*, participant, signature: str, method: str) -> str:
-    signature = " ".join((signature or "").split())
+    # Names are kept in Unicode normal form C (lms.accounts.names): a signature typed on a
+    # keyboard that sends "a" + accent must match, and is kept, in the same form.
+    signature = normalise_name(" ".join((signature or "").split()))
     if not signature:
         raise ValidationError(_("Type your name to sign."))
     if len(signature) > 200:
         raise ValidationError(_("The signature is too long (200 characters at most)."))
+    validate_person_name(signature)
     if method == ReleaseMethod.ONLINE:
         names = {_normalise(participant.chosen_name), _normalise(participant.legal_name)}
         if _normalise(signature) not in names - {""}:

@@ -275,7 +275,7 @@ def test_participant_who_prefers_spanish_sees_her_dashboard_in_spanish(
     html = signed_in(spanish_participant).get(reverse("courses:dashboard")).content.decode()
     assert '<html lang="es">' in html
     assert "Mi aprendizaje" in html
-    assert "Te damos la bienvenida, Rosa" in html
+    assert "Te damos la bienvenida, <bdi>Rosa</bdi>" in html
     assert "Sigue donde lo dejaste" in html
     assert "Cerrar sesión" in html
     assert "My learning" not in html

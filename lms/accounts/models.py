@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .names import NAME_FIELDS, normalise_name, validate_person_name
+
 
 class ContactChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -23,18 +25,28 @@ class User(AbstractUser):
         _("chosen name"),
         max_length=150,
         help_text=_("The name this person wants to be called. Used everywhere."),
+        validators=[validate_person_name],
     )
     legal_name = models.CharField(
         _("legal name"),
         max_length=200,
         blank=True,
         help_text=_("Optional. Printed only where the person asks for it."),
+        validators=[validate_person_name],
     )
     peer_alias = models.CharField(
         _("peer alias"),
         max_length=80,
         blank=True,
         help_text=_("What cohort-mates and mentors see. Defaults to the chosen name."),
+        validators=[validate_person_name],
+    )
+    # Django's own name fields stay empty here, but Wagtail's account page can still set them.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_person_name]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_person_name]
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, default="en", blank=True
@@ -77,6 +89,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.chosen_name or self.username
+
+    def _normalise_names(self) -> None:
+        for field in NAME_FIELDS:
+            setattr(self, field, normalise_name(getattr(self, field)))
+
+    def clean(self) -> None:
+        super().clean()
+        self._normalise_names()
+
+    def save(self, *args, **kwargs) -> None:
+        # Every path that saves a person (admin, API, services, commands) stores names in NFC.
+        self._normalise_names()
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.chosen_name or self.username

@@ -429,14 +429,14 @@ def test_mentee_accepts_a_proposal_and_sees_her_mentor(signed_in, mentee, mentor
     pairing = services.pairing_propose(mentor=mentor_none, mentee=mentee, actor=staff)
     client = signed_in(mentee)
     html = client.get(reverse("mentoring:my_mentor")).content.decode()
-    assert "Would you like Oak as your mentor?" in html
+    assert "Would you like <bdi>Oak</bdi> as your mentor?" in html
     assert "mentor@example.org" not in html
     response = client.post(reverse("mentoring:accept", args=[pairing.pk]))
     assert response["Location"] == reverse("mentoring:pairing", args=[pairing.pk])
     MentorshipGoalFactory(pairing=pairing, title="Shared goal")
     MentorshipCheckInFactory(pairing=pairing, notes="Shared check-in notes")
     html = client.get(reverse("mentoring:my_mentor")).content.decode()
-    assert "Your mentor: Oak" in html
+    assert "Your mentor: <bdi>Oak</bdi>" in html
     assert "Shared goal" in html
     assert "Shared check-in notes" in html
 
@@ -455,7 +455,7 @@ def test_mentor_accepts_a_request_from_the_dashboard(signed_in, mentee, mentor_n
     pairing = services.pairing_request(mentor=mentor_none, mentee=mentee)
     client = signed_in(mentor_none)
     html = client.get(reverse("mentoring:mentor_dashboard")).content.decode()
-    assert f"Accept {mentee.display_alias}" in html
+    assert f"Accept <bdi>{mentee.display_alias}</bdi>" in html
     client.post(reverse("mentoring:accept", args=[pairing.pk]))
     pairing.refresh_from_db()
     assert pairing.status == PairingStatus.ACTIVE
@@ -648,7 +648,7 @@ def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mento
     mentee = ParticipantFactory()
     client.force_login(mentee)
     page = client.get(reverse("mentoring:my_mentor")).content.decode()
-    assert "Ask Harbour to be my mentor" in page
+    assert "Ask <bdi>Harbour</bdi> to be my mentor" in page
     client.post(reverse("mentoring:request", args=[profile.user.pk]))
     pairing = MentorshipPairing.objects.get()
     assert (pairing.mentor, pairing.mentee, pairing.status) == (
