@@ -1,9 +1,12 @@
 """Who may call what. Default deny: every view names the permission it needs."""
 
+from django.utils.translation import gettext_lazy as _
+
 from rest_framework.permissions import BasePermission
 
 from certificates.models import EmployerApiKey
 from lms.accounts.roles import Role, has_role, is_programme_staff
+from lms.security.two_factor import second_factor_passed
 
 
 class IsSignedInPerson(BasePermission):
@@ -34,6 +37,36 @@ class IsMentor(IsSignedInPerson):
         return super().has_permission(request, view) and has_role(request.user, Role.MENTOR)
 
 
-class IsProgrammeStaff(IsSignedInPerson):
+class StaffMember(IsSignedInPerson):
+    """The base of every staff endpoint's permission: the role (``is_staff_member``), then the
+    same two-step check the admin asks for (``lms.security``).
+
+    A session passes when it gave a code to the admin; an app's token passes when it was given
+    after a code (``POST /api/v1/auth/token/`` with ``otp_token``). A password alone reaches
+    none of the staff endpoints. The second-factor refusal has its own code and message, and is
+    told only to people whose role would otherwise let them in.
+    """
+
+    second_factor_message = _(
+        "Staff endpoints need two-step sign-in. Sign in to the admin with a code from your "
+        "authenticator app, or get a token by sending the code as otp_token."
+    )
+    second_factor_code = "second_factor_required"
+
+    def is_staff_member(self, request, view) -> bool:
+        raise NotImplementedError
+
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and is_programme_staff(request.user)
+        if not (super().has_permission(request, view) and self.is_staff_member(request, view)):
+            return False
+        if second_factor_passed(request.user):
+            return True
+        # DRF reads these from the instance it made for this request.
+        self.message = self.second_factor_message
+        self.code = self.second_factor_code
+        return False
+
+
+class IsProgrammeStaff(StaffMember):
+    def is_staff_member(self, request, view) -> bool:
+        return is_programme_staff(request.user)

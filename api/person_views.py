@@ -36,12 +36,18 @@ from cohorts.mentorship_selectors import (
 )
 from cohorts.models import MentorshipGoal, MentorshipPairing, PairingStatus
 from courses.selectors import participant_enrollment_summaries
+from lms.security.two_factor import (
+    confirmed_authenticator,
+    needs_second_factor,
+    second_factor_code_check,
+)
 
 from . import person_serializers as s
 from .authentication import ParticipantTokenAuthentication
 from .permissions import IsMentor, IsParticipant, IsSignedInPerson
 from .schema import ERROR_DESCRIPTIONS, ErrorSerializer
 from .serializers import EmptyInputSerializer
+from .services import token_issue
 
 #: People sign in with a token (apps) or the site's session (with CSRF). An employer's API key
 #: is an organisation, not a person: it is not read here, so these endpoints answer it 401.
@@ -70,7 +76,18 @@ class AuthTokenView(PersonEndpoint, APIView):
     A failed sign-in gets one message whatever was wrong, so that it never tells whether an
     account exists. Signing in again replaces the previous token, so a lost phone's token stops
     working once she signs in elsewhere (or signs out).
+
+    Anyone the admin asks for two-step sign-in (programme staff, facilitators, administrators)
+    gets a token only with a code as well (``otp_token``), checked and slowed down after wrong
+    codes exactly as the admin's own page does; the token records it, and only such a token
+    reaches the staff endpoints. Participants and mentors sign in with the password alone.
     """
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # A wrong code counts towards django-otp's slowing down even though the answer is an
+        # error, so never run inside a host's ATOMIC_REQUESTS transaction, which would undo it.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
     def get_permissions(self):
         if self.request.method == "DELETE":
@@ -80,6 +97,11 @@ class AuthTokenView(PersonEndpoint, APIView):
     @extend_schema(
         tags=["auth"],
         summary="Sign in an app",
+        description=(
+            "Programme staff, facilitators and administrators send `otp_token` too: the code "
+            "from their authenticator app or a backup code. Without a right code such an account "
+            "gets 400 with `fields.otp_token` saying what to do, and no token."
+        ),
         request=s.TokenRequestSerializer,
         responses={200: s.TokenSerializer},
     )
@@ -98,12 +120,44 @@ class AuthTokenView(PersonEndpoint, APIView):
                     "Check them and try again."
                 )
             )
-        with transaction.atomic():
-            # One token per person: lock her row so that two sign-ins at once cannot collide.
-            type(user).objects.select_for_update().filter(pk=user.pk).first()
-            Token.objects.filter(user=user).delete()
-            token = Token.objects.create(user=user)
-        return Response(s.TokenSerializer({"token": token.key}).data)
+        device = None
+        if needs_second_factor(user):
+            device = self._second_factor(user, data.validated_data.get("otp_token", ""))
+        token = token_issue(user=user, second_factor_device=device)
+        return Response(
+            s.TokenSerializer({"token": token.key, "second_factor": device is not None}).data
+        )
+
+    @staticmethod
+    def _second_factor(user, code: str):
+        """The device that accepted her code; otherwise a 400 that says what to send."""
+        if confirmed_authenticator(user) is None:
+            raise ValidationError(
+                {
+                    "otp_token": [
+                        _(
+                            "This account uses two-step sign-in, which is not set up yet. Sign "
+                            "in to the admin to set it up, then send a code from your "
+                            "authenticator app as otp_token."
+                        )
+                    ]
+                }
+            )
+        if not code:
+            raise ValidationError(
+                {
+                    "otp_token": [
+                        _(
+                            "This account uses two-step sign-in. Send the 6-digit code from "
+                            "your authenticator app, or one of your backup codes, as otp_token."
+                        )
+                    ]
+                }
+            )
+        check = second_factor_code_check(user=user, code=code)
+        if check.device is None:
+            raise ValidationError({"otp_token": [check.error]})
+        return check.device
 
     @extend_schema(
         tags=["auth"],

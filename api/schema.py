@@ -21,7 +21,11 @@ class ErrorSerializer(serializers.Serializer):
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input; `fields` says what to change.",
     "401": "No valid credentials (missing, malformed, unknown or revoked key or token).",
-    "403": "Signed in, but this operation is not for your role.",
+    "403": (
+        "Signed in, but this operation is not for your role. Staff endpoints also answer 403, "
+        "with the code `second_factor_required`, to a sign-in that did not pass two-step "
+        "sign-in."
+    ),
     "404": "Not found, or not visible to you (the two are indistinguishable).",
     "413": "The request body is too large.",
     "415": "The request body must be application/json.",
@@ -37,7 +41,8 @@ class PathwaysAutoSchema(AutoSchema):
             codes = ["400", "413", "415", *codes]
         elif self.method == "DELETE" or (self.method == "GET" and self._is_list_view()):
             codes = ["400", *codes]
-        if not self.get_auth():
+        if not [scheme for scheme in self.get_auth() if scheme]:
+            # Nothing to authenticate with ({} is "anyone"): no 401, and no 403 either.
             codes = [c for c in codes if c not in ("401", "403")]
         for code in codes:
             if code not in responses:

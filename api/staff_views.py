@@ -17,7 +17,7 @@ from wagtail.log_actions import log
 
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,7 +37,7 @@ from cohorts.selectors import CURRENT_STATUSES, cohorts_facilitated_by
 from lms.accounts.roles import Role, has_role, is_programme_staff
 
 from . import staff_serializers as s
-from .permissions import IsSignedInPerson
+from .permissions import StaffMember
 from .person_views import PersonEndpoint
 
 VIEW_COHORT = "cohorts.view_cohort"
@@ -55,23 +55,21 @@ def _staff_with(user, permission: str) -> bool:
 # Permissions -----------------------------------------------------------------------------------
 
 
-class RunsCohorts(IsSignedInPerson):
-    """Programme staff who may view cohorts, and facilitators (who see their own cohorts)."""
+class RunsCohorts(StaffMember):
+    """Programme staff who may view cohorts, and facilitators (who see their own cohorts), signed
+    in with the second factor."""
 
-    def has_permission(self, request, view) -> bool:
+    def is_staff_member(self, request, view) -> bool:
         user = request.user
-        return super().has_permission(request, view) and (
-            _staff_with(user, VIEW_COHORT) or has_role(user, Role.FACILITATOR)
-        )
+        return _staff_with(user, VIEW_COHORT) or has_role(user, Role.FACILITATOR)
 
 
-class StaffWithPermission(IsSignedInPerson):
-    """Programme staff with the view's ``required_permission``."""
+class StaffWithPermission(StaffMember):
+    """Programme staff with the view's ``required_permission``, signed in with the second
+    factor."""
 
-    def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and _staff_with(
-            request.user, view.required_permission
-        )
+    def is_staff_member(self, request, view) -> bool:
+        return _staff_with(request.user, view.required_permission)
 
 
 # Cohorts ---------------------------------------------------------------------------------------
@@ -231,6 +229,13 @@ class StaffCertificateIssueView(PersonEndpoint, APIView):
     @extend_schema(
         tags=["staff"],
         summary="Issue a certificate",
+        description=(
+            "Issues the certificate of a course or a cohort's programme to one participant, with "
+            "a reason. A certificate says she completed it, so this is refused (400, with "
+            "`fields.override_completion` listing what is missing) when she has not met the "
+            "completion rules, unless `override_completion` is true; such a certificate is "
+            "marked `issued_without_completion` and the reason is kept in its history."
+        ),
         request=s.CertificateIssueSerializer,
         responses={201: s.StaffCertificateSerializer},
     )
@@ -249,13 +254,17 @@ class StaffCertificateIssueView(PersonEndpoint, APIView):
                 _("%(name)s already holds this certificate. To change it, reissue it.")
                 % {"name": participant.get_full_name()}
             )
-        certificate = certificate_services.certificate_issue(
-            user=participant,
-            course=values.get("course"),
-            cohort=values.get("cohort"),
-            issued_by=request.user,
-            reason=values["reason"],
-        )
+        try:
+            certificate = certificate_services.certificate_issue(
+                user=participant,
+                course=values.get("course"),
+                cohort=values.get("cohort"),
+                issued_by=request.user,
+                reason=values["reason"],
+                override_completion=values["override_completion"],
+            )
+        except certificate_services.NotCompleted as error:
+            raise serializers.ValidationError({"override_completion": error.messages}) from error
         log(
             instance=certificate,
             action="wagtail.create",

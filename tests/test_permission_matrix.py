@@ -6,14 +6,22 @@ object, so that existence does not leak; 401/403 mean "this kind of caller never
 The world: Maya (participant) holds a certificate shared with Harbour Hotels by an active release;
 Jo is another participant; one mentor is actively paired with Maya and one is not; a facilitator
 runs Maya's cohort; Harbour's web user and API key see the release; Riverside's do not; a revoked
-Harbour key sees nothing.
+Harbour key sees nothing. Programme staff who signed in with the password only, on the site
+(``staff_no_second_factor``) or in an app (``staff_token_no_second_factor``), reach neither the
+admin nor the staff API: both ask for the second factor. In the admin, staff reach only the
+accounts whose roles they may grant: never a superuser's or another staff member's, and posting
+"Administrator", a higher role or a password changes nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from certificates.employer_keys import employer_key_create, employer_key_revoke
@@ -25,13 +33,16 @@ from certificates.factories import (
 from cohorts.factories import CohortFactory, CohortMembershipFactory
 from cohorts.mentorship_factories import MentorshipPairingFactory
 from lms.accounts.factories import (
+    TEST_PASSWORD,
     EmployerUserFactory,
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
+    UserFactory,
 )
-from tests.security.support import with_second_factor
+from lms.accounts.roles import Role
+from tests.security.support import enrol_authenticator, with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +54,8 @@ ROLES = [
     "mentor_unpaired",
     "facilitator",
     "staff",
+    "staff_no_second_factor",
+    "staff_token_no_second_factor",
     "employer_user",
     "employer_user_no_release",
     "key",
@@ -51,6 +64,8 @@ ROLES = [
 ]
 PEOPLE = [r for r in ROLES if r not in ("anonymous", "key", "key_no_release", "key_revoked")]
 KEYS = ["key", "key_no_release", "key_revoked"]
+# Signed in by an app's token: web pages do not read it.
+TOKENS = ["staff_token_no_second_factor"]
 
 
 def each(roles, status):
@@ -58,7 +73,7 @@ def each(roles, status):
 
 
 # Web pages do not read API keys: a key's caller is anonymous there, sent to sign in.
-PAGE_ANON = {"anonymous": 302, **each(KEYS, 302)}
+PAGE_ANON = {"anonymous": 302, **each(KEYS, 302), **each(TOKENS, 302)}
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,11 @@ class Row:
     expected: dict
     default: int
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)  # or a function of the world
+    # "json" for the API; "multipart" for an admin form.
+    format: str = "json"
+    # Checked after the request: what must not have changed, whatever the answer.
+    unchanged: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,44 @@ RELEASE = lambda w: w["release"].pk  # noqa: E731
 PAIRING = lambda w: w["pairing"].pk  # noqa: E731
 COHORT = lambda w: w["cohort"].pk  # noqa: E731
 CERT_ID = lambda w: w["certificate"].pk  # noqa: E731
+MAYA = lambda w: w["people"]["participant"].pk  # noqa: E731
+SUPERUSER = lambda w: w["superuser"].pk  # noqa: E731
+OTHER_STAFF = lambda w: w["other_staff"].pk  # noqa: E731
+
+
+def escalation(whose: str):
+    """An edit of the account ``whose`` in the world, adding "Administrator", the programme staff
+    role and a new password to the account as it is."""
+
+    def data(world) -> dict:
+        person = world[whose] if whose in world else world["people"][whose]
+        return {
+            "username": person.username,
+            "chosen_name": person.chosen_name,
+            "preferred_language": "en",
+            "is_active": "on",
+            "is_superuser": "on",
+            "groups": [Group.objects.get(name=Role.PROGRAMME_STAFF).pk],
+            "password1": "quiet-harbour-58",
+            "password2": "quiet-harbour-58",
+        }
+
+    return data
+
+
+def no_escalation(whose: str, *, roles: set[str]):
+    """After the request, ``whose`` still has the roles the world gave her (``roles``), the same
+    superuser status and her own password."""
+
+    def check(world) -> None:
+        before = world[whose] if whose in world else world["people"][whose]
+        after = get_user_model().objects.get(pk=before.pk)
+        assert after.is_superuser == before.is_superuser
+        assert set(after.groups.values_list("name", flat=True)) == roles
+        assert after.check_password(TEST_PASSWORD)
+
+    return check
+
 
 # Employer API: keys only.
 # A session is not an employer credential at all, so people get 401 like anonymous callers.
@@ -287,6 +344,58 @@ TABLE = [
     Row("admin releases", page("credential_releases:index"), {"staff": 200}, 302),
     Row("admin record paper consent", page("credential_releases:add"), {"staff": 200}, 302),
     Row("admin access records", page("credential_accesses:index"), {"staff": 200}, 302),
+    Row("admin paused sign-ins", page("security_admin:sign_in_pauses"), {"staff": 200}, 302),
+    # --- staff and people's accounts in the admin -----------------------------------------
+    Row(
+        "admin edit a participant",
+        page("wagtailusers_users:edit", MAYA),
+        {"staff": 200},
+        302,
+    ),
+    Row(
+        "admin edit a superuser",
+        page("wagtailusers_users:edit", SUPERUSER),
+        {"staff": 404, "facilitator": 404},
+        302,
+    ),
+    Row(
+        "admin edit another staff member",
+        page("wagtailusers_users:edit", OTHER_STAFF),
+        {"staff": 404, "facilitator": 404},
+        302,
+    ),
+    Row(
+        "admin make a participant superuser and staff, set her password",
+        page("wagtailusers_users:edit", MAYA),
+        # Staff may edit her, but the programme staff role is not among the choices (refused,
+        # the form again) and the other fields are not on the form at all.
+        {"staff": 200},
+        302,
+        method="post",
+        data=escalation("participant"),
+        format="multipart",
+        unchanged=no_escalation("participant", roles={Role.PARTICIPANT}),
+    ),
+    Row(
+        "admin make a superuser staff, set her password",
+        page("wagtailusers_users:edit", SUPERUSER),
+        {"staff": 404, "facilitator": 404},
+        302,
+        method="post",
+        data=escalation("superuser"),
+        format="multipart",
+        unchanged=no_escalation("superuser", roles=set()),
+    ),
+    Row(
+        "admin set another staff member's password",
+        page("wagtailusers_users:edit", OTHER_STAFF),
+        {"staff": 404, "facilitator": 404},
+        302,
+        method="post",
+        data=escalation("other_staff"),
+        format="multipart",
+        unchanged=no_escalation("other_staff", roles={Role.PROGRAMME_STAFF}),
+    ),
 ]
 
 
@@ -312,11 +421,19 @@ def world(settings, tmp_path):
     facilitator = with_second_factor(FacilitatorFactory())
     cohort = CohortFactory(facilitators=[facilitator])
     CohortMembershipFactory(cohort=cohort, user=maya)
+    # Staff who set up the authenticator app but signed in with the password alone.
+    password_only = StaffFactory()
+    enrol_authenticator(password_only)
+    password_only_app = StaffFactory()
+    enrol_authenticator(password_only_app)
     return {
         "certificate": certificate,
         "release": release,
         "pairing": pairing,
         "cohort": cohort,
+        "superuser": with_second_factor(UserFactory(is_superuser=True, is_staff=True)),
+        "other_staff": with_second_factor(StaffFactory()),
+        "tokens": {"staff_token_no_second_factor": Token.objects.create(user=password_only_app)},
         "people": {
             "participant": maya,
             "other_participant": ParticipantFactory(chosen_name="Jo"),
@@ -324,6 +441,7 @@ def world(settings, tmp_path):
             "mentor_unpaired": MentorFactory(),
             "facilitator": facilitator,
             "staff": staff,
+            "staff_no_second_factor": password_only,
             "employer_user": harbour_user,
             "employer_user_no_release": riverside_user,
         },
@@ -333,7 +451,9 @@ def world(settings, tmp_path):
 
 def _client(world, role) -> APIClient:
     client = APIClient()
-    if role in world["people"]:
+    if role in world["tokens"]:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world['tokens'][role].key}")
+    elif role in world["people"]:
         client.force_login(world["people"][role])
     elif role in world["keys"]:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {world['keys'][role]}")
@@ -349,12 +469,15 @@ def test_permission_matrix(world, row, role):
     client = _client(world, role)
     path = row.path(world)
     if row.method == "post":
-        response = client.post(path, row.data, format="json")
+        data = row.data(world) if callable(row.data) else row.data
+        response = client.post(path, data, format=row.format)
     else:
         response = client.get(path)
     assert response.status_code == expected, (
         f"{row.name} as {role}: got {response.status_code}, expected {expected}"
     )
+    if row.unchanged is not None:
+        row.unchanged(world)
     if expected == 200 and role == "key_no_release" and row.path.name.endswith("-list"):
         # An employer without a release sees an empty list, never someone else's data.
         assert response.json()["count"] == 0

@@ -11,8 +11,15 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_migrate, post_save
 
         from .permissions import grant_role_permissions
+        from .signals import password_change_announce
 
         post_migrate.connect(grant_role_permissions)
+        post_save.connect(
+            password_change_announce,
+            sender=get_user_model(),
+            dispatch_uid="pathways.accounts.password_change_announce",
+        )

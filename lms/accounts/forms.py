@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import ContactChannel, User
+from .user_admin import grantable_groups
 
 PROFILE_FIELDS = [
     "chosen_name",
@@ -56,13 +57,45 @@ class _ProfileFieldsMixin(forms.ModelForm):
         self.fields["preferred_language"].choices = settings.LANGUAGES
 
 
-class PathwaysUserCreationForm(_ProfileFieldsMixin, UserCreationForm):
+class _AccountLimitsMixin(forms.ModelForm):
+    """Holds the form to what the person filling it in may change (``lms.accounts.user_admin``).
+
+    For anyone but a superuser there is no "Administrator" box, no password on an existing
+    account, and only the roles she may grant; a field that is not on the form is never read
+    from the request, so posting it changes nothing. Roles she may not grant that the account
+    already holds are kept. The view says who is acting: the form cannot be made without it.
+    """
+
+    def __init__(self, *args, for_user, **kwargs):
+        self.for_user = for_user
+        super().__init__(*args, **kwargs)
+        if for_user.is_superuser:
+            return
+        self.fields.pop("is_superuser", None)
+        if "groups" in self.fields:
+            self.fields["groups"].queryset = grantable_groups(actor=for_user)
+
+    @property
+    def password_enabled(self):
+        # Wagtail's UserForm asks this before offering the password fields and again on save.
+        # A new account's first password is not anyone's password yet.
+        return super().password_enabled and (self.for_user.is_superuser or self.instance.pk is None)
+
+    def clean_groups(self):
+        chosen = list(self.cleaned_data.get("groups") or [])
+        if self.for_user.is_superuser or self.instance.pk is None:
+            return chosen
+        kept = self.instance.groups.exclude(pk__in=grantable_groups(actor=self.for_user))
+        return chosen + list(kept)
+
+
+class PathwaysUserCreationForm(_AccountLimitsMixin, _ProfileFieldsMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = (UserCreationForm.Meta.fields - {"first_name", "last_name"}) | set(PROFILE_FIELDS)
 
 
-class PathwaysUserEditForm(_ProfileFieldsMixin, UserEditForm):
+class PathwaysUserEditForm(_AccountLimitsMixin, _ProfileFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
         model = User
         fields = (UserEditForm.Meta.fields - {"first_name", "last_name"}) | set(PROFILE_FIELDS)

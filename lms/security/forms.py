@@ -4,9 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-
-def normalise_code(value: str) -> str:
-    return "".join((value or "").split()).replace("-", "").lower()
+from .two_factor import normalise_code
 
 
 class SetupCodeForm(forms.Form):

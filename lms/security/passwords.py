@@ -2,8 +2,9 @@
 
 A participant who forgot her password asks staff at the programme. Nothing is sent by e-mail or
 text message: staff set a password, tell it to her, and the change is logged (never the
-password itself). Setting a password signs her out everywhere else, because Django ties each
-session to the password it was opened with.
+password itself). Setting a password signs her out everywhere else (the lost-phone case):
+Django ties each session to the password it was opened with, and her apps' tokens end with any
+new password (``lms.accounts.signals.password_changed``).
 """
 
 import secrets
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms.accounts.roles import Role, has_role, is_programme_staff
+from lms.accounts.user_admin import may_manage_account
 
 from .two_factor import needs_second_factor
 
@@ -36,13 +38,15 @@ def readable_password() -> str:
 
 def may_set_temporary_password(*, actor, user) -> bool:
     """Programme staff with permission to change people may do this for participants only:
-    never for someone who reaches the admin, whose password is theirs alone."""
+    never for someone who reaches the admin, whose password is theirs alone, nor for an
+    account out of their reach (``lms.accounts.user_admin``)."""
     return (
         is_programme_staff(actor)
         and actor.has_perm("accounts.change_user")
         and actor.pk != user.pk
         and has_role(user, Role.PARTICIPANT)
         and not needs_second_factor(user)
+        and may_manage_account(actor=actor, user=user)
     )
 
 

@@ -6,13 +6,18 @@ next try must wait twice as long (1, 2, 4... seconds, capped by django-otp).
 """
 
 from base64 import b32encode
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+import django_otp
 import segno
+from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,6 +42,13 @@ def needs_second_factor(user) -> bool:
         or has_role(user, Role.FACILITATOR)
         or user.has_perm("wagtailadmin.access_admin")
     )
+
+
+def second_factor_passed(user) -> bool:
+    """Whether this sign-in passed the second factor, as django-otp's ``is_verified()`` says:
+    for a session, django-otp's middleware sets ``user.otp_device``; for an app's token, the
+    API's token authentication does (``api.authentication``)."""
+    return getattr(user, "otp_device", None) is not None
 
 
 def admin_prefix() -> str:
@@ -100,6 +112,53 @@ def backup_codes_replace(*, user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def normalise_code(value: str) -> str:
+    """A code as typed or pasted: spaces and dashes dropped, lower case."""
+    return "".join((value or "").split()).replace("-", "").lower()
+
+
+def wait_message(device) -> str:
+    """What to tell someone whose last code for ``device`` was wrong too recently, or ""."""
+    allowed, details = device.verify_is_allowed()
+    if allowed or not details or details.get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        return ""
+    seconds = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
+    return _(
+        "That was too soon after a wrong code. Please wait %(seconds)s seconds, then type the "
+        "newest code."
+    ) % {"seconds": seconds}
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The device that accepted a code, or the reason none did, in words for the person."""
+
+    device: Device | None
+    error: str = ""
+
+
+def second_factor_code_check(*, user, code: str) -> CodeCheck:
+    """Check a code from the authenticator app or one of the backup codes.
+
+    The admin's verify page and the API's token sign-in both call this, so that both ask for
+    the same thing and are slowed down alike. Six digits go to the authenticator app, anything
+    else to the backup codes, so that a wrong guess slows down only the device it was aimed at.
+    A backup code works once.
+    """
+    code = normalise_code(code)
+    is_app_code = code.isdigit() and len(code) == 6
+    error = _("That code did not work. Please type the newest code from your app.")
+    for device in verification_devices(user):
+        if isinstance(device, TOTPDevice) != is_app_code:
+            continue
+        if wait := wait_message(device):
+            return CodeCheck(device=None, error=wait)
+        verified = django_otp.verify_token(user, device.persistent_id, code)
+        if verified is not None:
+            return CodeCheck(device=verified)
+    return CodeCheck(device=None, error=error)
 
 
 def verification_devices(user) -> list:

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,7 +21,6 @@ from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 
 import django_otp
-from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,8 +34,9 @@ from .two_factor import (
     otpauth_uri,
     pending_authenticator,
     qr_svg,
+    second_factor_code_check,
     secret_in_groups,
-    verification_devices,
+    wait_message,
 )
 
 SECOND_FACTOR_SET_UP_ACTION = "pathways.second_factor_set_up"
@@ -68,17 +67,6 @@ def _person_who_needs_it(request):
     return request.user
 
 
-def _wait_message(device) -> str:
-    allowed, details = device.verify_is_allowed()
-    if allowed or not details or details.get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
-        return ""
-    seconds = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
-    return _(
-        "That was too soon after a wrong code. Please wait %(seconds)s seconds, then type the "
-        "newest code."
-    ) % {"seconds": seconds}
-
-
 def _signed_in(request, device) -> None:
     """Mark this session as having passed the second factor, under a new session key."""
     django_otp.login(request, device)
@@ -97,7 +85,7 @@ def two_factor_setup(request):
     device = pending_authenticator(user)
     form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _wait_message(device)
+        wait = wait_message(device)
         if wait:
             form.add_error("code", wait)
         elif device.verify_token(form.cleaned_data["code"]):
@@ -153,24 +141,11 @@ def two_factor_verify(request):
         return redirect(next_url)
     form = VerifyCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        # Six digits go to the authenticator app, anything else to the backup codes, so that a
-        # wrong guess slows down only the device it was aimed at.
-        devices = [
-            device
-            for device in verification_devices(user)
-            if isinstance(device, TOTPDevice) == (code.isdigit() and len(code) == 6)
-        ]
-        error = _("That code did not work. Please type the newest code from your app.")
-        for device in devices:
-            if wait := _wait_message(device):
-                error = wait
-                break
-            verified = django_otp.verify_token(user, device.persistent_id, code)
-            if verified is not None:
-                _signed_in(request, verified)
-                return redirect(next_url)
-        form.add_error("code", error)
+        check = second_factor_code_check(user=user, code=form.cleaned_data["code"])
+        if check.device is not None:
+            _signed_in(request, check.device)
+            return redirect(next_url)
+        form.add_error("code", check.error)
     return render(
         request,
         "security/two_factor_verify.html",

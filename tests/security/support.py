@@ -8,6 +8,8 @@ Every admin page needs a session that passed the second factor. In tests:
   tests/conftest.py use it, so admin tests read as before.
 - ``pass_second_factor(client, user)`` does the same for a client that is already signed in.
 - ``current_code(device)`` is the code an authenticator app would show now.
+- ``verified_token(user)`` is an app token given after the second factor, as
+  ``POST /api/v1/auth/token/`` with a right ``otp_token`` gives one (the staff API asks for it).
 
 A user made by a factory without ``with_second_factor`` meets the admin as a real person would:
 sent to set up, or to verify, two-step sign-in.
@@ -40,6 +42,16 @@ def pass_second_factor(client, user) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def verified_token(user):
+    """An API token for ``user`` that passed the second factor with her authenticator app."""
+    from api.services import token_issue
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_authenticator(
+        user
+    )
+    return token_issue(user=user, second_factor_device=device)
 
 
 def current_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:

@@ -1,0 +1,28 @@
+"""Events about people's accounts that other apps act on.
+
+``password_changed`` is sent whenever a person's password is saved anew, whichever screen or
+command did it: the temporary password staff set in person, the admin's account page, the
+admin's user form (superusers), a reset link, ``manage.py changepassword``. Django ties every
+session to the password it was opened with, so sessions end by themselves; whatever else signs
+her in (an app's API token) ends on this signal, so that a new password always shuts out whoever
+held the old one.
+
+Every one of those paths saves through ``set_password()`` and ``save()``; the signal is sent
+from there (``password_change_announce``, connected in ``apps.py``) rather than by each screen,
+because most of those screens are Django's and Wagtail's own.
+"""
+
+from django.dispatch import Signal
+
+#: Sent with ``user`` inside the transaction that saved her new password.
+password_changed = Signal()
+
+
+def password_change_announce(sender, instance, **kwargs) -> None:
+    """``post_save`` of the user model: ``set_password()`` leaves the new password on the
+    instance (``_password``) until the save that stores it has finished, which is now.
+
+    Django's own re-hashing of a password at sign-in clears it before saving, as it is not a
+    change of password."""
+    if getattr(instance, "_password", None) is not None:
+        password_changed.send(sender=sender, user=instance)
