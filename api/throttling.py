@@ -11,7 +11,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from certificates.models import EmployerApiKey
-from certificates.ratelimit import client_address
+from lms.security.addresses import client_address
 
 
 class PerClientThrottle(SimpleRateThrottle):

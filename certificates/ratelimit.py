@@ -3,19 +3,17 @@
 Counts live in Django's cache: fixed windows, one counter per client and window. The default
 local-memory cache counts per process; a site with several web processes should use a shared
 cache (Redis) so that the limit holds across them. Client addresses are hashed before they are
-used as cache keys, and IPv6 clients are counted per /64 network, which is what one household or
-phone usually gets.
+used as cache keys.
 
 Settings, read on every request:
 
 - ``PATHWAYS_VERIFY_RATE``: ``"<lookups>/<seconds>"``, by default ``"30/600"``.
 - ``PATHWAYS_TRUSTED_PROXY_COUNT``: how many reverse proxies in front of the site append to
-  ``X-Forwarded-For``. 0 (the default) uses the connection's address and ignores the header,
-  which any client can forge.
+  ``X-Forwarded-For``; clients are told apart by ``lms.security.addresses.client_address``, the
+  same function the API's throttles and the sign-in limits use.
 """
 
 import hashlib
-import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -23,6 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+
+from lms.security.addresses import client_address
 
 DEFAULT_RATE = "30/600"
 
@@ -44,29 +44,6 @@ def _rate() -> tuple[int, int]:
     if count < 1 or seconds < 1:
         raise ImproperlyConfigured("PATHWAYS_VERIFY_RATE needs positive numbers.")
     return count, seconds
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address, believing ``X-Forwarded-For`` only as far as trusted proxies go."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = int(getattr(settings, "PATHWAYS_TRUSTED_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return "unknown"
-    if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
 
 
 def check_rate(request: HttpRequest, *, scope: str = "verify") -> RateDecision:

@@ -4,20 +4,33 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
+def find_account(identifier: str | None):
+    """The account a typed username or e-mail address names, or ``None``.
+
+    Case does not matter, and spaces around it are ignored. The sign-in limits
+    (``lms.security.sign_in_limits``) count failures against the same account this finds, so
+    that "Rosa" and "rosa@example.org" share one count.
+    """
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    manager = get_user_model()._default_manager
+    user = manager.filter(username__iexact=identifier).first()
+    if user is None and "@" in identifier:
+        user = manager.filter(email__iexact=identifier).first()
+    return user
+
+
 class UsernameOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        user_model = get_user_model()
-        identifier = username.strip()
-        user = user_model._default_manager.filter(username__iexact=identifier).first()
-        if user is None and "@" in identifier:
-            user = user_model._default_manager.filter(email__iexact=identifier).first()
+        user = find_account(username)
         if user is None:
             # Spend the same time as a real check so that timing does not reveal accounts.
-            user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

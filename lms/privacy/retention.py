@@ -17,6 +17,8 @@ Kinds, in the order they are purged:
   other engine clears its own, so the count is not known).
 - ``api_tokens``: app sign-in keys that stopped working (``PATHWAYS_API_TOKEN_HOURS``) that many
   days ago.
+- ``sign_in_failures``: wrong-password records of the sign-in limits (django-axes: the name
+  typed, the client's address and browser), that many days after their pause could last.
 - ``erasure_records``: the records of erasures. Kept for good by default: they prove an erasure
   happened, and hold no personal data.
 """
@@ -122,6 +124,17 @@ def expired_api_tokens(days: int, now: datetime) -> QuerySet | None:
     return Token.objects.filter(created__lt=_cutoff(days, now) - timedelta(hours=hours))
 
 
+def expired_sign_in_failures(days: int, now: datetime) -> QuerySet | None:
+    """Wrong-password records (``lms.security.sign_in_limits``) that no pause counts any more."""
+    if not apps.is_installed("axes"):
+        return None
+    from axes.models import AccessAttempt
+
+    from lms.security.sign_in_limits import pause
+
+    return AccessAttempt.objects.filter(attempt_time__lt=_cutoff(days, now) - pause())
+
+
 def expired_erasure_records(days: int, now: datetime) -> QuerySet:
     from .models import ErasureRecord
 
@@ -137,6 +150,7 @@ KINDS: dict[str, Callable[[int, datetime], QuerySet | None]] = {
     "task_results": expired_task_results,
     "sessions": expired_sessions,
     "api_tokens": expired_api_tokens,
+    "sign_in_failures": expired_sign_in_failures,
     "erasure_records": expired_erasure_records,
 }
 

@@ -32,6 +32,14 @@ BACKGROUND_VIEWS = {
     "wagtailadmin_editing_sessions:release",
 }
 JSON_VIEWS = {"safety:session_status", "safety:session_extend"}
+# Views that send a file rather than a page. Files are never held back by the safety page: she
+# gets her certificate (or a course document) straight away, and the page follows on her next
+# page view. A host site's own file views can be added with PATHWAYS_SAFETY_NOTICE_FILE_VIEWS.
+FILE_VIEWS = {
+    "certificates:pdf",
+    "certificates:credential",
+    "wagtaildocs_serve",
+}
 
 
 def _view_name(request) -> str | None:
@@ -118,7 +126,9 @@ class SafetyNoticeMiddleware:
     """A participant reads "Staying safe online" once, before anything else.
 
     Until ``User.safety_notice_seen_at`` is set, her page views (never API calls, files, the
-    safety pages or signing out) go to the safety page, which brings her back afterwards.
+    safety pages or signing out) go to the safety page, which brings her back afterwards. Files
+    are told apart by their view (``FILE_VIEWS``), not by what the browser accepts: a browser
+    following a download link asks for HTML just as it does for a page.
     """
 
     def __init__(self, get_response):
@@ -146,4 +156,9 @@ class SafetyNoticeMiddleware:
         )
         if request.path.startswith(tuple(prefix for prefix in exempt if prefix)):
             return False
-        return request.accepts("text/html") and has_role(user, Role.PARTICIPANT)
+        if not request.accepts("text/html"):
+            return False
+        file_views = FILE_VIEWS | set(getattr(settings, "PATHWAYS_SAFETY_NOTICE_FILE_VIEWS", ()))
+        if _view_name(request) in file_views:
+            return False
+        return has_role(user, Role.PARTICIPANT)

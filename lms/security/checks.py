@@ -79,3 +79,33 @@ def check_csrf_cookie_secure(app_configs, **kwargs):
             )
         ]
     return []
+
+
+SAFE_RESET_FORM = "lms.accounts.password_reset.SafeContactPasswordResetForm"
+
+
+@register("security")
+def check_password_reset_by_email(app_configs, **kwargs):
+    """The admin's password reset must not mail people who ruled e-mail out."""
+    from wagtail.admin.views.account import password_reset_enabled
+
+    from lms.accounts.password_reset import SafeContactPasswordResetForm
+
+    if not password_reset_enabled():
+        return []
+    form_path = getattr(settings, "WAGTAILADMIN_USER_PASSWORD_RESET_FORM", "")
+    try:
+        form = import_string(form_path) if form_path else None
+    except ImportError:
+        form = None
+    if isinstance(form, type) and issubclass(form, SafeContactPasswordResetForm):
+        return []
+    return [
+        CheckWarning(
+            "The Wagtail admin's password reset by e-mail is on without Pathways' form: it would "
+            "mail people who asked not to be contacted by e-mail.",
+            hint=f"Set WAGTAILADMIN_USER_PASSWORD_RESET_FORM = {SAFE_RESET_FORM!r}, or "
+            "WAGTAIL_PASSWORD_RESET_ENABLED = False.",
+            id="pathways_security.W002",
+        )
+    ]

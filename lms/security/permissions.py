@@ -1,6 +1,8 @@
-"""Programme staff may read the audit of legal name reads (and nothing else here)."""
+"""Programme staff may read the audit of legal name reads and end paused sign-ins (nothing else
+here)."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from lms.accounts.roles import Role
 
@@ -17,11 +19,10 @@ def grant_staff_audit_permission(*, app_config=None, using="default", **kwargs) 
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if app_config is not None and app_config is not with_models[-1]:
         return
-    permission = (
-        Permission.objects.using(using)
-        .filter(content_type__app_label="security", codename="view_legalnameread")
-        .first()
+    permissions = Permission.objects.using(using).filter(
+        Q(content_type__app_label="security", codename="view_legalnameread")
+        | Q(content_type__app_label="axes", codename="delete_accessattempt")
     )
     group = Group.objects.using(using).filter(name=Role.PROGRAMME_STAFF.value).first()
-    if permission is not None and group is not None:
-        group.permissions.add(permission)
+    if group is not None:
+        group.permissions.add(*permissions)

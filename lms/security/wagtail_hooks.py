@@ -5,11 +5,13 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import passwords, views
+from . import passwords, sign_in_limits, views
+from .admin_sign_in_pauses import SignInPausesView, may_end_pauses
 from .models import LegalNameRead
 from .two_factor import needs_second_factor
 
@@ -23,6 +25,7 @@ def register_security_admin_urls():
             name="temporary_password",
         ),
         path("backup-codes/", views.BackupCodesView.as_view(), name="backup_codes"),
+        path("sign-in-pauses/", SignInPausesView.as_view(), name="sign_in_pauses"),
     ]
     return [path("security/", include((urls, "security_admin")))]
 
@@ -46,6 +49,26 @@ def register_security_log_actions(actions):
         views.SECOND_FACTOR_RESET_ACTION,
         _("Reset two-step sign-in"),
         _("Two-step sign-in reset"),
+    )
+    actions.register_action(
+        sign_in_limits.PAUSE_ENDED_ACTION,
+        _("End a sign-in pause"),
+        _("Sign-in pause ended by staff"),
+    )
+
+
+class SignInPausesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_end_pauses(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_sign_in_pauses_menu_item():
+    return SignInPausesMenuItem(
+        _("Paused sign-ins"),
+        reverse("security_admin:sign_in_pauses"),
+        icon_name="lock",
+        order=660,
     )
 
 

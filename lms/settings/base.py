@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "courses",
     "cohorts",
     "certificates",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms.middleware.PrivatePageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a paused sign-in into its page (lms/security/sign_in_limits).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -146,7 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["lms.accounts.backends.UsernameOrEmailBackend"]
+# django-axes first: it refuses a paused sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lms.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -246,8 +253,39 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_LOGIN_URL = "wagtailadmin_login"
+# Wrong passwords (lms/security/sign_in_limits.py, through django-axes, counted in the database
+# so that every web process agrees). Signing in to one account pauses after this many wrong
+# passwords for it, from anywhere...
+PATHWAYS_SIGN_IN_ACCOUNT_FAILURES = env_int("PATHWAYS_SIGN_IN_ACCOUNT_FAILURES", 5)
+# ...and signing in from one client address after this many, for any accounts (a training room
+# or a shelter shares one address, so it is higher)...
+PATHWAYS_SIGN_IN_ADDRESS_FAILURES = env_int("PATHWAYS_SIGN_IN_ADDRESS_FAILURES", 20)
+# ...for this many minutes after the last wrong password. Staff can end a pause in the admin.
+PATHWAYS_SIGN_IN_PAUSE_MINUTES = env_int("PATHWAYS_SIGN_IN_PAUSE_MINUTES", 15)
+AXES_HANDLER = "lms.security.sign_in_limits.SignInLimitHandler"
+AXES_FAILURE_LIMIT = "lms.security.sign_in_limits.account_failure_limit"
+AXES_COOLOFF_TIME = "lms.security.sign_in_limits.pause"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "lms.security.sign_in_limits.account_key"
+AXES_CLIENT_IP_CALLABLE = "lms.security.addresses.client_address_for_storage"
+AXES_LOCKOUT_CALLABLE = "lms.security.sign_in_limits.lockout_response"
+# A success does not wipe earlier failures (or one's own account would reset the count for
+# guesses at another's); refused tries during a pause do not lengthen it.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No record of successful sign-ins: where and when someone signed in maps her movements.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Password reset by e-mail (the admin's "Forgotten password?"): off, as nothing is sent by e-mail
+# unless the programme chooses to. When on, a link goes only to accounts whose owner chose e-mail
+# among her safe ways to be contacted (lms/accounts/password_reset.py).
+PATHWAYS_PASSWORD_RESET_BY_EMAIL = env_bool("PATHWAYS_PASSWORD_RESET_BY_EMAIL", False)
+WAGTAIL_PASSWORD_RESET_ENABLED = PATHWAYS_PASSWORD_RESET_BY_EMAIL
+_SAFE_RESET_FORM = "lms.accounts.password_reset.SafeContactPasswordResetForm"
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = _SAFE_RESET_FORM  # a form's path, not a password
 
 # Background work goes through the Tasks API; the backend is a setting (see lms/tasks.py).
 TASKS = {
@@ -317,6 +355,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DisclosedFieldEnum": "certificates.models.DisclosedField",
         "CertificateStatusEnum": "certificates.models.CertificateStatus",
+        "CurrentCertificateStatusEnum": "certificates.models.CURRENT_STATUS_CHOICES",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     "PREPROCESSING_HOOKS": ["api.schema.only_this_api"],
@@ -362,10 +401,15 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Whether a mentee may keep a check-in's notes private from programme staff (the pair still sees
 # them). Off unless the programme's policy allows it.
 PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED = env_bool("PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False)
+# Entries in each published revocation status list; indexes are drawn at random below it. At
+# least 131072 (the W3C Bitstring Status List minimum, for group privacy), a multiple of 8. When
+# half of it is given out, the list doubles (see certificates/status_list.py).
+PATHWAYS_STATUS_LIST_SIZE = env_int("PATHWAYS_STATUS_LIST_SIZE", 131_072)
 # Certificate lookups on the public verification page, per client: "<lookups>/<seconds>".
 # Counted in the default cache: with several web processes, use a shared cache (Redis).
 PATHWAYS_VERIFY_RATE = os.environ.get("PATHWAYS_VERIFY_RATE", "30/600")
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 ignores the header.
+# Every per-client limit counts by it (lms/security/addresses.py); production requires it.
 PATHWAYS_TRUSTED_PROXY_COUNT = env_int("PATHWAYS_TRUSTED_PROXY_COUNT", 0)
 
 # Privacy: data export, erasure, retention (lms/privacy) ---------------------------------------
@@ -378,6 +422,7 @@ PATHWAYS_RETENTION_DAYS = {
     "task_results": 30,  # finished background-task records
     "sessions": 0,  # expired sign-in sessions
     "api_tokens": 0,  # app sign-in keys past PATHWAYS_API_TOKEN_HOURS
+    "sign_in_failures": 0,  # wrong-password records, once their sign-in pause is over
     "erasure_records": None,  # proof that an erasure happened; holds no personal data
 }
 try:

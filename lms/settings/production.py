@@ -21,6 +21,20 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site is served on.")
 
+# Every per-client limit (sign-in pauses, certificate lookups, the API's anonymous budget) tells
+# clients apart by address (lms/security/addresses.py). Behind a reverse proxy every request
+# comes from the proxy, so the count of proxies that append to X-Forwarded-For must be given:
+# a wrong guess either puts every visitor in one budget or lets clients forge their address.
+if not os.environ.get("PATHWAYS_TRUSTED_PROXY_COUNT", "").strip():
+    raise ImproperlyConfigured(
+        "Set PATHWAYS_TRUSTED_PROXY_COUNT to the number of reverse proxies in front of Pathways "
+        "that append the client's address to X-Forwarded-For (usually 1), or to 0 if requests "
+        "reach Pathways straight from the clients. See the README's Security section."
+    )
+PATHWAYS_TRUSTED_PROXY_COUNT = env_int("PATHWAYS_TRUSTED_PROXY_COUNT", 0)
+if PATHWAYS_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PATHWAYS_TRUSTED_PROXY_COUNT cannot be negative.")
+
 # HTTPS only. The site must sit behind a proxy that sets X-Forwarded-Proto (and strips it from
 # what clients send); SECURE_SSL_REDIRECT=false leaves the redirect to that proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

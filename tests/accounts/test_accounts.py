@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
+from django.test import RequestFactory
 from django.urls import reverse
 
 import pytest
@@ -45,10 +46,11 @@ def test_role_helpers():
 
 def test_sign_in_with_username_or_email_case_insensitively(password):
     user = UserFactory(username="Maya", email="maya@example.org")
-    assert authenticate(username="maya", password=password) == user
-    assert authenticate(username="MAYA@example.org", password=password) == user
-    assert authenticate(username="maya", password="wrong") is None
-    assert authenticate(username="nobody@example.org", password=password) is None
+    request = RequestFactory().post("/accounts/sign-in/")
+    assert authenticate(request, username="maya", password=password) == user
+    assert authenticate(request, username="MAYA@example.org", password=password) == user
+    assert authenticate(request, username="maya", password="wrong") is None
+    assert authenticate(request, username="nobody@example.org", password=password) is None
 
 
 def test_email_is_optional_and_unique_when_given():
@@ -67,7 +69,7 @@ def test_sign_in_page_signs_in_and_goes_to_the_dashboard(client, password):
         reverse("accounts:login"), {"username": "rosa", "password": password}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("courses:dashboard")
-    assert "Welcome, Rosa" in response.content.decode()
+    assert "Welcome, <bdi>Rosa</bdi>" in response.content.decode()
 
 
 def test_wrong_password_gives_a_clear_message_that_reveals_nothing(client):
@@ -113,7 +115,7 @@ def _run_production(env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS"}
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "PATHWAYS_TRUSTED_PROXY_COUNT"}
     }
     env.update(env_overrides, DJANGO_SETTINGS_MODULE="lms.settings.production")
     return subprocess.run(  # noqa: S603
@@ -140,6 +142,19 @@ def test_production_settings_start_with_a_real_secret():
         {
             "SECRET_KEY": "k8Jq2vX9pL4mZ7rT1wY6nB3cF5hD0sG8aE2uI9oP4lK7jH1gV6",
             "ALLOWED_HOSTS": "x.org",
+            "PATHWAYS_TRUSTED_PROXY_COUNT": "1",
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_choice_of_proxies():
+    """Behind the proxy production needs, every visitor would share one budget by default."""
+    real = {
+        "SECRET_KEY": "k8Jq2vX9pL4mZ7rT1wY6nB3cF5hD0sG8aE2uI9oP4lK7jH1gV6",
+        "ALLOWED_HOSTS": "x.org",
+    }
+    result = _run_production(real)
+    assert result.returncode != 0
+    assert "PATHWAYS_TRUSTED_PROXY_COUNT" in result.stderr
+    assert _run_production({**real, "PATHWAYS_TRUSTED_PROXY_COUNT": "0"}).returncode == 0

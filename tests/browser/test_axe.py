@@ -47,6 +47,7 @@ async (tags) => {
 # Page templates no demo page can show, and why.
 NOT_VISITED = {
     "certificates/verify_rate_limited.html": "has its own test, below",
+    "security/sign_in_paused.html": "has its own test, below",
     # /api/v1/docs/ and /api/v1/redoc/: drf-spectacular's Swagger UI and ReDoc, third-party pages
     # for the developers of partner employers' systems.
     "drf_spectacular/swagger_ui.html": "third-party API documentation",
@@ -156,6 +157,25 @@ def test_rate_limited_verification_page_has_no_accessibility_violations(
     finally:
         context.close()
         cache.clear()
+    assert not violations, describe(violations)
+
+
+def test_paused_sign_in_page_has_no_accessibility_violations(browser, live_server, settings):
+    settings.PATHWAYS_SIGN_IN_ACCOUNT_FAILURES = 1
+    source = axe_source()
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/sign-in/")
+        page.get_by_label("Username or e-mail").fill("nobody")
+        page.get_by_label("Password").fill("not the password")
+        with page.expect_navigation() as navigation:
+            page.get_by_role("button", name="Sign in").click()
+        assert navigation.value.status == 429
+        assert page.get_by_role("heading", name="Signing in is paused").is_visible()
+        violations = run_axe(page, source)
+    finally:
+        context.close()
     assert not violations, describe(violations)
 
 

@@ -196,6 +196,32 @@ def test_app_sign_in_keys_that_stopped_working_long_enough_ago_are_deleted():
     assert old.pk not in Token.objects.values_list("pk", flat=True)
 
 
+def test_wrong_password_records_go_once_their_pause_is_long_over():
+    from axes.models import AccessAttempt
+
+    def attempt(when, name):
+        with time_machine.travel(when, tick=False):  # attempt_time is set on creation
+            return AccessAttempt.objects.create(
+                username=name,
+                ip_address="192.0.2.1",
+                user_agent="",
+                get_data="",
+                post_data="",
+                http_accept="",
+                path_info="/accounts/sign-in/",
+                failures_since_start=1,
+            )
+
+    pause = timedelta(minutes=settings.PATHWAYS_SIGN_IN_PAUSE_MINUTES)
+    old = attempt(days_ago(DAYS) - pause - timedelta(minutes=1), "old")
+    recent = attempt(days_ago(DAYS) - pause + timedelta(minutes=1), "recent")
+
+    assert "sign_in_failures: 1 deleted" in purge("--kind", "sign_in_failures")
+
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert old.username == "old"
+
+
 def test_legal_name_reads_past_their_period_are_deleted(staff, participant):
     with time_machine.travel(days_ago(DAYS + 1), tick=False):
         old = LegalNameRead.objects.create(reader=staff, subject=participant, path="/admin/")

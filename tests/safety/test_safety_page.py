@@ -157,3 +157,26 @@ def test_the_demo_shows_it_to_rosa_only(client):
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     unread = get_user_model().objects.filter(safety_notice_seen_at=None)
     assert list(unread.values_list("username", flat=True)) == ["rosa"]
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("view", ["certificates:pdf", "certificates:credential"])
+def test_her_certificate_files_download_before_she_has_read_it(client, newcomer, view):
+    """Files are never held back; the page follows on her next page view."""
+    from django.core.files.base import ContentFile
+
+    from certificates.factories import CertificateFactory
+
+    certificate = CertificateFactory(user=newcomer, credential={"type": ["VerifiableCredential"]})
+    certificate.pdf.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    client.force_login(newcomer)
+
+    response = client.get(reverse(view, args=[certificate.pk]), HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+
+    page = client.get(reverse("certificates:mine"), HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert page.status_code == 302
+    assert page["Location"].startswith(NOTICE)

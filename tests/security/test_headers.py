@@ -303,6 +303,7 @@ def _deploy_check(**env_overrides):
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         SECRET_KEY="k8Jq2vX9pL4mZ7rT1wY6nB3cF5hD0sG8aE2uI9oP4lK7jH1gV6xQ",
         ALLOWED_HOSTS="learn.example.org",
+        PATHWAYS_TRUSTED_PROXY_COUNT="1",
         **env_overrides,
     )
     return subprocess.run(  # noqa: S603
@@ -345,6 +346,7 @@ def test_production_settings_are_safe():
             "DJANGO_SETTINGS_MODULE": "lms.settings.production",
             "SECRET_KEY": "k8Jq2vX9pL4mZ7rT1wY6nB3cF5hD0sG8aE2uI9oP4lK7jH1gV6xQ",
             "ALLOWED_HOSTS": "learn.example.org",
+            "PATHWAYS_TRUSTED_PROXY_COUNT": "1",
         },
         capture_output=True,
         text=True,
