@@ -8,8 +8,7 @@ work. Anyone else signed in gets 403; a cohort outside someone's reach answers 4
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,6 @@ from certificates import services as certificate_services
 from certificates.admin_certificates import REVOKE_ACTION, admin_label
 from certificates.models import Certificate
 from cohorts.models import (
-    Attendance,
     Cohort,
     CohortCourse,
     CohortMembership,
@@ -33,7 +31,11 @@ from cohorts.models import (
     MentorshipPairing,
     PairingStatus,
 )
-from cohorts.selectors import CURRENT_STATUSES, cohorts_facilitated_by
+from cohorts.selectors import (
+    CURRENT_STATUSES,
+    cohorts_facilitated_by,
+    membership_attended_minutes,
+)
 from lms.accounts.roles import Role, has_role, is_programme_staff
 
 from . import staff_serializers as s
@@ -149,13 +151,6 @@ class StaffCohortMembershipsView(PersonEndpoint, generics.ListAPIView):
         memberships = CohortMembership.objects.filter(cohort=cohort)
         if not _staff_with(user, VIEW_MEMBERSHIP):
             memberships = memberships.filter(status__in=CURRENT_STATUSES)
-        minutes = (
-            Attendance.objects.filter(membership_id=OuterRef("pk"))
-            .order_by()
-            .values("membership_id")
-            .annotate(total=Sum("minutes_attended"))
-            .values("total")
-        )
         return (
             memberships.select_related("user")
             .only(
@@ -171,9 +166,7 @@ class StaffCohortMembershipsView(PersonEndpoint, generics.ListAPIView):
                 "user__username",
                 "user__chosen_name",
             )
-            .annotate(
-                attended_minutes=Coalesce(Subquery(minutes, output_field=IntegerField()), Value(0))
-            )
+            .annotate(attended_minutes=membership_attended_minutes())
             .order_by("user__chosen_name", "pk")
         )
 
