@@ -443,12 +443,13 @@ def cohort_member_completion(
 ) -> list[MemberCompletion]:
     """Whether each member of the cohort has met its completion rules, and what is missing.
 
-    The rules: programme staff recorded that she completed the cohort
-    (``cohorts.services.membership_complete``); or she completed every course the cohort runs
-    (each course's own rules: lessons, quizzes, sign-offs and whatever the
-    ``pathways_completion_requirements`` hook adds, decided by
+    The rules: she completed every course the cohort runs (each course's own rules: lessons,
+    quizzes, sign-offs and whatever the ``pathways_completion_requirements`` hook adds, decided by
     ``courses.services.enrollment_evaluate_completion``) and attended the hours the cohort asks
-    for each. A cohort running no course is completed only when staff record it. Read as it
+    for each. Staff marking a membership completed does not stand in for those rules (a
+    certificate must mean they were met; issuing without them takes a per-person reason). A
+    cohort running no course has no rule but staff's record, so there it is completed when staff
+    record it (``cohorts.services.membership_complete``). Read as it
     stands now, in a fixed number of queries whatever the number of members; ordered by chosen
     name. ``user_ids`` limits it to some members.
     """
@@ -477,7 +478,7 @@ def cohort_member_completion(
         .order_by("pk")
     )
     courses = {run.course_id: run.course for run in runs}
-    working = [m for m in memberships if m.status != MembershipStatus.COMPLETED]
+    working = memberships if runs else []
     enrollments = {}
     if working and runs:
         for enrollment in Enrollment.objects.filter(
@@ -499,7 +500,7 @@ def cohort_member_completion(
     )
     results = []
     for membership in memberships:
-        if membership.status == MembershipStatus.COMPLETED:
+        if not runs and membership.status == MembershipStatus.COMPLETED:
             results.append(
                 MemberCompletion(
                     membership=membership,

@@ -380,13 +380,16 @@ def finished(course, membership):
 
 @pytest.fixture
 def cohort(course):
-    """Three members who completed (two finished the course, one recorded by staff), and one who
-    joined a minute ago with nothing done."""
+    """Three members who completed the course (one also recorded as completed by staff), and one
+    who joined a minute ago with nothing done."""
     cohort = CohortFactory(name="Tuesday group", courses=[course])
     for _index in range(2):
         finished(course, CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE))
-    CohortMembershipFactory(
-        cohort=cohort, status=MembershipStatus.COMPLETED, completed_at=timezone.now()
+    finished(
+        course,
+        CohortMembershipFactory(
+            cohort=cohort, status=MembershipStatus.COMPLETED, completed_at=timezone.now()
+        ),
     )
     newcomer = ParticipantFactory(chosen_name="Newcomer")
     CohortMembershipFactory(cohort=cohort, user=newcomer, status=MembershipStatus.ACTIVE)

@@ -424,6 +424,7 @@ def test_a_cohort_programme_prints_its_courses_never_the_cohort_name(participant
     membership = CohortMembershipFactory(cohort=cohort, user=participant)
     session = CohortSessionFactory(cohort=cohort, duration_minutes=90)
     AttendanceFactory(session=session, membership=membership)
+    complete_programme(membership)
     cohort_services.membership_complete(membership=membership, actor=staff)
 
     certificate = services.certificate_issue(user=participant, cohort=cohort)
@@ -458,11 +459,32 @@ def test_completing_a_cohort_issues_its_programme_certificate_automatically(
 ):
     cohort, _template = programme
     membership = CohortMembershipFactory(cohort=cohort, user=participant)
+    complete_programme(membership)
     with django_capture_on_commit_callbacks(execute=True):
         cohort_services.membership_complete(membership=membership, actor=staff)
     certificate = Certificate.objects.get(user=participant)
     assert certificate.cohort == cohort
     assert certificate.issued_by is None
+
+
+def test_staff_marking_a_member_completed_does_not_stand_in_for_the_programmes_rules(
+    participant, staff, programme, django_capture_on_commit_callbacks
+):
+    cohort, template = programme
+    membership = CohortMembershipFactory(cohort=cohort, user=participant)
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_services.membership_complete(membership=membership, actor=staff)
+    assert not Certificate.objects.exists()
+    with pytest.raises(ValidationError, match="not completed"):
+        services.certificate_issue(user=participant, cohort=cohort)
+    preview = issuance_selectors.cohort_batch_preview(cohort=cohort, template=template)
+    assert preview.receiving == []
+    assert [member.membership for member, _reasons in preview.not_receiving] == [membership]
+    with pytest.raises(ValidationError):
+        services.cohort_certificates_start(
+            cohort=cohort, template=template, actor=staff, reason="Programme finished"
+        )
+    assert not Certificate.objects.exists()
 
 
 def test_completing_a_cohort_no_template_covers_issues_nothing(
@@ -714,8 +736,8 @@ def complete_programme(membership):
 
 @pytest.fixture
 def cohort_members(programme):
-    """Four members who completed the programme: three finished every course, one was recorded
-    as completed by staff. A withdrawn and a waitlisted person have no place."""
+    """Four members who completed the programme: each finished every course, and staff have
+    also recorded one as completed. A withdrawn and a waitlisted person have no place."""
     cohort, _template = programme
     members = [
         CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE),
@@ -725,7 +747,7 @@ def cohort_members(programme):
         CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE),
         CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE),
     ]
-    for member in (members[0], members[2], members[3]):
+    for member in members:
         complete_programme(member)
     CohortMembershipFactory(cohort=cohort, status=MembershipStatus.WITHDRAWN)
     CohortMembershipFactory(cohort=cohort, status=MembershipStatus.WAITLISTED)
@@ -848,6 +870,8 @@ def test_a_cohorts_attended_hours_rule_holds_in_a_batch(staff, programme, cohort
     attended = cohort_members[0]
     session = CohortSessionFactory(cohort=cohort, duration_minutes=150)
     AttendanceFactory(session=session, membership=attended, minutes_attended=150)
+    recorded = cohort_members[1]
+    AttendanceFactory(session=session, membership=recorded, minutes_attended=150)
     short = cohort_members[2]
     AttendanceFactory(session=session, membership=short, minutes_attended=60, status="late")
     with pytest.MonkeyPatch.context() as patch:
@@ -857,8 +881,8 @@ def test_a_cohorts_attended_hours_rule_holds_in_a_batch(staff, programme, cohort
         )
     batch = services.cohort_certificates_issue(batch=batch)
     holders = set(Certificate.objects.filter(cohort=cohort).values_list("user_id", flat=True))
-    # Recorded as completed by staff: issued; finished every course and attended enough: issued.
-    assert {cohort_members[1].user_id, attended.user_id} <= holders
+    # Finished every course and attended enough (one also recorded as completed by staff): issued.
+    assert {recorded.user_id, attended.user_id} <= holders
     assert short.user_id not in holders
     assert cohort_members[3].user_id not in holders
     assert batch.not_completed == 2
