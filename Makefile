@@ -19,7 +19,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS="-k enrolment -x"
 PYTEST_ARGS ?=
-TEST_SETTINGS ?= lms.settings.test
+TEST_SETTINGS ?= demo_site.settings.test
 SCREENSHOTS ?= docs/screenshots
 NODE_STAMP := node_modules/.installed
 

@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     """The REST API for partner employers, participants, mentors and staff ."""
 
-    name = "api"
-    label = "api"
+    name = "pathways.api"
+    label = "pathways_api"
     verbose_name = _("API")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lms.accounts.signals import password_changed
+        from pathways.lms.accounts.signals import password_changed
 
         from . import schema  # noqa: F401  (registers the auth schemes with drf-spectacular)
         from .services import tokens_end_on_password_change

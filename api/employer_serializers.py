@@ -15,9 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from certificates.codes import format_code
-from certificates.models import CURRENT_STATUS_CHOICES, DisclosedField, ReleasedCertificate
-from certificates.release_selectors import shared_view
+from pathways.certificates.codes import format_code
+from pathways.certificates.models import CURRENT_STATUS_CHOICES, DisclosedField, ReleasedCertificate
+from pathways.certificates.release_selectors import shared_view
 
 
 def _absolute(request, name: str, code: str) -> str:

@@ -27,16 +27,16 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from certificates import tasks
-from certificates.codes import format_code, normalize_code
-from certificates.models import AccessChannel, CredentialRelease, ReleasedCertificate
-from certificates.release_selectors import (
+from pathways.certificates import tasks
+from pathways.certificates.codes import format_code, normalize_code
+from pathways.certificates.models import AccessChannel, CredentialRelease, ReleasedCertificate
+from pathways.certificates.release_selectors import (
     employer_active_releases,
     shared_credential,
     shared_credentials,
     shared_document,
 )
-from certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
+from pathways.certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
 
 from .authentication import EmployerKeyAuthentication
 from .employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer

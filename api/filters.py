@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 import django_filters
 
-from certificates.models import (
+from pathways.certificates.models import (
     CURRENT_STATUS_CHOICES,
     CertificateStatus,
     DisclosedField,

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework.permissions import BasePermission
 
-from certificates.models import EmployerApiKey
-from lms.accounts.roles import Role, has_role, is_programme_staff
-from lms.security.two_factor import second_factor_passed
+from pathways.certificates.models import EmployerApiKey
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.security.two_factor import second_factor_passed
 
 
 class IsSignedInPerson(BasePermission):

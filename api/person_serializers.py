@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from certificates.codes import format_code, verification_url
-from certificates.models import (
+from pathways.certificates.codes import format_code, verification_url
+from pathways.certificates.models import (
     CURRENT_STATUS_CHOICES,
     AccessChannel,
     DisclosedField,
@@ -24,9 +24,9 @@ from certificates.models import (
     ReleaseMethod,
     ReleaseStatus,
 )
-from cohorts.models import GoalStatus
-from courses.models import EnrollmentStatus
-from lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.cohorts.models import GoalStatus
+from pathways.courses.models import EnrollmentStatus
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from .serializers import MAX_ID, FlatListField, StrictSerializer
 

@@ -25,18 +25,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certificates import release_selectors, release_services, selectors
-from certificates.consent import CONSENT_VERSION, consent_language, consent_text
-from certificates.models import Certificate, CredentialRelease, DisclosedField
-from cohorts.mentorship_selectors import (
+from pathways.certificates import release_selectors, release_services, selectors
+from pathways.certificates.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.models import Certificate, CredentialRelease, DisclosedField
+from pathways.cohorts.mentorship_selectors import (
     OPEN_GOAL_STATUSES,
     CourseProgress,
     checkin_is_overdue,
     mentee_progress,
 )
-from cohorts.models import MentorshipGoal, MentorshipPairing, PairingStatus
-from courses.selectors import participant_enrollment_summaries
-from lms.security.two_factor import (
+from pathways.cohorts.models import MentorshipGoal, MentorshipPairing, PairingStatus
+from pathways.courses.selectors import participant_enrollment_summaries
+from pathways.lms.security.two_factor import (
     confirmed_authenticator,
     needs_second_factor,
     second_factor_code_check,

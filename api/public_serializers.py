@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
-from certificates.codes import format_code
-from certificates.models import CertificateStatus
+from pathways.certificates.codes import format_code
+from pathways.certificates.models import CertificateStatus
 
 
 class VerificationSerializer(serializers.Serializer):

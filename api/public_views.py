@@ -17,8 +17,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certificates.ratelimit import check_rate
-from certificates.selectors import verifiable_certificate
+from pathways.certificates.ratelimit import check_rate
+from pathways.certificates.selectors import verifiable_certificate
 
 from .public_serializers import VerificationSerializer
 

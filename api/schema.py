@@ -53,7 +53,7 @@ class PathwaysAutoSchema(AutoSchema):
 
 
 class EmployerKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.EmployerKeyAuthentication"
+    target_class = "pathways.api.authentication.EmployerKeyAuthentication"
     name = "employerKey"
 
     def get_security_definition(self, auto_schema):
@@ -66,7 +66,7 @@ class EmployerKeyScheme(OpenApiAuthenticationExtension):
 
 
 class ParticipantTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.authentication.ParticipantTokenAuthentication"
+    target_class = "pathways.api.authentication.ParticipantTokenAuthentication"
     name = "personToken"
 
     def get_security_definition(self, auto_schema):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from certificates.codes import format_code
-from certificates.models import CertificateStatus
-from cohorts.models import (
+from pathways.certificates.codes import format_code
+from pathways.certificates.models import CertificateStatus
+from pathways.cohorts.models import (
     Cohort,
     CohortMode,
     CohortStatus,
@@ -21,9 +21,9 @@ from cohorts.models import (
     PairingOrigin,
     PairingStatus,
 )
-from cohorts.selectors import format_hours, minutes_to_hours
-from courses.models import CoursePage
-from lms.accounts.roles import Role
+from pathways.cohorts.selectors import format_hours, minutes_to_hours
+from pathways.courses.models import CoursePage
+from pathways.lms.accounts.roles import Role
 
 from .serializers import StrictSerializer
 

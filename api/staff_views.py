@@ -20,10 +20,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certificates import services as certificate_services
-from certificates.admin_certificates import REVOKE_ACTION, admin_label
-from certificates.models import Certificate
-from cohorts.models import (
+from pathways.certificates import services as certificate_services
+from pathways.certificates.admin_certificates import REVOKE_ACTION, admin_label
+from pathways.certificates.models import Certificate
+from pathways.cohorts.models import (
     Cohort,
     CohortCourse,
     CohortMembership,
@@ -31,22 +31,22 @@ from cohorts.models import (
     MentorshipPairing,
     PairingStatus,
 )
-from cohorts.selectors import (
+from pathways.cohorts.selectors import (
     CURRENT_STATUSES,
     cohorts_facilitated_by,
     membership_attended_minutes,
 )
-from lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from . import staff_serializers as s
 from .permissions import StaffMember
 from .person_views import PersonEndpoint
 
-VIEW_COHORT = "cohorts.view_cohort"
-VIEW_MEMBERSHIP = "cohorts.view_cohortmembership"
-VIEW_PAIRING = "cohorts.view_mentorshippairing"
-ADD_CERTIFICATE = "certificates.add_certificate"
-CHANGE_CERTIFICATE = "certificates.change_certificate"
+VIEW_COHORT = "pathways_cohorts.view_cohort"
+VIEW_MEMBERSHIP = "pathways_cohorts.view_cohortmembership"
+VIEW_PAIRING = "pathways_cohorts.view_mentorshippairing"
+ADD_CERTIFICATE = "pathways_certificates.add_certificate"
+CHANGE_CERTIFICATE = "pathways_certificates.change_certificate"
 
 
 def _staff_with(user, permission: str) -> bool:

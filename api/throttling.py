@@ -10,8 +10,8 @@ import hashlib
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from certificates.models import EmployerApiKey
-from lms.security.addresses import client_address
+from pathways.certificates.models import EmployerApiKey
+from pathways.lms.security.addresses import client_address
 
 
 class PerClientThrottle(SimpleRateThrottle):

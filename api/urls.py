@@ -12,9 +12,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("", include("api.employer_urls")),
-    path("", include("api.person_urls")),
-    path("", include("api.staff_urls")),
-    path("", include("api.public_urls")),
+    path("", include("pathways.api.employer_urls")),
+    path("", include("pathways.api.person_urls")),
+    path("", include("pathways.api.staff_urls")),
+    path("", include("pathways.api.public_urls")),
     re_path(r"^[\s\S]*$", not_found_view),  # any path, newlines included
 ]

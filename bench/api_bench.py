@@ -55,7 +55,7 @@ def _row(label: str, *values: str) -> None:
 def _setup(tmp: Path) -> str:
     """Django on a fresh, migrated database; returns a description of it."""
     sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "demo_site.settings.test"
     url = os.environ.get("DATABASE_URL", "")
     server = bool(url) and not url.startswith("sqlite")
     if not server:
@@ -92,13 +92,13 @@ def _install_minimal_view(bodies: dict[str, bytes]) -> None:
     from django.http import HttpResponse
     from django.urls import path
 
-    import lms.urls
+    import demo_site.urls
 
     def minimal(request, name: str):
         return HttpResponse(bodies[name], content_type="application/json")
 
     module = types.ModuleType(URLCONF)
-    module.urlpatterns = [path("bench/minimal/<str:name>/", minimal), *lms.urls.urlpatterns]
+    module.urlpatterns = [path("bench/minimal/<str:name>/", minimal), *demo_site.urls.urlpatterns]
     sys.modules[URLCONF] = module
 
 
@@ -132,9 +132,9 @@ def bench(*, numbers: dict, requests: int, warmup: int, budget: float, analyze: 
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from certificates.management.commands.bench_data import build_bench_data
-    from certificates.models import CredentialAccess
-    from certificates.release_selectors import shared_credentials
+    from pathways.certificates.management.commands.bench_data import build_bench_data
+    from pathways.certificates.models import CredentialAccess
+    from pathways.certificates.release_selectors import shared_credentials
 
     started = time.perf_counter()
     data = build_bench_data(**numbers, seed=1)

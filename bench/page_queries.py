@@ -16,7 +16,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     workdir = tempfile.mkdtemp(prefix="pathways-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo_site.settings.test")
     os.environ.setdefault("MEDIA_ROOT", f"{workdir}/media")
 
     import django
@@ -28,7 +28,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from cohorts.models import Cohort
+    from pathways.cohorts.models import Cohort
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", allow_without_debug=True, stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -43,7 +43,7 @@ def _figures(figures: dict) -> tuple[str, str, str]:
 
 def _setup(tmp: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "demo_site.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     import django
 
@@ -61,7 +61,7 @@ def _bare_html(certificate, paper_size: str) -> str:
     """The certificate's text on one page, in the same fonts, without QR code or decoration."""
     from django.utils.html import escape
 
-    from certificates.rendering import certificate_context, certificate_html
+    from pathways.certificates.rendering import certificate_context, certificate_html
 
     certificate_html(certificate)  # the same lookups as the real render, outside the timing
     context = certificate_context(certificate)
@@ -94,9 +94,9 @@ def _bare_html(certificate, paper_size: str) -> str:
 def _certificate(template, course, *, user=None, cohort=None):
     import datetime
 
-    from certificates.codes import new_verification_code
-    from certificates.models import Certificate
-    from lms.accounts.factories import ParticipantFactory
+    from pathways.certificates.codes import new_verification_code
+    from pathways.certificates.models import Certificate
+    from pathways.lms.accounts.factories import ParticipantFactory
 
     certificate = Certificate.objects.create(
         user=user or ParticipantFactory(chosen_name=NAME),
@@ -140,7 +140,7 @@ def _timed(function) -> tuple[float, float]:
 def bench_render(certificate, tmp: Path) -> dict:
     from weasyprint import HTML
 
-    from certificates.rendering import render_certificate_pdf
+    from pathways.certificates.rendering import render_certificate_pdf
 
     bare_file = tmp / "bare.html"
     bare_file.write_text(_bare_html(certificate, "letter"), encoding="utf-8")
@@ -173,11 +173,11 @@ def bench_cohort(template, course) -> dict:
 
     from django.utils import timezone
 
-    from certificates import tasks
-    from certificates.models import Certificate
-    from cohorts.factories import CohortFactory
-    from cohorts.models import CohortMembership, MembershipStatus
-    from lms.accounts.factories import ParticipantFactory, StaffFactory
+    from pathways.certificates import tasks
+    from pathways.certificates.models import Certificate
+    from pathways.cohorts.factories import CohortFactory
+    from pathways.cohorts.models import CohortMembership, MembershipStatus
+    from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory
 
     cohort = CohortFactory(capacity=COHORT_SIZE, courses=[course])
     members = ParticipantFactory.create_batch(COHORT_SIZE)
@@ -205,7 +205,7 @@ def bench_cohort(template, course) -> dict:
             rendering_time += time.perf_counter() - start
 
     try:
-        from certificates.services import cohort_certificates_start
+        from pathways.certificates.services import cohort_certificates_start
     except ImportError:
         cohort_certificates_start = None
 
@@ -239,8 +239,8 @@ def bench_serving(certificate) -> dict:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
-    from certificates.rendering import render_certificate_pdf
-    from certificates.tasks import render_certificate_pdf_task
+    from pathways.certificates.rendering import render_certificate_pdf
+    from pathways.certificates.tasks import render_certificate_pdf_task
 
     render_certificate_pdf_task.call(certificate.pk)
     certificate.refresh_from_db()
@@ -317,8 +317,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
     try:
         _setup(tmp)
-        from certificates.models import CertificateTemplate
-        from courses.factories import build_course
+        from pathways.certificates.models import CertificateTemplate
+        from pathways.courses.factories import build_course
 
         course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=1)
         template = CertificateTemplate.objects.create(

@@ -45,10 +45,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import django_filters
 
-from cohorts.models import Cohort
-from courses.models import CoursePage
-from lms.accounts.roles import Role
-from lms.errors import add_form_errors
+from pathways.cohorts.models import Cohort
+from pathways.courses.models import CoursePage
+from pathways.lms.accounts.roles import Role
+from pathways.lms.errors import add_form_errors
 
 from . import services
 from .codes import format_code, normalize_code

@@ -36,9 +36,9 @@ from wagtail.log_actions import log
 
 import django_filters
 
-from lms.accounts.models import User
-from lms.accounts.roles import Role
-from lms.errors import add_form_errors
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.roles import Role
+from pathways.lms.errors import add_form_errors
 
 from . import employer_keys, release_services
 from .admin_certificates import AdminFormView, ParticipantChoiceField, participants

@@ -5,16 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     """Certificates: templates, issuance, PDFs, Open Badges credentials and verification."""
 
-    name = "certificates"
-    label = "certificates"
+    name = "pathways.certificates"
+    label = "pathways_certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from cohorts.models import CohortMembership
-        from courses.signals import course_completed
+        from pathways.cohorts.models import CohortMembership
+        from pathways.courses.signals import course_completed
 
         from . import receivers
 

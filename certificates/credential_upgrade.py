@@ -1,5 +1,6 @@
 """The one-off upgrade of certificates issued before status-list indexes were drawn at random
-and before each discreet issuer had its own profile (migration ``0004_status_list_random_index``).
+and before each discreet issuer had its own profile (0.1's migration
+``0004_status_list_random_index``; 0.2.0 starts migrations afresh and no longer runs it).
 
 Before it, a certificate's index was its database id, and every credential named one issuer
 profile whose keys were fragments of it, which standard verifiers cannot dereference. The upgrade
@@ -24,10 +25,10 @@ CHUNK = 500
 def upgrade_certificates(apps) -> int:
     """Random indexes, issuers and fresh signatures for every existing certificate; returns how
     many credentials were signed again."""
-    certificate_model = apps.get_model("certificates", "Certificate")
-    allocation_model = apps.get_model("certificates", "StatusListAllocation")
-    issuer_model = apps.get_model("certificates", "CredentialIssuer")
-    key_model = apps.get_model("certificates", "IssuerKey")
+    certificate_model = apps.get_model("pathways_certificates", "Certificate")
+    allocation_model = apps.get_model("pathways_certificates", "StatusListAllocation")
+    issuer_model = apps.get_model("pathways_certificates", "CredentialIssuer")
+    key_model = apps.get_model("pathways_certificates", "IssuerKey")
 
     ids = list(certificate_model.objects.order_by("pk").values_list("pk", flat=True))
     if not ids:

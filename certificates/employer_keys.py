@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.accounts.roles import is_programme_staff
+from pathways.lms.accounts.roles import is_programme_staff
 
 from .models import EmployerApiKey, EmployerOrganisation
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from courses.factories import CoursePageFactory
-from lms.accounts.factories import ParticipantFactory
+from pathways.courses.factories import CoursePageFactory
+from pathways.lms.accounts.factories import ParticipantFactory
 
 from .codes import new_verification_code
 from .consent import CONSENT_VERSION, consent_text

@@ -19,8 +19,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
-from cohorts.models import Cohort
-from courses.models import CoursePage
+from pathways.cohorts.models import Cohort
+from pathways.courses.models import CoursePage
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1d4f7a (a hash and six hexadecimal digits).")

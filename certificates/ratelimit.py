@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from lms.security.addresses import client_address
+from pathways.lms.security.addresses import client_address
 
 DEFAULT_RATE = "30/600"
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cohorts.models import Cohort, MembershipStatus
+from pathways.cohorts.models import Cohort, MembershipStatus
 
 from . import services
 from .models import CertificateTemplate

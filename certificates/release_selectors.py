@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lms.accounts.roles import Role, has_role
+from pathways.lms.accounts.roles import Role, has_role
 
 from .models import (
     Certificate,

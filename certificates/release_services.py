@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.accounts.models import User
-from lms.accounts.names import normalise_name, validate_person_name
-from lms.accounts.roles import is_programme_staff
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.names import normalise_name, validate_person_name
+from pathways.lms.accounts.roles import is_programme_staff
 
 from .consent import CONSENT_VERSION, consent_language, consent_text
 from .models import (

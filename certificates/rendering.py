@@ -38,11 +38,11 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from certificates import codes
-from certificates.models import CertificateTemplate, PaperSize
+from pathways.certificates import codes
+from pathways.certificates.models import CertificateTemplate, PaperSize
 
 if TYPE_CHECKING:
-    from certificates.models import Certificate
+    from pathways.certificates.models import Certificate
 
 logger = logging.getLogger(__name__)
 

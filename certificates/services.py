@@ -41,10 +41,10 @@ from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
-from cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
-from cohorts.selectors import attended_hours, format_hours
-from courses.models import CoursePage, Skill
-from lms.accounts.roles import is_programme_staff
+from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
+from pathways.cohorts.selectors import attended_hours, format_hours
+from pathways.courses.models import CoursePage, Skill
+from pathways.lms.accounts.roles import is_programme_staff
 
 from . import codes
 from .issuance_selectors import Eligibility, achievement_eligibility, cohort_batch_preview

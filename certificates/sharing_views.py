@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from lms.accounts.roles import Role, has_role
-from lms.errors import add_form_errors, show_errors
+from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.errors import add_form_errors, show_errors
 
 from . import release_selectors as selectors
 from . import release_services as services

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from django_tasks import task
 
-from certificates.models import Certificate
-from certificates.rendering import render_certificate_pdf
+from pathways.certificates.models import Certificate
+from pathways.certificates.rendering import render_certificate_pdf
 
 
 @task()

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from lms.security.middleware import SameOriginCsrfViewMiddleware
+from pathways.lms.security.middleware import SameOriginCsrfViewMiddleware
 
 from . import selectors
 from .codes import format_code

@@ -30,7 +30,7 @@ from wagtail.log_actions import log
 
 import django_filters
 
-from lms.accounts.roles import Role
+from pathways.lms.accounts.roles import Role
 
 from . import mentorship_selectors as selectors
 from . import mentorship_services as services

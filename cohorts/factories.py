@@ -14,7 +14,7 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from lms.accounts.factories import ParticipantFactory
+from pathways.lms.accounts.factories import ParticipantFactory
 
 from .models import (
     Attendance,
@@ -63,7 +63,7 @@ class CohortFactory(DjangoModelFactory):
 
 class CohortCourseFactory(DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
-    course = factory.SubFactory("courses.factories.CoursePageFactory")
+    course = factory.SubFactory("pathways.courses.factories.CoursePageFactory")
     min_attended_hours = Decimal("0")
 
     class Meta:

@@ -11,8 +11,8 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from courses.models import Skill
-from lms.accounts.factories import MentorFactory, ParticipantFactory
+from pathways.courses.models import Skill
+from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
 
 from .models import (
     CheckInMode,

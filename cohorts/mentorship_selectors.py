@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
-from courses.models import EnrollmentStatus
-from courses.selectors import enrollment_summaries_for_users
-from lms.accounts.roles import Role, has_role
+from pathways.courses.models import EnrollmentStatus
+from pathways.courses.selectors import enrollment_summaries_for_users
+from pathways.lms.accounts.roles import Role, has_role
 
 from .models import (
     CohortMembership,

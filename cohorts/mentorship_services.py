@@ -29,8 +29,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Skill
-from lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.courses.models import Skill
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from .mentorship_selectors import checkin_is_overdue
 from .models import (

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.accounts.roles import Role, has_role
-from lms.errors import show_errors
+from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.errors import show_errors
 
 from . import mentorship_selectors as selectors
 from . import mentorship_services as services

@@ -17,9 +17,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage, Enrollment, EnrollmentStatus, LessonProgress, QuizAttempt
-from courses.selectors import Requirement, _lessons_by_course, completion_reports
-from lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.courses.models import (
+    CoursePage,
+    Enrollment,
+    EnrollmentStatus,
+    LessonProgress,
+    QuizAttempt,
+)
+from pathways.courses.selectors import Requirement, _lessons_by_course, completion_reports
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from .models import (
     Attendance,

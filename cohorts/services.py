@@ -41,9 +41,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from courses import services as course_services
-from courses.models import Enrollment, EnrollmentStatus
-from lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
+from pathways.courses import services as course_services
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
 
 from .models import (
     Attendance,

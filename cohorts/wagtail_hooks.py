@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from courses.selectors import COMPLETION_REQUIREMENTS_HOOK
+from pathways.courses.selectors import COMPLETION_REQUIREMENTS_HOOK
 
 from . import admin_cohorts, admin_mentorship, selectors
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     """Courses authored in Wagtail, and each participant's enrolment and progress through them."""
 
-    name = "courses"
-    label = "courses"
+    name = "pathways.courses"
+    label = "pathways_courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"

@@ -21,7 +21,7 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
-from lms.accounts.factories import ParticipantFactory
+from pathways.lms.accounts.factories import ParticipantFactory
 
 from .models import (
     CourseIndexPage,

@@ -58,7 +58,7 @@ class CourseIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["pathways_courses.CoursePage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -116,8 +116,8 @@ class CoursePage(Page):
         FieldPanel("prerequisites"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
-    parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.ModulePage"]
+    parent_page_types = ["pathways_courses.CourseIndexPage"]
+    subpage_types = ["pathways_courses.ModulePage"]
 
     class Meta:
         verbose_name = _("course")
@@ -135,8 +135,8 @@ class ModulePage(Page):
     summary = models.TextField(_("summary"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
-    parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    parent_page_types = ["pathways_courses.CoursePage"]
+    subpage_types = ["pathways_courses.LessonPage"]
 
     class Meta:
         verbose_name = _("module")
@@ -164,7 +164,7 @@ class LessonPage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
-    parent_page_types = ["courses.ModulePage"]
+    parent_page_types = ["pathways_courses.ModulePage"]
     subpage_types: list[str] = []
 
     class Meta:

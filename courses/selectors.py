@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from wagtail import hooks
 
-from lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from .models import (
     ActivitySignoff,
@@ -332,7 +332,7 @@ def pending_signoffs(user):
     if not has_role(user, Role.FACILITATOR):
         return requested.none()
     # Imported here: cohorts builds on courses, not the other way round.
-    from cohorts.models import CohortMembership, MembershipStatus
+    from pathways.cohorts.models import CohortMembership, MembershipStatus
 
     in_a_cohort_she_runs = CohortMembership.objects.filter(
         user_id=OuterRef("enrollment__user_id"),

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.accounts.roles import Role, has_role, is_facilitator
+from pathways.lms.accounts.roles import Role, has_role, is_facilitator
 
 from .models import (
     ActivitySignoff,

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.accounts.roles import is_facilitator
-from lms.errors import show_errors
+from pathways.lms.accounts.roles import is_facilitator
+from pathways.lms.errors import show_errors
 
 from . import selectors, services
 from .models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer

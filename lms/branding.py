@@ -4,7 +4,7 @@ Outside the signed-in pages Pathways names only the brand, never the organisatio
 programme: page titles, e-mail senders and subjects, and the authenticator app's issuer label.
 The e-mail settings Django and Wagtail read (``DEFAULT_FROM_EMAIL``, ``SERVER_EMAIL``,
 ``EMAIL_SUBJECT_PREFIX``, ``WAGTAILADMIN_NOTIFICATION_FROM_EMAIL``) are worked out from the brand
-each time they are read (see ``lms/settings/base.py``), so they always follow it. Certificates
+each time they are read (see ``demo_site/settings/base.py``), so they always follow it. Certificates
 name their own discreet issuer instead (``CertificateTemplate.issuer_name``).
 """
 

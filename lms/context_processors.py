@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from certificates.release_selectors import employer_for_user
-from lms.accounts.roles import Role, has_role, is_facilitator
+from pathways.certificates.release_selectors import employer_for_user
+from pathways.lms.accounts.roles import Role, has_role, is_facilitator
 
 
 def pathways(request):

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from lms.accounts.factories import (
+from pathways.lms.accounts.factories import (
     TEST_PASSWORD,
     EmployerUserFactory,
     FacilitatorFactory,
@@ -103,14 +103,14 @@ def employer_user(db):
 @pytest.fixture
 def course(db):
     """A live course: two modules of two lessons, a reflection and a quiz in each module."""
-    from courses.factories import build_course
+    from pathways.courses.factories import build_course
 
     return build_course(title="Workplace Readiness")
 
 
 @pytest.fixture
 def course_with_activity(db):
-    from courses.factories import build_course
+    from pathways.courses.factories import build_course
 
     return build_course(
         title="Customer Service Fundamentals", modules=1, lessons_per_module=2, with_activity=True
@@ -139,7 +139,7 @@ def api_client():
 @pytest.fixture
 def employer_org(db, employer_user):
     """A partner employer whose web user is ``employer_user``."""
-    from certificates.factories import EmployerOrganisationFactory
+    from pathways.certificates.factories import EmployerOrganisationFactory
 
     return EmployerOrganisationFactory(name="Harbour Hotels", users=[employer_user])
 
@@ -147,7 +147,7 @@ def employer_org(db, employer_user):
 @pytest.fixture
 def employer_key(employer_org, staff):
     """A live API key of ``employer_org``: (key row, raw key to send as Bearer)."""
-    from certificates.employer_keys import employer_key_create
+    from pathways.certificates.employer_keys import employer_key_create
 
     return employer_key_create(employer=employer_org, name="HR system", actor=staff)
 
@@ -156,7 +156,7 @@ def employer_key(employer_org, staff):
 def shared_certificate(participant, employer_org):
     """A certificate of ``participant`` shared with ``employer_org`` by an active release that
     discloses everything; returns the ReleasedCertificate (``.release``, ``.certificate``)."""
-    from certificates.factories import CertificateFactory, CredentialReleaseFactory
+    from pathways.certificates.factories import CertificateFactory, CredentialReleaseFactory
 
     certificate = CertificateFactory(user=participant)
     release = CredentialReleaseFactory(

@@ -20,9 +20,9 @@ from django.views.defaults import server_error
 
 import pytest
 
-from certificates.factories import CertificateFactory, CertificateTemplateFactory
-from certificates.rendering import render_certificate_pdf
-from lms import branding
+from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
+from pathways.certificates.rendering import render_certificate_pdf
+from pathways.lms import branding
 
 BRAND = "Harbourside Learning"
 ADDRESS = "hello@harbourside.example"
@@ -138,7 +138,7 @@ def test_every_email_setting_follows_the_brand_from_the_environment():
     )
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DJANGO_SETTINGS_MODULE": "demo_site.settings.test",
         "PATHWAYS_BRAND_NAME": BRAND,
         "PATHWAYS_EMAIL_ADDRESS": ADDRESS,
     }

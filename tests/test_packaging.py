@@ -1,14 +1,20 @@
-"""Pathways installs with pip as a package carrying its templates, static files and migrations."""
+"""Pathways installs with pip as one `pathways` namespace carrying its templates, static files and
+migrations; the standalone project (demo_site/) stays out of it."""
 
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+APP_FOLDERS = ("lms", "courses", "cohorts", "certificates", "api")
+NOT_SOURCE = {".venv", ".git", "node_modules", "build", "dist"}
 
 
-def test_wheel_contains_apps_templates_static_and_migrations(tmp_path):
+def test_wheel_installs_only_the_pathways_namespace_with_templates_static_and_migrations(tmp_path):
     subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -29,17 +35,86 @@ def test_wheel_contains_apps_templates_static_and_migrations(tmp_path):
     wheel = next(tmp_path.glob("pathways_lms-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = [
-        "courses/models.py",
-        "courses/migrations/0001_initial.py",
-        "courses/templates/courses/lesson.html",
-        "courses/templates/courses/includes/quiz.html",
-        "lms/accounts/migrations/0002_roles.py",
-        "lms/templates/pathways/base.html",
-        "lms/static/pathways/site.css",
-        "cohorts/apps.py",
-        "certificates/apps.py",
-        "api/apps.py",
+        "pathways/courses/models.py",
+        "pathways/courses/migrations/0001_initial.py",
+        "pathways/courses/templates/courses/lesson.html",
+        "pathways/courses/templates/courses/includes/quiz.html",
+        "pathways/lms/accounts/migrations/0001_initial.py",
+        "pathways/lms/accounts/migrations/0002_roles.py",
+        "pathways/lms/templates/pathways/base.html",
+        "pathways/lms/static/pathways/site.css",
+        "pathways/cohorts/apps.py",
+        "pathways/certificates/apps.py",
+        "pathways/api/apps.py",
     ]
     missing = [name for name in expected if name not in names]
     assert not missing
-    assert not any(name.startswith("tests/") for name in names)
+    top_level = {name.split("/")[0] for name in names if ".dist-info/" not in name}
+    assert top_level == {"pathways"}
+    # A namespace package: a host site may install other pathways.* distributions beside it.
+    assert "pathways/__init__.py" not in names
+    # The standalone project (settings, URLs, WSGI, demo data) is not installed.
+    assert not any("settings" in name.split("/") for name in names)
+    assert not any(name.endswith(("/wsgi.py", "/asgi.py", "/seed_demo.py")) for name in names)
+    assert "pathways/lms/urls.py" not in names
+
+
+def test_the_installed_apps_import_as_pathways_from_any_directory(tmp_path):
+    code = (
+        "import pathways.courses, pathways.lms.accounts, importlib.util; "
+        "print(pathways.courses.__file__); "
+        "print(importlib.util.find_spec('courses') is None)"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    path, no_bare_module = result.stdout.split()
+    assert Path(path) == ROOT / "courses" / "__init__.py"
+    assert no_bare_module == "True"
+
+
+@pytest.mark.parametrize("folder", APP_FOLDERS)
+def test_a_bare_top_level_import_of_an_app_folder_is_refused(folder):
+    # From the repository root the folder is importable by its bare name too; that would be a
+    # second copy of the app, so its __init__ refuses.
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", f"import {folder}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert f"Import pathways.{folder}, not {folder}." in result.stderr
+
+
+def _python_sources():
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT).parts
+        if NOT_SOURCE.intersection(parts):
+            continue
+        yield path
+
+
+BARE_IMPORT = re.compile(rf"^\s*(?:from|import)\s+(?:{'|'.join(APP_FOLDERS)})(?:[.\s]|$)", re.M)
+# A dotted path in a string (in a setting or a mock.patch target) that names a
+# module of an app folder by its bare name.
+BARE_DOTTED = re.compile(rf"[\"']((?:{'|'.join(APP_FOLDERS)})\.(\w+))")
+
+
+def test_nothing_imports_the_app_folders_by_their_bare_names():
+    found = []
+    for path in _python_sources():
+        text = path.read_text(encoding="utf-8")
+        relative = path.relative_to(ROOT)
+        found += [f"{relative}: {m.group(0).strip()}" for m in BARE_IMPORT.finditer(text)]
+        for match in BARE_DOTTED.finditer(text):
+            folder, name = match.group(1).split(".", 2)[:2]
+            if (ROOT / folder / name).is_dir() or (ROOT / folder / f"{name}.py").is_file():
+                found.append(f"{relative}: {match.group(1)}")
+    assert not found

@@ -24,15 +24,15 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from certificates.employer_keys import employer_key_create, employer_key_revoke
-from certificates.factories import (
+from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
+from pathways.certificates.factories import (
     CertificateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from cohorts.factories import CohortFactory, CohortMembershipFactory
-from cohorts.mentorship_factories import MentorshipPairingFactory
-from lms.accounts.factories import (
+from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory
+from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
+from pathways.lms.accounts.factories import (
     TEST_PASSWORD,
     EmployerUserFactory,
     FacilitatorFactory,
@@ -41,7 +41,7 @@ from lms.accounts.factories import (
     StaffFactory,
     UserFactory,
 )
-from lms.accounts.roles import Role
+from pathways.lms.accounts.roles import Role
 from tests.security.support import enrol_authenticator, with_second_factor
 
 pytestmark = pytest.mark.django_db

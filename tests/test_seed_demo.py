@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 import pytest
 
-from courses.models import CoursePage, Enrollment, EnrollmentStatus, QuizAttempt
-from lms.accounts.roles import Role, has_role
+from pathways.courses.models import CoursePage, Enrollment, EnrollmentStatus, QuizAttempt
+from pathways.lms.accounts.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def _counts():
     from wagtail.models import Page
 
-    from cohorts.models import Attendance, CohortSession, MentorshipCheckIn
+    from pathways.cohorts.models import Attendance, CohortSession, MentorshipCheckIn
 
     return {
         "users": get_user_model().objects.count(),
@@ -57,7 +57,13 @@ def test_seed_demo_builds_the_demo_site_and_is_safe_to_run_twice(capsys):
     assert rosa.status == EnrollmentStatus.COMPLETED
     assert rosa.completed_at is not None
 
-    from cohorts.models import Attendance, Cohort, CohortStatus, MentorshipPairing, PairingStatus
+    from pathways.cohorts.models import (
+        Attendance,
+        Cohort,
+        CohortStatus,
+        MentorshipPairing,
+        PairingStatus,
+    )
 
     cohort = Cohort.objects.get()
     assert cohort.status == CohortStatus.RUNNING
@@ -98,9 +104,9 @@ def _printed_key(output: str) -> str:
 def test_seed_demo_shares_rosas_certificates_in_every_state_and_prints_a_working_key(
     capsys, client
 ):
-    from certificates.employer_keys import employer_key_authenticate
-    from certificates.models import CredentialAccess, CredentialRelease, EmployerApiKey
-    from certificates.release_selectors import participant_access_log, shared_credentials
+    from pathways.certificates.employer_keys import employer_key_authenticate
+    from pathways.certificates.models import CredentialAccess, CredentialRelease, EmployerApiKey
+    from pathways.certificates.release_selectors import participant_access_log, shared_credentials
 
     call_command("seed_demo", allow_without_debug=True)
     output = capsys.readouterr().out

@@ -18,7 +18,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
-from courses.models import CoursePage
+from pathways.courses.models import CoursePage
 
 
 def validate_time_zone(value: str) -> None:

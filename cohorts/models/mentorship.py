@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from courses.models import Skill
+from pathways.courses.models import Skill
 
 
 class MentorProfileStatus(models.TextChoices):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     """People and roles: one user model for participants, mentors, staff and employer users."""
 
-    name = "lms.accounts"
-    label = "accounts"
+    name = "pathways.lms.accounts"
+    label = "pathways_accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
 

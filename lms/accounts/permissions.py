@@ -12,8 +12,8 @@ STAFF_PERMISSIONS = {
     "wagtailadmin": ["access_admin"],
     # Case managers keep participants' profiles and contact details, and reset a participant's
     # password in person (legal-name reads are logged; is_superuser stays superusers' own).
-    "accounts": ["view_user", "change_user"],
-    "courses": [
+    "pathways_accounts": ["view_user", "change_user"],
+    "pathways_courses": [
         "add_skill",
         "change_skill",
         "delete_skill",
@@ -28,7 +28,7 @@ FACILITATOR_PERMISSIONS = {"wagtailadmin": ["access_admin"]}
 # Mentor profiles, mentee preferences and pairings are managed in the admin, where a pairing's
 # goals and check-ins are read too. Nothing is deleted: a pairing is ended, a profile paused.
 MENTORSHIP_STAFF_PERMISSIONS = {
-    "cohorts": [
+    "pathways_cohorts": [
         "add_mentorprofile",
         "change_mentorprofile",
         "view_mentorprofile",
@@ -45,7 +45,7 @@ MENTORSHIP_STAFF_PERMISSIONS = {
 # cohorts.services. Nothing but a session without attendance is deleted: members are withdrawn,
 # cohorts closed. Facilitators work from the phone pages, not the admin.
 COHORT_STAFF_PERMISSIONS = {
-    "cohorts": [
+    "pathways_cohorts": [
         "add_cohort",
         "change_cohort",
         "view_cohort",
@@ -67,7 +67,7 @@ COHORT_STAFF_PERMISSIONS = {
 # reissued in the admin (revoking and reissuing need "change"), always through
 # certificates.services. Nothing is deleted: a certificate is revoked, never removed.
 CERTIFICATE_STAFF_PERMISSIONS = {
-    "certificates": [
+    "pathways_certificates": [
         "add_certificatetemplate",
         "change_certificatetemplate",
         "view_certificatetemplate",

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext_lazy as _
 
-from lms.safety.views import clear_site_data
+from pathways.lms.safety.views import clear_site_data
 
 from .forms import SignInForm
 

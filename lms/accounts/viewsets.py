@@ -10,8 +10,8 @@ from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from lms.security.legal_names import legal_name_read_record
-from lms.security.views import temporary_password_button
+from pathways.lms.security.legal_names import legal_name_read_record
+from pathways.lms.security.views import temporary_password_button
 
 from .forms import PathwaysUserCreationForm, PathwaysUserEditForm
 from .user_admin import may_manage_account

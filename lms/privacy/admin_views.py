@@ -25,8 +25,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
-from lms.accounts.roles import Role
-from lms.errors import add_form_errors
+from pathways.lms.accounts.roles import Role
+from pathways.lms.errors import add_form_errors
 
 from . import selectors, services
 from .models import ErasureRecord

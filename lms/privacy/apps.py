@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     """A person's own data: download all of it, have it erased, and keep nothing past its time."""
 
-    name = "lms.privacy"
-    label = "privacy"
+    name = "pathways.lms.privacy"
+    label = "pathways_privacy"
     verbose_name = _("Privacy")
     default_auto_field = "django.db.models.BigAutoField"
 

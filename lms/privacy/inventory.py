@@ -40,81 +40,89 @@ TECHNICAL = "Short-lived technical state of the admin, not information about the
 
 REFERENCES: dict[str, Reference] = {
     # Courses
-    "courses.Enrollment.user": Reference(
+    "pathways_courses.Enrollment.user": Reference(
         section="enrolments",
         erasure=(
             "Kept for counts, with progress and scores; an active enrolment is withdrawn. "
             "Reflections are deleted, quiz answers and sign-off notes emptied."
         ),
     ),
-    "courses.Enrollment.enrolled_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "courses.ActivitySignoff.signed_off_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_courses.Enrollment.enrolled_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_courses.ActivitySignoff.signed_off_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Cohorts
-    "cohorts.Cohort.facilitators": Reference(
+    "pathways_cohorts.Cohort.facilitators": Reference(
         section="cohorts_facilitated", erasure=STAFF_ADMIN_ERASURE
     ),
-    "cohorts.CohortMembership.user": Reference(
+    "pathways_cohorts.CohortMembership.user": Reference(
         section="cohort_memberships",
         erasure="Kept for counts, with attendance; an open place is given up (withdrawn).",
     ),
-    "cohorts.CohortMembership.added_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "cohorts.Attendance.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_cohorts.CohortMembership.added_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_cohorts.Attendance.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Mentorship
-    "cohorts.MentorProfile.user": Reference(
+    "pathways_cohorts.MentorProfile.user": Reference(
         section="mentor_profile",
         erasure="Kept for counts, paused, with its availability, languages and skills emptied.",
     ),
-    "cohorts.MenteePreferences.user": Reference(section="mentee_preferences", erasure="Deleted."),
-    "cohorts.MentorshipPairing.mentor": Reference(
+    "pathways_cohorts.MenteePreferences.user": Reference(
+        section="mentee_preferences", erasure="Deleted."
+    ),
+    "pathways_cohorts.MentorshipPairing.mentor": Reference(
         section="mentorships",
         erasure=(
             "Kept for counts; an open pairing is ended. Notes she wrote are emptied; her "
             "mentee's goals stay with the mentee."
         ),
     ),
-    "cohorts.MentorshipPairing.mentee": Reference(
+    "pathways_cohorts.MentorshipPairing.mentee": Reference(
         section="mentorships",
         erasure=(
             "Kept for counts; an open pairing is ended. Every goal and check-in note of the "
             "pairing is emptied: they are about her."
         ),
     ),
-    "cohorts.MentorshipPairing.proposed_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "cohorts.MentorshipPairing.ended_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "cohorts.MentorshipGoal.created_by": Reference(
+    "pathways_cohorts.MentorshipPairing.proposed_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_cohorts.MentorshipPairing.ended_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_cohorts.MentorshipGoal.created_by": Reference(
         section="mentorships", erasure="See the pairing: emptied when the goal is hers."
     ),
-    "cohorts.MentorshipCheckIn.recorded_by": Reference(
+    "pathways_cohorts.MentorshipCheckIn.recorded_by": Reference(
         section="mentorships", erasure="Notes she wrote are emptied."
     ),
     # Certificates and sharing
-    "certificates.Certificate.user": Reference(
+    "pathways_certificates.Certificate.user": Reference(
         section="certificates",
         erasure=(
             "Kept for counts and so that the code verifies as revoked: revoked, the printed "
             "name replaced, the signed credential and the stored PDF deleted."
         ),
     ),
-    "certificates.Certificate.issued_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "certificates.Certificate.revoked_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "certificates.CertificateBatch.requested_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "certificates.EmployerOrganisation.users": Reference(
+    "pathways_certificates.Certificate.issued_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_certificates.Certificate.revoked_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_certificates.CertificateBatch.requested_by": Reference(
+        reason=ACTOR, erasure=ACTOR_KEPT
+    ),
+    "pathways_certificates.EmployerOrganisation.users": Reference(
         section="employer_organisations", erasure="Kept: the account is deactivated."
     ),
-    "certificates.EmployerApiKey.created_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "certificates.CredentialRelease.participant": Reference(
+    "pathways_certificates.EmployerApiKey.created_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_certificates.CredentialRelease.participant": Reference(
         section="credential_releases",
         erasure=(
             "Kept for counts: a release in force is stopped; the typed signature, purpose and "
             "staff notes are replaced."
         ),
     ),
-    "certificates.CredentialRelease.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "certificates.CredentialRelease.revoked_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "certificates.CredentialAccess.participant": Reference(
+    "pathways_certificates.CredentialRelease.recorded_by": Reference(
+        reason=ACTOR, erasure=ACTOR_KEPT
+    ),
+    "pathways_certificates.CredentialRelease.revoked_by": Reference(
+        reason=ACTOR, erasure=ACTOR_KEPT
+    ),
+    "pathways_certificates.CredentialAccess.participant": Reference(
         section="employer_access_log", erasure="Kept for counts: it holds no personal data."
     ),
-    "certificates.CredentialAccess.employer_user": Reference(
+    "pathways_certificates.CredentialAccess.employer_user": Reference(
         reason=(
             "What an employer's web user looked at is the participants' record: each of them "
             "sees it in her own 'who has seen my certificates' log."
@@ -122,12 +130,12 @@ REFERENCES: dict[str, Reference] = {
         erasure="Kept: the account is anonymised, so it no longer names her.",
     ),
     # Security
-    "security.LegalNameRead.subject": Reference(
+    "pathways_security.LegalNameRead.subject": Reference(
         section="legal_name_reads", erasure="Kept: it never holds the name itself."
     ),
-    "security.LegalNameRead.reader": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_security.LegalNameRead.reader": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Privacy
-    "privacy.ErasureRecord.erased_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_privacy.ErasureRecord.erased_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Sign-in
     "authtoken.Token.user": Reference(
         section="account",

@@ -7,7 +7,7 @@ idempotent.
 
 from django.contrib.auth.models import Group, Permission
 
-from lms.accounts.roles import Role
+from pathways.lms.accounts.roles import Role
 
 PRIVACY_STAFF_PERMISSIONS = ["erase_participant", "view_erasurerecord"]
 
@@ -23,6 +23,6 @@ def grant_privacy_permissions(*, app_config=None, **kwargs) -> None:
         return
     staff.permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="privacy", codename__in=PRIVACY_STAFF_PERMISSIONS
+            content_type__app_label="pathways_privacy", codename__in=PRIVACY_STAFF_PERMISSIONS
         )
     )

@@ -64,13 +64,13 @@ def _cutoff(days: int, now: datetime) -> datetime:
 
 
 def expired_access_records(days: int, now: datetime) -> QuerySet:
-    from certificates.models import CredentialAccess
+    from pathways.certificates.models import CredentialAccess
 
     return CredentialAccess.objects.filter(accessed_at__lt=_cutoff(days, now))
 
 
 def expired_releases(days: int, now: datetime) -> QuerySet:
-    from certificates.models import CredentialAccess, CredentialRelease
+    from pathways.certificates.models import CredentialAccess, CredentialRelease
 
     ended_at = Least(
         Coalesce("revoked_at", "expires_at"),
@@ -90,9 +90,9 @@ def expired_releases(days: int, now: datetime) -> QuerySet:
 
 def expired_legal_name_reads(days: int, now: datetime) -> QuerySet | None:
     """The audit of staff reading legal names (``lms.security``), when that app is installed."""
-    if not apps.is_installed("lms.security"):
+    if not apps.is_installed("pathways.lms.security"):
         return None
-    model = apps.get_model("security", "LegalNameRead")
+    model = apps.get_model("pathways_security", "LegalNameRead")
     return model.objects.filter(read_at__lt=_cutoff(days, now))
 
 
@@ -130,7 +130,7 @@ def expired_sign_in_failures(days: int, now: datetime) -> QuerySet | None:
         return None
     from axes.models import AccessAttempt
 
-    from lms.security.sign_in_limits import pause
+    from pathways.lms.security.sign_in_limits import pause
 
     return AccessAttempt.objects.filter(attempt_time__lt=_cutoff(days, now) - pause())
 

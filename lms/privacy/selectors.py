@@ -25,15 +25,15 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.codes import format_code, verification_url
-from certificates.models import (
+from pathways.certificates.codes import format_code, verification_url
+from pathways.certificates.models import (
     Certificate,
     CertificateStatus,
     CredentialRelease,
     ReleasedCertificate,
 )
-from certificates.release_selectors import participant_access_log
-from cohorts.models import (
+from pathways.certificates.release_selectors import participant_access_log
+from pathways.cohorts.models import (
     Attendance,
     Cohort,
     CohortMembership,
@@ -45,15 +45,15 @@ from cohorts.models import (
     PairingOrigin,
     PairingStatus,
 )
-from courses.models import (
+from pathways.courses.models import (
     ActivitySignoff,
     Enrollment,
     LessonProgress,
     QuizAttempt,
     ReflectionAnswer,
 )
-from lms.accounts.models import ContactChannel
-from lms.accounts.roles import Role
+from pathways.lms.accounts.models import ContactChannel
+from pathways.lms.accounts.roles import Role
 
 #: Pairings whose two people see each other now, and so each other's goals and check-ins.
 PAIR_VISIBLE = {PairingStatus.ACTIVE, PairingStatus.PAUSED}
@@ -585,9 +585,9 @@ def employer_access_log(user, files: ArchiveFiles) -> list[dict]:
 
 def legal_name_reads(user, files: ArchiveFiles) -> list[dict]:
     """When staff saw her legal name, and on which screen (the audit never holds the name)."""
-    if not apps.is_installed("lms.security"):
+    if not apps.is_installed("pathways.lms.security"):
         return []
-    reads = apps.get_model("security", "LegalNameRead").objects.filter(subject_id=user.pk)
+    reads = apps.get_model("pathways_security", "LegalNameRead").objects.filter(subject_id=user.pk)
     return [
         {"when": read_at, "screen": view_name or path}
         for read_at, view_name, path in reads.order_by("read_at", "pk").values_list(

@@ -38,15 +38,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.models import (
+from pathways.certificates.models import (
     Certificate,
     CertificateBatch,
     CredentialRelease,
     NameChoice,
 )
-from certificates.services import certificate_revoke
-from cohorts import mentorship_services
-from cohorts.models import (
+from pathways.certificates.services import certificate_revoke
+from pathways.cohorts import mentorship_services
+from pathways.cohorts.models import (
     CohortMembership,
     MembershipStatus,
     MenteePreferences,
@@ -57,23 +57,23 @@ from cohorts.models import (
     MentorshipPairing,
     PairingStatus,
 )
-from cohorts.services import membership_withdraw
-from courses.models import (
+from pathways.cohorts.services import membership_withdraw
+from pathways.courses.models import (
     ActivitySignoff,
     Enrollment,
     EnrollmentStatus,
     QuizAttempt,
     ReflectionAnswer,
 )
-from courses.services import enrollment_withdraw
-from lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.courses.services import enrollment_withdraw
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from . import selectors
 from .models import ErasureRecord
 
 logger = logging.getLogger(__name__)
 
-ERASE_PERMISSION = "privacy.erase_participant"
+ERASE_PERMISSION = "pathways_privacy.erase_participant"
 #: What an erased account and its records are called from now on. Stored, so not translated.
 ERASED_NAME = "Former member"
 ERASED_TEXT = "(erased)"
@@ -89,7 +89,7 @@ OPEN_MEMBERSHIP_STATUSES = [
 #: Rows that are nothing but personal (or secret), deleted outright: ``app.Model.field``. Apps
 #: that are not installed are skipped.
 DELETED_ON_ERASURE = [
-    "cohorts.MenteePreferences.user",
+    "pathways_cohorts.MenteePreferences.user",
     "authtoken.Token.user",
     "wagtailcore.APIToken.user",
     "otp_totp.TOTPDevice.user",

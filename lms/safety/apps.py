@@ -6,8 +6,8 @@ class SafetyConfig(AppConfig):
     """Quick exit, the safety page and session limits. No models: the one field it needs,
     ``User.safety_notice_seen_at``, lives on the user."""
 
-    name = "lms.safety"
-    label = "safety"
+    name = "pathways.lms.safety"
+    label = "pathways_safety"
     verbose_name = _("Safety")
     default_auto_field = "django.db.models.BigAutoField"
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from api.errors import error_body
-from lms.accounts.roles import Role, has_role
-from lms.middleware import API_PREFIX
+from pathways.api.errors import error_body
+from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.middleware import API_PREFIX
 
 from . import sessions
 

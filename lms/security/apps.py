@@ -6,8 +6,8 @@ class SecurityConfig(AppConfig):
     """Security headers, the admin's second factor, in-person password resets and the audit of
     staff reading legal names."""
 
-    name = "lms.security"
-    label = "security"
+    name = "pathways.lms.security"
+    label = "pathways_security"
     verbose_name = _("Security")
     default_auto_field = "django.db.models.BigAutoField"
 

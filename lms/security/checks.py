@@ -12,8 +12,8 @@ from django.core.checks import Warning as CheckWarning
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.module_loading import import_string
 
-CSP_MIDDLEWARE = "lms.security.middleware.ContentSecurityPolicyMiddleware"
-SECOND_FACTOR_MIDDLEWARE = "lms.security.middleware.AdminSecondFactorMiddleware"
+CSP_MIDDLEWARE = "pathways.lms.security.middleware.ContentSecurityPolicyMiddleware"
+SECOND_FACTOR_MIDDLEWARE = "pathways.lms.security.middleware.AdminSecondFactorMiddleware"
 OTP_MIDDLEWARE = "django_otp.middleware.OTPMiddleware"
 
 
@@ -36,7 +36,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "No CSRF middleware is installed.",
                 hint="Put lms.security.middleware.SameOriginCsrfViewMiddleware in MIDDLEWARE.",
-                id="pathways_security.E001",
+                id="security.E001",
             )
         )
     if CSP_MIDDLEWARE not in settings.MIDDLEWARE:
@@ -44,7 +44,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "The Content Security Policy middleware is not installed.",
                 hint=f"Add {CSP_MIDDLEWARE} to MIDDLEWARE.",
-                id="pathways_security.E002",
+                id="security.E002",
             )
         )
     if SECOND_FACTOR_MIDDLEWARE not in settings.MIDDLEWARE:
@@ -52,7 +52,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "The Wagtail admin is not protected by a second factor.",
                 hint=f"Add {OTP_MIDDLEWARE} and then {SECOND_FACTOR_MIDDLEWARE} to MIDDLEWARE.",
-                id="pathways_security.E003",
+                id="security.E003",
             )
         )
     elif OTP_MIDDLEWARE not in settings.MIDDLEWARE or settings.MIDDLEWARE.index(
@@ -62,7 +62,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "django-otp's middleware must come before the admin's second-factor middleware.",
                 hint=f"Put {OTP_MIDDLEWARE} right after AuthenticationMiddleware.",
-                id="pathways_security.E004",
+                id="security.E004",
             )
         )
     return errors
@@ -75,13 +75,13 @@ def check_csrf_cookie_secure(app_configs, **kwargs):
             CheckWarning(
                 "CSRF_COOKIE_SECURE is not True: the CSRF cookie may be sent over plain HTTP.",
                 hint="Set CSRF_COOKIE_SECURE = True in production.",
-                id="pathways_security.W001",
+                id="security.W001",
             )
         ]
     return []
 
 
-SAFE_RESET_FORM = "lms.accounts.password_reset.SafeContactPasswordResetForm"
+SAFE_RESET_FORM = "pathways.lms.accounts.password_reset.SafeContactPasswordResetForm"
 
 
 @register("security")
@@ -89,7 +89,7 @@ def check_password_reset_by_email(app_configs, **kwargs):
     """The admin's password reset must not mail people who ruled e-mail out."""
     from wagtail.admin.views.account import password_reset_enabled
 
-    from lms.accounts.password_reset import SafeContactPasswordResetForm
+    from pathways.lms.accounts.password_reset import SafeContactPasswordResetForm
 
     if not password_reset_enabled():
         return []
@@ -106,6 +106,6 @@ def check_password_reset_by_email(app_configs, **kwargs):
             "mail people who asked not to be contacted by e-mail.",
             hint=f"Set WAGTAILADMIN_USER_PASSWORD_RESET_FORM = {SAFE_RESET_FORM!r}, or "
             "WAGTAIL_PASSWORD_RESET_ENABLED = False.",
-            id="pathways_security.W002",
+            id="security.W002",
         )
     ]

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
-from lms.accounts.roles import Role, has_role, is_programme_staff
-from lms.accounts.user_admin import may_manage_account
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.accounts.user_admin import may_manage_account
 
 from .two_factor import needs_second_factor
 
@@ -42,7 +42,7 @@ def may_set_temporary_password(*, actor, user) -> bool:
     account out of their reach (``lms.accounts.user_admin``)."""
     return (
         is_programme_staff(actor)
-        and actor.has_perm("accounts.change_user")
+        and actor.has_perm("pathways_accounts.change_user")
         and actor.pk != user.pk
         and has_role(user, Role.PARTICIPANT)
         and not needs_second_factor(user)

@@ -4,7 +4,7 @@ here)."""
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from lms.accounts.roles import Role
+from pathways.lms.accounts.roles import Role
 
 
 def grant_staff_audit_permission(*, app_config=None, using="default", **kwargs) -> None:
@@ -20,7 +20,7 @@ def grant_staff_audit_permission(*, app_config=None, using="default", **kwargs) 
     if app_config is not None and app_config is not with_models[-1]:
         return
     permissions = Permission.objects.using(using).filter(
-        Q(content_type__app_label="security", codename="view_legalnameread")
+        Q(content_type__app_label="pathways_security", codename="view_legalnameread")
         | Q(content_type__app_label="axes", codename="delete_accessattempt")
     )
     group = Group.objects.using(using).filter(name=Role.PROGRAMME_STAFF.value).first()

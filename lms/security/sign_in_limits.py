@@ -44,8 +44,8 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 
-from lms.accounts.backends import find_account
-from lms.middleware import API_PREFIX
+from pathways.lms.accounts.backends import find_account
+from pathways.lms.middleware import API_PREFIX
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -158,7 +158,7 @@ def lockout_response(
     """
     retry_after = str(pause_minutes() * 60)
     if request.path.startswith(API_PREFIX):
-        from api.errors import error_body
+        from pathways.api.errors import error_body
 
         response = JsonResponse(
             error_body(status_code=429, code="sign_in_paused", message=pause_message()),

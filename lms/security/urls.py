@@ -1,4 +1,4 @@
-"""The second factor's own pages, mounted under the admin's address (see lms/urls.py) but open
+"""The second factor's own pages, mounted under the admin's address (see demo_site/urls.py) but open
 before the second factor is passed."""
 
 from django.urls import path

@@ -2,7 +2,7 @@
 
 from django import template
 
-from lms import branding
+from pathways.lms import branding
 
 register = template.Library()
 

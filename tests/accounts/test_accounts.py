@@ -12,8 +12,8 @@ from django.urls import reverse
 
 import pytest
 
-from lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
-from lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
+from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
+from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def _run_production(env_overrides):
         for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "PATHWAYS_TRUSTED_PROXY_COUNT"}
     }
-    env.update(env_overrides, DJANGO_SETTINGS_MODULE="lms.settings.production")
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="demo_site.settings.production")
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,

@@ -10,12 +10,12 @@ from django.urls import reverse
 import pytest
 from rest_framework.test import APIClient
 
-from certificates.consent import CONSENT_VERSION
-from certificates.factories import CertificateFactory
-from certificates.models import CredentialRelease
-from lms.accounts.factories import ParticipantFactory, UserFactory
-from lms.accounts.models import User
-from lms.accounts.names import PersonNameValidator, normalise_name
+from pathways.certificates.consent import CONSENT_VERSION
+from pathways.certificates.factories import CertificateFactory
+from pathways.certificates.models import CredentialRelease
+from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.names import PersonNameValidator, normalise_name
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_her_own_account_page_in_the_admin_refuses_a_direction_override(staff):
 def _sign(participant, signature):
     client = APIClient()
     client.force_authenticate(participant)
-    from certificates.factories import EmployerOrganisationFactory
+    from pathways.certificates.factories import EmployerOrganisationFactory
 
     employer = EmployerOrganisationFactory()
     return client.post(

@@ -13,15 +13,15 @@ from django.urls import reverse
 
 import pytest
 
-from lms.accounts.factories import (
+from pathways.lms.accounts.factories import (
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
 )
-from lms.accounts.models import User
-from lms.accounts.roles import Role
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.roles import Role
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -291,7 +291,7 @@ def test_a_role_staff_may_not_grant_is_kept_when_they_edit_other_roles(staff, su
     cannot take it away either (they could not see it to keep it)."""
     # Only a superuser can put someone in a group outside reach; such an account is then out of
     # reach for staff, so the rule is about the form: build it directly.
-    from lms.accounts.forms import PathwaysUserEditForm
+    from pathways.lms.accounts.forms import PathwaysUserEditForm
 
     maya = ParticipantFactory()
     extra = Group.objects.create(name="Newsletter")

@@ -9,7 +9,7 @@ import time_machine
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 
-from api.errors import _flatten
+from pathways.api.errors import _flatten
 
 pytestmark = pytest.mark.django_db
 

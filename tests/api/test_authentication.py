@@ -12,10 +12,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient, APIRequestFactory
 
-from api.authentication import EmployerKeyAuthentication
-from certificates.employer_keys import employer_key_create, employer_key_revoke
-from certificates.models import EmployerOrganisation
-from lms.accounts.factories import (
+from pathways.api.authentication import EmployerKeyAuthentication
+from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
+from pathways.certificates.models import EmployerOrganisation
+from pathways.lms.accounts.factories import (
     TEST_PASSWORD,
     FacilitatorFactory,
     MentorFactory,
@@ -23,8 +23,8 @@ from lms.accounts.factories import (
     StaffFactory,
     role_group,
 )
-from lms.accounts.roles import Role
-from lms.security.two_factor import backup_codes_replace, second_factor_reset
+from pathways.lms.accounts.roles import Role
+from pathways.lms.security.two_factor import backup_codes_replace, second_factor_reset
 from tests.security.support import current_code, enrol_authenticator, with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ STAFF_READS = ["staff-cohort-list", "staff-pairing-list"]
 
 @pytest.fixture
 def certificate(db):
-    from certificates.factories import CertificateFactory
+    from pathways.certificates.factories import CertificateFactory
 
     return CertificateFactory(user=ParticipantFactory())
 

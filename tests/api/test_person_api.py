@@ -11,22 +11,22 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from certificates.consent import CONSENT_VERSION
-from certificates.factories import (
+from pathways.certificates.consent import CONSENT_VERSION
+from pathways.certificates.factories import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from certificates.models import CredentialRelease, ReleasedCertificate
-from certificates.release_selectors import shared_credentials
-from certificates.release_services import access_record
-from cohorts.mentorship_factories import MentorshipGoalFactory, MentorshipPairingFactory
-from cohorts.models import PairingStatus
-from courses.factories import CoursePageFactory, EnrollmentFactory
-from courses.models import EnrollmentStatus, LessonProgress
-from courses.selectors import course_lessons
-from lms.accounts.factories import TEST_PASSWORD, MentorFactory, ParticipantFactory
+from pathways.certificates.models import CredentialRelease, ReleasedCertificate
+from pathways.certificates.release_selectors import shared_credentials
+from pathways.certificates.release_services import access_record
+from pathways.cohorts.mentorship_factories import MentorshipGoalFactory, MentorshipPairingFactory
+from pathways.cohorts.models import PairingStatus
+from pathways.courses.factories import CoursePageFactory, EnrollmentFactory
+from pathways.courses.models import EnrollmentStatus, LessonProgress
+from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.factories import TEST_PASSWORD, MentorFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

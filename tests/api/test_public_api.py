@@ -9,9 +9,9 @@ from django.utils import timezone
 
 import pytest
 
-from certificates.codes import format_code, new_verification_code
-from certificates.factories import CertificateFactory
-from certificates.models import Certificate
+from pathways.certificates.codes import format_code, new_verification_code
+from pathways.certificates.factories import CertificateFactory
+from pathways.certificates.models import Certificate
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 import pytest
 from rest_framework.test import APIClient
 
-from api.pagination import PagePagination
-from certificates import services
-from certificates.factories import CertificateTemplateFactory, CredentialReleaseFactory
-from courses.factories import CoursePageFactory
-from courses.models import Enrollment, EnrollmentStatus
+from pathways.api.pagination import PagePagination
+from pathways.certificates import services
+from pathways.certificates.factories import CertificateTemplateFactory, CredentialReleaseFactory
+from pathways.courses.factories import CoursePageFactory
+from pathways.courses.models import Enrollment, EnrollmentStatus
 
 pytestmark = pytest.mark.django_db
 

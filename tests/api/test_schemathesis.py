@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from certificates.factories import CertificateFactory
-from lms.accounts.factories import MentorFactory
+from pathways.certificates.factories import CertificateFactory
+from pathways.lms.accounts.factories import MentorFactory
 from tests.security.support import verified_token
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
@@ -54,7 +54,7 @@ def _load_schema():
     cannot be loaded. Loaded when the module is collected: Schemathesis makes one test per
     operation from it. (Its lazy loading from a fixture does not work with pytest 9.2, which
     renamed the node attribute it sets.)"""
-    from lms.wsgi import application
+    from pathways.demo_site.wsgi import application
 
     try:
         loaded = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)
@@ -121,10 +121,10 @@ class Credentials:
 def api_data(in_test_transaction, participant, staff, employer_key, shared_certificate):
     """A participant with two certificates, one shared with an employer that has a key and has
     looked once; her cohort and her mentor; a member of staff."""
-    from certificates.models import AccessChannel
-    from certificates.release_services import access_record
-    from cohorts.factories import CohortFactory, CohortMembershipFactory
-    from cohorts.mentorship_factories import MentorshipPairingFactory
+    from pathways.certificates.models import AccessChannel
+    from pathways.certificates.release_services import access_record
+    from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory
+    from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
 
     key, raw = employer_key
     CertificateFactory(user=participant)

@@ -15,21 +15,21 @@ from wagtail.models import ModelLogEntry
 import pytest
 from rest_framework.test import APIClient
 
-from certificates.factories import CertificateFactory, CertificateTemplateFactory
-from certificates.models import Certificate, NameChoice
-from certificates.services import ISSUE_OVERRIDE_ACTION
-from cohorts.factories import (
+from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
+from pathways.certificates.models import Certificate, NameChoice
+from pathways.certificates.services import ISSUE_OVERRIDE_ACTION
+from pathways.cohorts.factories import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from cohorts.mentorship_factories import MentorshipPairingFactory
-from cohorts.models import MembershipStatus, PairingStatus
-from courses.factories import CoursePageFactory
-from courses.models import Enrollment, EnrollmentStatus
-from lms.accounts.factories import ParticipantFactory
-from lms.accounts.roles import Role
+from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
+from pathways.cohorts.models import MembershipStatus, PairingStatus
+from pathways.courses.factories import CoursePageFactory
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.factories import ParticipantFactory
+from pathways.lms.accounts.roles import Role
 from tests.security.support import verified_token
 
 pytestmark = pytest.mark.django_db

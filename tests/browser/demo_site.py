@@ -24,7 +24,7 @@ from django.test.signals import template_rendered
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from lms.management.commands.seed_demo import DEMO_PASSWORD
+from pathways.lms.management.commands.seed_demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -48,10 +48,10 @@ class Demo:
 
 def seed_demo() -> Demo:
     """Load the demo data (committed, so the live server sees it) and return the ids."""
-    from certificates.models import Certificate, EmployerOrganisation
-    from cohorts.demo import COHORT_NAME
-    from cohorts.models import Cohort, MentorshipPairing
-    from courses.models import CoursePage, LessonPage, QuizAttempt
+    from pathways.certificates.models import Certificate, EmployerOrganisation
+    from pathways.cohorts.demo import COHORT_NAME
+    from pathways.cohorts.models import Cohort, MentorshipPairing
+    from pathways.courses.models import CoursePage, LessonPage, QuizAttempt
 
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     cohort = Cohort.objects.get(name=COHORT_NAME)
@@ -150,7 +150,7 @@ class DemoPage:
 
 def _forget_pdf(demo: Demo) -> None:
     """Rosa's certificate as if its PDF were not rendered yet: the "being prepared" pages."""
-    from certificates.models import Certificate
+    from pathways.certificates.models import Certificate
 
     Certificate.objects.filter(pk=demo.certificates["rosa-valid"]).update(pdf="")
 
@@ -235,7 +235,7 @@ PAGES: list[DemoPage] = [
         "rosa",
         lambda d: f"/certificates/{d.certificates['rosa-valid']}/pdf/",
         status=202,
-        patches=("certificates.tasks.ensure_certificate_pdf",),
+        patches=("pathways.certificates.tasks.ensure_certificate_pdf",),
         setup=_forget_pdf,
     ),
     DemoPage("participant-es/sharing", "rosa", lambda d: "/certificates/sharing/"),
@@ -299,7 +299,7 @@ PAGES: list[DemoPage] = [
         "lee",
         lambda d: f"/employer/credentials/{d.codes['rosa-valid']}/pdf/",
         status=202,
-        patches=("certificates.tasks.ensure_certificate_pdf",),
+        patches=("pathways.certificates.tasks.ensure_certificate_pdf",),
         setup=_forget_pdf,
     ),
     DemoPage("employer/what-is-shared", "lee", lambda d: "/employer/shared/"),

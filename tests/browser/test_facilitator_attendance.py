@@ -5,9 +5,9 @@ import os
 import pytest
 from playwright.sync_api import Page, expect
 
-from cohorts.factories import CohortFactory, CohortMembershipFactory, CohortSessionFactory
-from cohorts.models import Attendance
-from lms.accounts.factories import FacilitatorFactory, ParticipantFactory
+from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory, CohortSessionFactory
+from pathways.cohorts.models import Attendance
+from pathways.lms.accounts.factories import FacilitatorFactory, ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,10 +10,10 @@ behind anything else on the page, such as the sticky "Exit this page" bar (2.4.1
 import pytest
 from playwright.sync_api import Page, expect
 
-from certificates.factories import CertificateTemplateFactory
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus
-from lms.accounts.factories import ParticipantFactory
+from pathways.certificates.factories import CertificateTemplateFactory
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.factories import ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from certificates import openbadges
-from certificates.codes import new_verification_code
-from certificates.models import Certificate, CertificateTemplate, StatusListAllocation
-from certificates.openbadges import credential_issuer
-from certificates.status_list import allocate_index
-from courses.factories import build_course
-from lms.accounts.factories import ParticipantFactory
+from pathways.certificates import openbadges
+from pathways.certificates.codes import new_verification_code
+from pathways.certificates.models import Certificate, CertificateTemplate, StatusListAllocation
+from pathways.certificates.openbadges import credential_issuer
+from pathways.certificates.status_list import allocate_index
+from pathways.courses.factories import build_course
+from pathways.lms.accounts.factories import ParticipantFactory
 
 ISSUER_NAME = "Northside Skills Collective"
 

@@ -8,10 +8,10 @@ from django.core.management.base import CommandError
 
 import pytest
 
-from certificates.employer_keys import employer_key_authenticate
-from certificates.models import Certificate, CredentialRelease, EmployerOrganisation
-from certificates.release_selectors import shared_credentials
-from lms.accounts.roles import Role, has_role
+from pathways.certificates.employer_keys import employer_key_authenticate
+from pathways.certificates.models import Certificate, CredentialRelease, EmployerOrganisation
+from pathways.certificates.release_selectors import shared_credentials
+from pathways.lms.accounts.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from certificates import services
-from certificates.admin_certificates import REISSUE_ACTION, REVOKE_ACTION
-from certificates.codes import format_code
-from certificates.factories import CertificateFactory, CertificateTemplateFactory
-from certificates.models import (
+from pathways.certificates import services
+from pathways.certificates.admin_certificates import REISSUE_ACTION, REVOKE_ACTION
+from pathways.certificates.codes import format_code
+from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
+from pathways.certificates.models import (
     BatchStatus,
     Certificate,
     CertificateBatch,
@@ -21,16 +21,16 @@ from certificates.models import (
     CertificateTemplate,
     NameChoice,
 )
-from cohorts.factories import (
+from pathways.cohorts.factories import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from cohorts.models import CohortMembership, MembershipStatus
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus
-from lms.accounts.factories import ParticipantFactory, UserFactory
+from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -399,7 +399,7 @@ def cohort(course):
 def test_staff_check_then_issue_for_a_whole_cohort_and_see_the_progress(
     admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from certificates import tasks
+    from pathways.certificates import tasks
 
     monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
     template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
@@ -519,7 +519,7 @@ def test_a_batch_for_a_template_not_set_up_for_the_cohort_is_refused(admin, coho
 def test_staff_run_a_stopped_batch_again(
     admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from certificates import tasks
+    from pathways.certificates import tasks
 
     monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
     template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])

@@ -13,14 +13,14 @@ from django.utils import timezone
 
 import pytest
 
-from certificates import services
-from certificates.factories import CertificateTemplateFactory
-from certificates.models import Certificate
-from courses import services as course_services
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus, LessonProgress
-from courses.selectors import course_lessons
-from lms.accounts.factories import ParticipantFactory
+from pathways.certificates import services
+from pathways.certificates.factories import CertificateTemplateFactory
+from pathways.certificates.models import Certificate
+from pathways.courses import services as course_services
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus, LessonProgress
+from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.factories import ParticipantFactory
 
 THREADS = 20
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 import pytest
 
-from certificates import services
-from certificates.codes import format_code
-from certificates.factories import CertificateFactory, CertificateTemplateFactory
-from certificates.models import Certificate, NameChoice
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus
+from pathways.certificates import services
+from pathways.certificates.codes import format_code
+from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
+from pathways.certificates.models import Certificate, NameChoice
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,7 @@ def test_a_pdf_not_made_yet_is_made_on_download_with_an_immediate_backend(signed
 
 
 def test_a_pdf_still_queued_gets_a_kind_please_wait_page(signed_in, participant, monkeypatch):
-    from certificates import tasks
+    from pathways.certificates import tasks
 
     certificate = issue(participant, rendered=False)
     queued = []

@@ -2,7 +2,7 @@ from django.urls import reverse
 
 import pytest
 
-from certificates.codes import (
+from pathways.certificates.codes import (
     ALPHABET,
     CHECK_ALPHABET,
     CODE_LENGTH,

@@ -14,17 +14,17 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from certificates.codes import format_code
-from certificates.factories import (
+from pathways.certificates.codes import format_code
+from pathways.certificates.factories import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from certificates.models import AccessChannel, CredentialAccess
-from certificates.release_services import release_revoke
-from courses.factories import CoursePageFactory
-from lms.accounts.factories import EmployerUserFactory, ParticipantFactory
+from pathways.certificates.models import AccessChannel, CredentialAccess
+from pathways.certificates.release_services import release_revoke
+from pathways.courses.factories import CoursePageFactory
+from pathways.lms.accounts.factories import EmployerUserFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ def test_pdf_and_badge_downloads_record_one_access_each(
 def test_a_pdf_still_being_made_shows_a_waiting_page_and_records_nothing(
     employer_client, participant, employer_org, monkeypatch
 ):
-    from certificates import tasks
+    from pathways.certificates import tasks
 
     certificate = CertificateFactory(user=participant)
     share(participant, employer_org, [certificate])

@@ -17,28 +17,28 @@ from wagtail.models import ModelLogEntry
 import pytest
 import time_machine
 
-from certificates import issuance_selectors, openbadges, services
-from certificates.factories import CertificateFactory, CertificateTemplateFactory
-from certificates.models import (
+from pathways.certificates import issuance_selectors, openbadges, services
+from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
+from pathways.certificates.models import (
     BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateStatus,
     NameChoice,
 )
-from cohorts import services as cohort_services
-from cohorts.factories import (
+from pathways.cohorts import services as cohort_services
+from pathways.cohorts.factories import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from cohorts.models import CohortStatus, MembershipStatus
-from courses import services as course_services
-from courses.factories import SkillFactory, build_course, quiz_answer_ids
-from courses.models import Enrollment, EnrollmentStatus
-from courses.selectors import course_lessons
-from lms.accounts.factories import ParticipantFactory
+from pathways.cohorts.models import CohortStatus, MembershipStatus
+from pathways.courses import services as course_services
+from pathways.courses.factories import SkillFactory, build_course, quiz_answer_ids
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -970,7 +970,7 @@ def test_factory_certificates_look_issued(participant):
 def test_seed_demo_includes_a_valid_a_revoked_and_an_expired_certificate(capsys):
     from django.core.management import call_command
 
-    from certificates.codes import format_code
+    from pathways.certificates.codes import format_code
 
     call_command("seed_demo", allow_without_debug=True)
     output = capsys.readouterr().out

@@ -15,10 +15,10 @@ from django.utils import timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from certificates import openbadges
-from certificates.codes import verification_url
-from certificates.models import IssuerKey
-from certificates.openbadges import (
+from pathways.certificates import openbadges
+from pathways.certificates.codes import verification_url
+from pathways.certificates.models import IssuerKey
+from pathways.certificates.openbadges import (
     CanonicalizationError,
     IssuerKeyError,
     active_issuer_key,

@@ -28,19 +28,19 @@ from wagtail_factories import ImageFactory
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from certificates import tasks
-from certificates.codes import format_code, new_verification_code
-from certificates.models import Certificate, CertificateTemplate
-from certificates.rendering import (
+from pathways.certificates import tasks
+from pathways.certificates.codes import format_code, new_verification_code
+from pathways.certificates.models import Certificate, CertificateTemplate
+from pathways.certificates.rendering import (
     ExternalResourceRefused,
     LocalOnlyURLFetcher,
     certificate_html,
     render_certificate_pdf,
     verification_url,
 )
-from certificates.tasks import ensure_certificate_pdf, render_certificate_pdf_task
-from courses.factories import build_course
-from lms.accounts.factories import ParticipantFactory
+from pathways.certificates.tasks import ensure_certificate_pdf, render_certificate_pdf_task
+from pathways.courses.factories import build_course
+from pathways.lms.accounts.factories import ParticipantFactory
 
 NAMES = {
     "latin-diacritics": "Zoë Ñúñez-Łukasiewicz",

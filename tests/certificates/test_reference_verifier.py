@@ -25,12 +25,12 @@ from django.utils import timezone
 
 import pytest
 
-from certificates import openbadges, services
-from certificates.codes import format_code
-from certificates.factories import CertificateTemplateFactory, CredentialReleaseFactory
-from certificates.models import NameChoice
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus
+from pathways.certificates import openbadges, services
+from pathways.certificates.codes import format_code
+from pathways.certificates.factories import CertificateTemplateFactory, CredentialReleaseFactory
+from pathways.certificates.models import NameChoice
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "verify_credential.mjs"

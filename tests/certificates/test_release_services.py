@@ -10,26 +10,26 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from certificates.consent import CONSENT_VERSION, consent_text
-from certificates.factories import (
+from pathways.certificates.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.factories import (
     CertificateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from certificates.models import (
+from pathways.certificates.models import (
     AccessChannel,
     CredentialAccess,
     CredentialRelease,
     ReleaseMethod,
     ReleaseStatus,
 )
-from certificates.release_selectors import (
+from pathways.certificates.release_selectors import (
     employer_active_releases,
     shared_credential,
     shared_credentials,
     shared_view,
 )
-from certificates.release_services import (
+from pathways.certificates.release_services import (
     access_record,
     default_end_date,
     latest_end_date,

@@ -12,23 +12,23 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from certificates.admin_sharing import RECORD_RELEASE_ACTION, RECORD_REVOCATION_ACTION
-from certificates.consent import CONSENT_VERSION
-from certificates.employer_keys import employer_key_authenticate, employer_key_create
-from certificates.factories import (
+from pathways.certificates.admin_sharing import RECORD_RELEASE_ACTION, RECORD_REVOCATION_ACTION
+from pathways.certificates.consent import CONSENT_VERSION
+from pathways.certificates.employer_keys import employer_key_authenticate, employer_key_create
+from pathways.certificates.factories import (
     CertificateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from certificates.models import (
+from pathways.certificates.models import (
     AccessChannel,
     CredentialRelease,
     EmployerApiKey,
     EmployerOrganisation,
     ReleaseMethod,
 )
-from certificates.release_selectors import shared_credentials
-from certificates.release_services import access_record, default_end_date
+from pathways.certificates.release_selectors import shared_credentials
+from pathways.certificates.release_services import access_record, default_end_date
 
 pytestmark = pytest.mark.django_db
 

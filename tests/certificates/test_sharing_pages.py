@@ -12,20 +12,20 @@ from django.utils import timezone
 
 import pytest
 
-from certificates.consent import CONSENT_VERSION, consent_text
-from certificates.factories import (
+from pathways.certificates.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.factories import (
     CertificateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from certificates.models import (
+from pathways.certificates.models import (
     AccessChannel,
     CredentialAccess,
     CredentialRelease,
     ReleaseMethod,
 )
-from certificates.release_selectors import shared_credentials
-from certificates.release_services import (
+from pathways.certificates.release_selectors import shared_credentials
+from pathways.certificates.release_services import (
     access_record,
     default_end_date,
     latest_end_date,

@@ -15,10 +15,10 @@ from django.utils import translation
 import pytest
 import time_machine
 
-from certificates import services
-from certificates.factories import CertificateTemplateFactory
-from certificates.rendering import render_certificate_pdf
-from courses.factories import SkillFactory, build_course
+from pathways.certificates import services
+from pathways.certificates.factories import CertificateTemplateFactory
+from pathways.certificates.rendering import render_certificate_pdf
+from pathways.courses.factories import SkillFactory, build_course
 
 ISSUED_ON = datetime.datetime(2026, 3, 14, 12, 0, tzinfo=datetime.UTC)
 

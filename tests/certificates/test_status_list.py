@@ -11,10 +11,10 @@ from django.utils import timezone
 
 import pytest
 
-from certificates import openbadges, status_list
-from certificates.credential_upgrade import upgrade_certificates
-from certificates.models import Certificate, StatusListAllocation
-from certificates.openbadges import (
+from pathways.certificates import openbadges, status_list
+from pathways.certificates.credential_upgrade import upgrade_certificates
+from pathways.certificates.models import Certificate, StatusListAllocation
+from pathways.certificates.openbadges import (
     decode_status_list,
     issue_credential,
     status_bit,

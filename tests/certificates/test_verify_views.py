@@ -11,16 +11,16 @@ from django.utils import timezone
 
 import pytest
 
-from certificates.codes import format_code, new_verification_code
-from certificates.models import Certificate, IssuerKey, NameChoice
-from certificates.openbadges import (
+from pathways.certificates.codes import format_code, new_verification_code
+from pathways.certificates.models import Certificate, IssuerKey, NameChoice
+from pathways.certificates.openbadges import (
     decode_status_list,
     issue_credential,
     issuer_key_create,
     status_bit,
 )
-from certificates.services import certificate_set_name_choice
-from cohorts.factories import CohortFactory
+from pathways.certificates.services import certificate_set_name_choice
+from pathways.cohorts.factories import CohortFactory
 
 from .openbadges_support import ISSUER_NAME, make_certificate, make_template
 

@@ -12,10 +12,10 @@ from django.db import connection
 
 import pytest
 
-from cohorts import services
-from cohorts.factories import CohortFactory
-from cohorts.models import CohortMembership, MembershipStatus
-from lms.accounts.factories import ParticipantFactory
+from pathways.cohorts import services
+from pathways.cohorts.factories import CohortFactory
+from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.lms.accounts.factories import ParticipantFactory
 
 PEOPLE = 30
 PLACES = 10

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 import pytest
 
-from cohorts import selectors, services
-from cohorts.factories import (
+from pathways.cohorts import selectors, services
+from pathways.cohorts.factories import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from cohorts.models import (
+from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
     Cohort,
@@ -26,12 +26,12 @@ from cohorts.models import (
     CohortStatus,
     MembershipStatus,
 )
-from courses import services as course_services
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus
-from courses.selectors import completion_report, course_lessons
-from courses.signals import course_completed
-from lms.accounts.factories import FacilitatorFactory, ParticipantFactory
+from pathways.courses import services as course_services
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.selectors import completion_report, course_lessons
+from pathways.courses.signals import course_completed
+from pathways.lms.accounts.factories import FacilitatorFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,8 +243,8 @@ def test_only_participants_can_be_members(cohort, staff, employer_user):
 
 
 def test_a_facilitator_of_the_cohort_cannot_be_a_member(cohort, facilitator, staff):
-    from lms.accounts.factories import role_group
-    from lms.accounts.roles import Role
+    from pathways.lms.accounts.factories import role_group
+    from pathways.lms.accounts.roles import Role
 
     facilitator.groups.add(role_group(role=Role.PARTICIPANT))
     facilitator.__dict__.pop("_pathways_roles", None)

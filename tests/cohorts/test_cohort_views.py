@@ -9,13 +9,13 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from cohorts import services
-from cohorts.factories import (
+from pathways.cohorts import services
+from pathways.cohorts.factories import (
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from cohorts.models import (
+from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
     Cohort,
@@ -23,10 +23,10 @@ from cohorts.models import (
     CohortStatus,
     MembershipStatus,
 )
-from courses import services as course_services
-from courses.factories import build_course, quiz_answer_ids
-from courses.selectors import course_lessons
-from lms.accounts.factories import FacilitatorFactory, ParticipantFactory
+from pathways.courses import services as course_services
+from pathways.courses.factories import build_course, quiz_answer_ids
+from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.factories import FacilitatorFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

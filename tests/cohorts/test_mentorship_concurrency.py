@@ -10,10 +10,10 @@ from django.db import connection
 
 import pytest
 
-from cohorts import mentorship_services as services
-from cohorts.mentorship_factories import MentorProfileFactory, MentorshipPairingFactory
-from cohorts.models import MentorshipPairing, PairingStatus
-from lms.accounts.factories import ParticipantFactory
+from pathways.cohorts import mentorship_services as services
+from pathways.cohorts.mentorship_factories import MentorProfileFactory, MentorshipPairingFactory
+from pathways.cohorts.models import MentorshipPairing, PairingStatus
+from pathways.lms.accounts.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

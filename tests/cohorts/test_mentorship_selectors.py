@@ -8,16 +8,16 @@ from django.utils import timezone
 
 import pytest
 
-from cohorts import mentorship_selectors as selectors
-from cohorts import mentorship_services as services
-from cohorts.mentorship_factories import (
+from pathways.cohorts import mentorship_selectors as selectors
+from pathways.cohorts import mentorship_services as services
+from pathways.cohorts.mentorship_factories import (
     MenteePreferencesFactory,
     MentorProfileFactory,
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from cohorts.models import (
+from pathways.cohorts.models import (
     Cohort,
     CohortMembership,
     GoalStatus,
@@ -25,14 +25,14 @@ from cohorts.models import (
     MentorProfileStatus,
     PairingStatus,
 )
-from courses import services as course_services
-from courses.factories import SkillFactory, build_course, quiz_answer_ids
-from courses.selectors import (
+from pathways.courses import services as course_services
+from pathways.courses.factories import SkillFactory, build_course, quiz_answer_ids
+from pathways.courses.selectors import (
     course_lessons,
     enrollment_summaries_for_users,
     participant_enrollment_summaries,
 )
-from lms.accounts.factories import MentorFactory, ParticipantFactory
+from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,14 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from cohorts import mentorship_services as services
-from cohorts.mentorship_factories import (
+from pathways.cohorts import mentorship_services as services
+from pathways.cohorts.mentorship_factories import (
     MentorProfileFactory,
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from cohorts.models import (
+from pathways.cohorts.models import (
     CheckInMode,
     GoalStatus,
     MentorProfile,
@@ -31,10 +31,10 @@ from cohorts.models import (
     PairingOrigin,
     PairingStatus,
 )
-from cohorts.tasks import flag_overdue_pairings
-from courses.factories import SkillFactory
-from lms.accounts.factories import MentorFactory, ParticipantFactory, UserFactory
-from lms.accounts.roles import Role
+from pathways.cohorts.tasks import flag_overdue_pairings
+from pathways.courses.factories import SkillFactory
+from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory, UserFactory
+from pathways.lms.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,14 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from cohorts import mentorship_services as services
-from cohorts.mentorship_factories import (
+from pathways.cohorts import mentorship_services as services
+from pathways.cohorts.mentorship_factories import (
     MentorProfileFactory,
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from cohorts.models import (
+from pathways.cohorts.models import (
     GoalStatus,
     MentorProfile,
     MentorshipCheckIn,
@@ -25,11 +25,11 @@ from cohorts.models import (
     MentorshipPairing,
     PairingStatus,
 )
-from courses import services as course_services
-from courses.factories import build_course
-from courses.selectors import course_lessons
-from lms.accounts.factories import MentorFactory, ParticipantFactory
-from lms.accounts.roles import Role
+from pathways.courses import services as course_services
+from pathways.courses.factories import build_course
+from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
+from pathways.lms.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -640,9 +640,9 @@ def test_staff_manage_mentor_profiles_through_the_service(client, staff):
 
 
 def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mentor(client):
-    from cohorts.mentorship_factories import MentorProfileFactory
-    from cohorts.models import MentorshipPairing, PairingStatus
-    from lms.accounts.factories import ParticipantFactory
+    from pathways.cohorts.mentorship_factories import MentorProfileFactory
+    from pathways.cohorts.models import MentorshipPairing, PairingStatus
+    from pathways.lms.accounts.factories import ParticipantFactory
 
     profile = MentorProfileFactory(user__peer_alias="Harbour")
     mentee = ParticipantFactory()
@@ -659,9 +659,9 @@ def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mento
 
 
 def test_asking_someone_who_is_not_an_available_mentor_is_404(client):
-    from cohorts.mentorship_factories import MentorProfileFactory
-    from cohorts.models import MentorProfileStatus, MentorshipPairing
-    from lms.accounts.factories import ParticipantFactory
+    from pathways.cohorts.mentorship_factories import MentorProfileFactory
+    from pathways.cohorts.models import MentorProfileStatus, MentorshipPairing
+    from pathways.lms.accounts.factories import ParticipantFactory
 
     paused = MentorProfileFactory(status=MentorProfileStatus.PAUSED)
     stranger = ParticipantFactory()

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 
 import pytest
 
-from courses import services
-from courses.factories import build_course, quiz_answer_ids
-from courses.models import (
+from pathways.courses import services
+from pathways.courses.factories import build_course, quiz_answer_ids
+from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
     Enrollment,
@@ -15,8 +15,8 @@ from courses.models import (
     QuizAttempt,
     ReflectionAnswer,
 )
-from courses.selectors import completion_report, course_lessons
-from courses.signals import course_completed
+from pathways.courses.selectors import completion_report, course_lessons
+from pathways.courses.signals import course_completed
 
 pytestmark = pytest.mark.django_db
 
@@ -324,8 +324,8 @@ def test_only_a_facilitator_signs_off_and_never_her_own(
 
 
 def test_facilitator_cannot_sign_off_own_activity(course_with_activity):
-    from lms.accounts.factories import UserFactory
-    from lms.accounts.roles import Role
+    from pathways.lms.accounts.factories import UserFactory
+    from pathways.lms.accounts.roles import Role
 
     both = UserFactory(roles=[Role.PARTICIPANT, Role.FACILITATOR])
     enrollment = services.enrollment_start(user=both, course=course_with_activity)
@@ -428,7 +428,7 @@ def test_withdrawn_enrolment_does_not_complete(
 def test_extra_requirements_from_the_hook_are_part_of_completion(participant, completions):
     from wagtail import hooks
 
-    from courses.selectors import COMPLETION_REQUIREMENTS_HOOK, Requirement
+    from pathways.courses.selectors import COMPLETION_REQUIREMENTS_HOOK, Requirement
 
     course = build_course(title="Hours", modules=1, lessons_per_module=1, with_quiz=False)
 
@@ -446,7 +446,7 @@ def test_extra_requirements_from_the_hook_are_part_of_completion(participant, co
 
 @pytest.mark.parametrize("factory_name", ["EmployerUserFactory", "MentorFactory", "UserFactory"])
 def test_only_participants_can_take_courses(course, staff, factory_name):
-    from lms.accounts import factories
+    from pathways.lms.accounts import factories
 
     someone = getattr(factories, factory_name)()
     with pytest.raises(ValidationError, match="Only participants"):

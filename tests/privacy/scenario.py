@@ -19,26 +19,26 @@ from wagtail.users.models import UserProfile
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from certificates.factories import (
+from pathways.certificates.factories import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from certificates.models import AccessChannel, CertificateBatch, NameChoice
-from certificates.release_services import access_record
-from cohorts.factories import AttendanceFactory, CohortFactory, CohortSessionFactory
-from cohorts.mentorship_factories import (
+from pathways.certificates.models import AccessChannel, CertificateBatch, NameChoice
+from pathways.certificates.release_services import access_record
+from pathways.cohorts.factories import AttendanceFactory, CohortFactory, CohortSessionFactory
+from pathways.cohorts.mentorship_factories import (
     MenteePreferencesFactory,
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from cohorts.models import CohortMembership, MembershipStatus
-from courses import services as course_services
-from courses.factories import build_course, quiz_answer_ids
-from courses.models import LessonPage
-from lms.accounts.factories import EmployerUserFactory, MentorFactory, ParticipantFactory
+from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.courses import services as course_services
+from pathways.courses.factories import build_course, quiz_answer_ids
+from pathways.courses.models import LessonPage
+from pathways.lms.accounts.factories import EmployerUserFactory, MentorFactory, ParticipantFactory
 
 CHOSEN = "Zephyrine"
 LEGAL = "Quillon Marbleworth"

@@ -14,13 +14,13 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from certificates.models import (
+from pathways.certificates.models import (
     Certificate,
     CertificateStatus,
     CredentialAccess,
     CredentialRelease,
 )
-from cohorts.models import (
+from pathways.cohorts.models import (
     Attendance,
     CohortMembership,
     MentorshipCheckIn,
@@ -28,12 +28,12 @@ from cohorts.models import (
     MentorshipPairing,
     PairingStatus,
 )
-from courses.models import Enrollment, LessonProgress, QuizAttempt, ReflectionAnswer
-from lms.accounts.factories import StaffFactory
-from lms.accounts.models import User
-from lms.accounts.roles import Role
-from lms.privacy.models import ErasureRecord
-from lms.privacy.services import ERASED_NAME, participant_erase
+from pathways.courses.models import Enrollment, LessonProgress, QuizAttempt, ReflectionAnswer
+from pathways.lms.accounts.factories import StaffFactory
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.roles import Role
+from pathways.lms.privacy.models import ErasureRecord
+from pathways.lms.privacy.services import ERASED_NAME, participant_erase
 from tests.security.support import with_second_factor
 
 from .scenario import (

@@ -15,20 +15,20 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from certificates.codes import format_code
-from certificates.factories import CertificateFactory
-from cohorts.mentorship_factories import (
+from pathways.certificates.codes import format_code
+from pathways.certificates.factories import CertificateFactory
+from pathways.cohorts.mentorship_factories import (
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from cohorts.models import PairingOrigin, PairingStatus
-from courses import services as course_services
-from courses.factories import build_course
-from courses.models import LessonPage
-from lms.privacy import selectors
-from lms.privacy.inventory import REFERENCES
-from lms.privacy.services import personal_data_archive
+from pathways.cohorts.models import PairingOrigin, PairingStatus
+from pathways.courses import services as course_services
+from pathways.courses.factories import build_course
+from pathways.courses.models import LessonPage
+from pathways.lms.privacy import selectors
+from pathways.lms.privacy.inventory import REFERENCES
+from pathways.lms.privacy.services import personal_data_archive
 
 from .scenario import (
     CHOSEN,

@@ -6,9 +6,9 @@ from django.apps import apps
 
 import pytest
 
-from lms.privacy.inventory import REFERENCES, user_references
-from lms.privacy.selectors import EXPORT_SOURCES
-from lms.privacy.services import DELETED_ON_ERASURE
+from pathways.lms.privacy.inventory import REFERENCES, user_references
+from pathways.lms.privacy.selectors import EXPORT_SOURCES
+from pathways.lms.privacy.services import DELETED_ON_ERASURE
 
 
 def test_every_reference_to_a_person_is_exported_or_left_out_for_a_reason():

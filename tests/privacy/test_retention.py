@@ -22,13 +22,13 @@ import time_machine
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from certificates.factories import CertificateFactory, CredentialReleaseFactory
-from certificates.models import AccessChannel, CredentialAccess, CredentialRelease
-from certificates.release_services import access_record
-from lms.accounts.factories import ParticipantFactory
-from lms.privacy.models import ErasureRecord
-from lms.privacy.retention import KINDS, check_retention_settings, purge_expired
-from lms.security.models import LegalNameRead
+from pathways.certificates.factories import CertificateFactory, CredentialReleaseFactory
+from pathways.certificates.models import AccessChannel, CredentialAccess, CredentialRelease
+from pathways.certificates.release_services import access_record
+from pathways.lms.accounts.factories import ParticipantFactory
+from pathways.lms.privacy.models import ErasureRecord
+from pathways.lms.privacy.retention import KINDS, check_retention_settings, purge_expired
+from pathways.lms.security.models import LegalNameRead
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,7 @@ def test_finished_task_results_are_deleted_and_waiting_ones_kept():
             id=uuid.uuid4(),
             status=status,
             args_kwargs={"args": [], "kwargs": {}},
-            task_path="certificates.tasks.render_certificate_pdf_task",
+            task_path="pathways.certificates.tasks.render_certificate_pdf_task",
             backend_name="default",
             run_after=days_ago(DAYS + 10),
             finished_at=finished_at,
@@ -245,7 +245,7 @@ def test_erasure_records_are_kept_for_good_unless_a_period_is_set(staff):
 
 
 def test_the_defaults_keep_erasure_records_and_name_every_kind():
-    from lms.settings import base
+    from pathways.demo_site.settings import base
 
     assert set(base.PATHWAYS_RETENTION_DAYS) == set(KINDS)
     assert base.PATHWAYS_RETENTION_DAYS["erasure_records"] is None
@@ -322,7 +322,7 @@ def test_unknown_kinds_and_bad_numbers_fail_the_system_check():
 
 def _settings_in_a_new_process(value: str) -> subprocess.CompletedProcess:
     code = (
-        "import json; from lms.settings import base; "
+        "import json; from demo_site.settings import base; "
         "print(json.dumps(base.PATHWAYS_RETENTION_DAYS))"
     )
     env = {**os.environ, "PATHWAYS_RETENTION_DAYS": value}

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 import pytest
 
-from lms.safety.views import CLEAR_SITE_DATA
+from pathways.lms.safety.views import CLEAR_SITE_DATA
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,7 @@ def test_a_full_http_exit_url_passes_the_checks(settings):
 
 def test_settings_refuse_an_exit_url_from_the_environment_that_is_not_http():
     env = {**os.environ, "PATHWAYS_EXIT_URL": "javascript:alert(1)"}
-    env["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
+    env["DJANGO_SETTINGS_MODULE"] = "demo_site.settings.test"
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,

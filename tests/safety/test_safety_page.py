@@ -10,7 +10,7 @@ from django.utils import timezone
 
 import pytest
 
-from lms.accounts.factories import (
+from pathways.lms.accounts.factories import (
     EmployerUserFactory,
     FacilitatorFactory,
     MentorFactory,
@@ -18,7 +18,7 @@ from lms.accounts.factories import (
     StaffFactory,
     UserFactory,
 )
-from lms.accounts.roles import Role
+from pathways.lms.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 NOTICE = "/safety/"
@@ -167,7 +167,7 @@ def test_her_certificate_files_download_before_she_has_read_it(client, newcomer,
     """Files are never held back; the page follows on her next page view."""
     from django.core.files.base import ContentFile
 
-    from certificates.factories import CertificateFactory
+    from pathways.certificates.factories import CertificateFactory
 
     certificate = CertificateFactory(user=newcomer, credential={"type": ["VerifiableCredential"]})
     certificate.pdf.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"), save=True)

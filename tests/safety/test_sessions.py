@@ -14,8 +14,8 @@ from django.urls import resolve, reverse
 import pytest
 import time_machine
 
-from lms.accounts.factories import TEST_PASSWORD, ParticipantFactory
-from lms.safety import sessions
+from pathways.lms.accounts.factories import TEST_PASSWORD, ParticipantFactory
+from pathways.lms.safety import sessions
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -314,7 +314,7 @@ def test_requests_marked_as_background_do_not_keep_the_session_alive(
 
 
 def test_the_wagtail_editor_ping_is_known_as_background():
-    from lms.safety.middleware import BACKGROUND_VIEWS
+    from pathways.lms.safety.middleware import BACKGROUND_VIEWS
 
     match = resolve(f"{reverse('wagtailadmin_home')}editing-sessions/ping/wagtailcore/page/3/1/")
     assert match.view_name in BACKGROUND_VIEWS

@@ -46,7 +46,7 @@ def pass_second_factor(client, user) -> TOTPDevice:
 
 def verified_token(user):
     """An API token for ``user`` that passed the second factor with her authenticator app."""
-    from api.services import token_issue
+    from pathways.api.services import token_issue
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_authenticator(
         user

@@ -9,10 +9,10 @@ from django.urls import reverse
 import pytest
 from rest_framework.test import APIClient
 
-from certificates import ratelimit
-from certificates.codes import new_verification_code
-from lms.accounts.factories import ParticipantFactory
-from lms.security import addresses
+from pathways.certificates import ratelimit
+from pathways.certificates.codes import new_verification_code
+from pathways.lms.accounts.factories import ParticipantFactory
+from pathways.lms.security import addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +74,14 @@ def test_ipv6_clients_are_stored_as_their_network(behind_one_proxy):
 
 
 def test_every_limit_uses_the_one_function(settings):
-    from api import throttling
+    from pathways.api import throttling
 
     assert ratelimit.client_address is addresses.client_address
     assert throttling.client_address is addresses.client_address
-    assert settings.AXES_CLIENT_IP_CALLABLE == "lms.security.addresses.client_address_for_storage"
+    assert (
+        settings.AXES_CLIENT_IP_CALLABLE
+        == "pathways.lms.security.addresses.client_address_for_storage"
+    )
 
 
 # Certificate lookups --------------------------------------------------------------------------

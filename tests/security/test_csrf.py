@@ -8,8 +8,8 @@ from django.urls import reverse
 
 import pytest
 
-from lms.accounts.factories import ParticipantFactory
-from lms.security.middleware import SameOriginCsrfViewMiddleware
+from pathways.lms.accounts.factories import ParticipantFactory
+from pathways.lms.security.middleware import SameOriginCsrfViewMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _sign_in(client, password, *, token=True, secure=False, **headers):
 
 
 def test_csrf_middleware_is_the_same_origin_aware_subclass():
-    assert "lms.security.middleware.SameOriginCsrfViewMiddleware" in settings.MIDDLEWARE
+    assert "pathways.lms.security.middleware.SameOriginCsrfViewMiddleware" in settings.MIDDLEWARE
     assert "django.middleware.csrf.CsrfViewMiddleware" not in settings.MIDDLEWARE
     assert settings.SECURE_REFERRER_POLICY == "no-referrer"
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 import pytest
 
-from lms.security.checks import check_csrf_cookie_secure, check_security_middleware
+from pathways.lms.security.checks import check_csrf_cookie_secure, check_security_middleware
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +95,7 @@ def test_a_view_that_allows_its_own_site_to_frame_it_gets_frame_ancestors_self(r
     from django.http import HttpResponse
     from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-    from lms.security.middleware import ContentSecurityPolicyMiddleware
+    from pathways.lms.security.middleware import ContentSecurityPolicyMiddleware
 
     framed = ContentSecurityPolicyMiddleware(xframe_options_sameorigin(lambda r: HttpResponse()))
     plain = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
@@ -131,7 +131,7 @@ def test_the_api_docs_start_up_script_carries_the_nonce_and_nothing_comes_from_e
 def test_pdfs_are_sent_without_a_policy(client, participant):
     from django.core.files.base import ContentFile
 
-    from certificates.factories import CertificateFactory
+    from pathways.certificates.factories import CertificateFactory
 
     certificate = CertificateFactory(user=participant)
     certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
@@ -240,8 +240,8 @@ def test_rendered_pages_have_nothing_inline(client, request, course, url_name, r
 
 
 def test_a_lesson_with_a_quiz_has_nothing_inline(client, participant, course):
-    from courses.selectors import course_lessons
-    from courses.services import enrollment_start
+    from pathways.courses.selectors import course_lessons
+    from pathways.courses.services import enrollment_start
 
     enrollment_start(user=participant, course=course)
     lesson = next(
@@ -279,16 +279,16 @@ def test_the_checks_notice_missing_middleware(settings):
     ]
     ids = {error.id for error in check_security_middleware(None)}
     assert ids == {
-        "pathways_security.E001",
-        "pathways_security.E002",
-        "pathways_security.E003",
+        "security.E001",
+        "security.E002",
+        "security.E003",
     }
 
 
 @override_settings(CSRF_COOKIE_SECURE=False)
 def test_the_deploy_check_notices_an_insecure_csrf_cookie():
-    assert [w.id for w in check_csrf_cookie_secure(None)] == ["pathways_security.W001"]
-    assert "pathways_security.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
+    assert [w.id for w in check_csrf_cookie_secure(None)] == ["security.W001"]
+    assert "security.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
 
 
 def _deploy_check(**env_overrides):
@@ -300,7 +300,7 @@ def _deploy_check(**env_overrides):
         and not key.startswith("SECURE_")
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        DJANGO_SETTINGS_MODULE="demo_site.settings.production",
         SECRET_KEY="k8Jq2vX9pL4mZ7rT1wY6nB3cF5hD0sG8aE2uI9oP4lK7jH1gV6xQ",
         ALLOWED_HOSTS="learn.example.org",
         PATHWAYS_TRUSTED_PROXY_COUNT="1",
@@ -343,7 +343,7 @@ def test_production_settings_are_safe():
         cwd=ROOT,
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("SECURE_")},
-            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "DJANGO_SETTINGS_MODULE": "demo_site.settings.production",
             "SECRET_KEY": "k8Jq2vX9pL4mZ7rT1wY6nB3cF5hD0sG8aE2uI9oP4lK7jH1gV6xQ",
             "ALLOWED_HOSTS": "learn.example.org",
             "PATHWAYS_TRUSTED_PROXY_COUNT": "1",

@@ -7,13 +7,13 @@ from django.utils import timezone
 
 import pytest
 
-from certificates import services
-from certificates.factories import CertificateTemplateFactory
-from certificates.models import NameChoice
-from courses.factories import build_course
-from courses.models import Enrollment, EnrollmentStatus
-from lms.accounts.factories import ParticipantFactory, UserFactory
-from lms.security.models import LegalNameRead
+from pathways.certificates import services
+from pathways.certificates.factories import CertificateTemplateFactory
+from pathways.certificates.models import NameChoice
+from pathways.courses.factories import build_course
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
+from pathways.lms.security.models import LegalNameRead
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from api.services import token_issue
-from lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
+from pathways.api.services import token_issue
+from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

@@ -17,14 +17,14 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessLog
 
-from lms.accounts.factories import (
+from pathways.lms.accounts.factories import (
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
 )
-from lms.security.sign_in_limits import PAUSE_ENDED_ACTION
+from pathways.lms.security.sign_in_limits import PAUSE_ENDED_ACTION
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

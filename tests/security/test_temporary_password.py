@@ -13,14 +13,14 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from lms.accounts.factories import (
+from pathways.lms.accounts.factories import (
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
 )
-from lms.accounts.roles import Role
-from lms.security.passwords import TEMPORARY_PASSWORD_ACTION, readable_password
+from pathways.lms.accounts.roles import Role
+from pathways.lms.security.passwords import TEMPORARY_PASSWORD_ACTION, readable_password
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def _url(user) -> str:
 @pytest.fixture
 def caseworker(staff):
     """Programme staff: the group grants accounts.change_user (lms/accounts/permissions.py)."""
-    assert staff.has_perm("accounts.change_user")
+    assert staff.has_perm("pathways_accounts.change_user")
     return staff
 
 

@@ -16,13 +16,13 @@ import time_machine
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lms.accounts.factories import (
+from pathways.lms.accounts.factories import (
     FacilitatorFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
 )
-from lms.security.two_factor import otpauth_uri, secret_in_groups
+from pathways.lms.security.two_factor import otpauth_uri, secret_in_groups
 from tests.security.support import current_code, enrol_authenticator
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_setting_up_shows_a_qr_code_and_the_key_then_confirms_with_a_code():
 def test_a_backup_code_works_once():
     staff = StaffFactory()
     enrol_authenticator(staff)
-    from lms.security.two_factor import backup_codes_replace
+    from pathways.lms.security.two_factor import backup_codes_replace
 
     code = backup_codes_replace(user=staff)[0]
     client = _signed_in(staff)
@@ -228,7 +228,7 @@ def test_resetting_a_lost_phone_ends_the_verified_session_and_asks_to_set_up_aga
 
 
 def test_new_backup_codes_replace_the_old_ones():
-    from lms.security.two_factor import backup_codes_replace
+    from pathways.lms.security.two_factor import backup_codes_replace
 
     staff = StaffFactory()
     device = enrol_authenticator(staff)

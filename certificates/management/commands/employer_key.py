@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.employer_keys import SCOPES, employer_key_create, employer_key_revoke
-from certificates.models import EmployerApiKey, EmployerOrganisation
+from pathways.certificates.employer_keys import SCOPES, employer_key_create, employer_key_revoke
+from pathways.certificates.models import EmployerApiKey, EmployerOrganisation
 
 
 class Command(BaseCommand):

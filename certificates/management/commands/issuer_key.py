@@ -6,8 +6,8 @@ they signed still verifies. Nothing here ever prints private key material.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.models import IssuerKey
-from certificates.openbadges import (
+from pathways.certificates.models import IssuerKey
+from pathways.certificates.openbadges import (
     IssuerKeyError,
     issuer_key_create,
     issuer_key_rotate,

@@ -13,7 +13,7 @@ def create_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0001_initial"),
+        ("pathways_accounts", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 

@@ -5,7 +5,7 @@ Run it daily from cron. ``--dry-run`` counts without deleting; ``--kind`` limits
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lms.privacy.retention import BATCH_SIZE, KINDS, purge_expired
+from pathways.lms.privacy.retention import BATCH_SIZE, KINDS, purge_expired
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from wagtail.log_actions import log
 
-from lms.security.two_factor import second_factor_reset
-from lms.security.views import SECOND_FACTOR_RESET_ACTION
+from pathways.lms.security.two_factor import second_factor_reset
+from pathways.lms.security.views import SECOND_FACTOR_RESET_ACTION
 
 
 class Command(BaseCommand):

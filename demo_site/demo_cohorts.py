@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import mentorship_services, services
-from .models import (
+from pathways.cohorts import mentorship_services, services
+from pathways.cohorts.models import (
     AttendanceStatus,
     CheckInMode,
     Cohort,
@@ -19,7 +19,7 @@ from .models import (
     CohortStatus,
     MentorshipPairing,
 )
-from .models.mentorship import OPEN_PAIRING_STATUSES
+from pathways.cohorts.models.mentorship import OPEN_PAIRING_STATUSES
 
 COHORT_NAME = "Workplace Readiness – Tuesday group"
 TIME_ZONE = "America/Los_Angeles"

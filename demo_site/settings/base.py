@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
-from lms import branding
+from pathways.lms import branding
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -47,25 +47,26 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "lms.accounts",
-    "lms",
-    "lms.safety",
-    "lms.security",
-    "lms.privacy",
+    "pathways.lms.accounts",
+    "pathways.lms",
+    "pathways.lms.safety",
+    "pathways.lms.security",
+    "pathways.lms.privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "courses",
-    "cohorts",
-    "certificates",
-    "api",
+    "pathways.courses",
+    "pathways.cohorts",
+    "pathways.certificates",
+    "pathways.api",
+    "demo_site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "lms.accounts.wagtail_users.PathwaysUsersAppConfig",
+    "pathways.lms.accounts.wagtail_users.PathwaysUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -93,23 +94,23 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "lms.security.middleware.SameOriginCsrfViewMiddleware",
+    "pathways.lms.security.middleware.SameOriginCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "lms.security.middleware.AdminSecondFactorMiddleware",
-    "lms.security.middleware.ContentSecurityPolicyMiddleware",
-    "lms.middleware.UserLanguageMiddleware",
+    "pathways.lms.security.middleware.AdminSecondFactorMiddleware",
+    "pathways.lms.security.middleware.ContentSecurityPolicyMiddleware",
+    "pathways.lms.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "lms.safety.middleware.SessionTimeoutMiddleware",
-    "lms.safety.middleware.SafetyNoticeMiddleware",
+    "pathways.lms.safety.middleware.SessionTimeoutMiddleware",
+    "pathways.lms.safety.middleware.SafetyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "lms.middleware.PrivatePageCacheMiddleware",
+    "pathways.lms.middleware.PrivatePageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a paused sign-in into its page (lms/security/sign_in_limits).
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "lms.urls"
+ROOT_URLCONF = "demo_site.urls"
 
 TEMPLATES = [
     {
@@ -123,13 +124,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lms.context_processors.pathways",
+                "pathways.lms.context_processors.pathways",
             ],
         },
     },
 ]
 
-WSGI_APPLICATION = "lms.wsgi.application"
+WSGI_APPLICATION = "demo_site.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -148,11 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "accounts.User"
+AUTH_USER_MODEL = "pathways_accounts.User"
 # django-axes first: it refuses a paused sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "lms.accounts.backends.UsernameOrEmailBackend",
+    "pathways.lms.accounts.backends.UsernameOrEmailBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
@@ -262,13 +263,13 @@ PATHWAYS_SIGN_IN_ACCOUNT_FAILURES = env_int("PATHWAYS_SIGN_IN_ACCOUNT_FAILURES",
 PATHWAYS_SIGN_IN_ADDRESS_FAILURES = env_int("PATHWAYS_SIGN_IN_ADDRESS_FAILURES", 20)
 # ...for this many minutes after the last wrong password. Staff can end a pause in the admin.
 PATHWAYS_SIGN_IN_PAUSE_MINUTES = env_int("PATHWAYS_SIGN_IN_PAUSE_MINUTES", 15)
-AXES_HANDLER = "lms.security.sign_in_limits.SignInLimitHandler"
-AXES_FAILURE_LIMIT = "lms.security.sign_in_limits.account_failure_limit"
-AXES_COOLOFF_TIME = "lms.security.sign_in_limits.pause"
+AXES_HANDLER = "pathways.lms.security.sign_in_limits.SignInLimitHandler"
+AXES_FAILURE_LIMIT = "pathways.lms.security.sign_in_limits.account_failure_limit"
+AXES_COOLOFF_TIME = "pathways.lms.security.sign_in_limits.pause"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_USERNAME_CALLABLE = "lms.security.sign_in_limits.account_key"
-AXES_CLIENT_IP_CALLABLE = "lms.security.addresses.client_address_for_storage"
-AXES_LOCKOUT_CALLABLE = "lms.security.sign_in_limits.lockout_response"
+AXES_USERNAME_CALLABLE = "pathways.lms.security.sign_in_limits.account_key"
+AXES_CLIENT_IP_CALLABLE = "pathways.lms.security.addresses.client_address_for_storage"
+AXES_LOCKOUT_CALLABLE = "pathways.lms.security.sign_in_limits.lockout_response"
 # A success does not wipe earlier failures (or one's own account would reset the count for
 # guesses at another's); refused tries during a pause do not lengthen it.
 AXES_RESET_ON_SUCCESS = False
@@ -284,7 +285,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 # among her safe ways to be contacted (lms/accounts/password_reset.py).
 PATHWAYS_PASSWORD_RESET_BY_EMAIL = env_bool("PATHWAYS_PASSWORD_RESET_BY_EMAIL", False)
 WAGTAIL_PASSWORD_RESET_ENABLED = PATHWAYS_PASSWORD_RESET_BY_EMAIL
-_SAFE_RESET_FORM = "lms.accounts.password_reset.SafeContactPasswordResetForm"
+_SAFE_RESET_FORM = "pathways.lms.accounts.password_reset.SafeContactPasswordResetForm"
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = _SAFE_RESET_FORM  # a form's path, not a password
 
 # Background work goes through the Tasks API; the backend is a setting (see lms/tasks.py).
@@ -310,23 +311,23 @@ REST_FRAMEWORK = {
     # Employer API clients: Authorization: Bearer <key>; participants' apps: Authorization:
     # Token <token>; the site's own pages: the session (with CSRF).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.EmployerKeyAuthentication",
-        "api.authentication.ParticipantTokenAuthentication",
+        "pathways.api.authentication.EmployerKeyAuthentication",
+        "pathways.api.authentication.ParticipantTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsSignedInPerson"],
+    "DEFAULT_PERMISSION_CLASSES": ["pathways.api.permissions.IsSignedInPerson"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["pathways.api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "pathways.api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["pathways.api.throttling.PerClientThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "employer_key": os.environ.get("PATHWAYS_API_RATE_KEY", "600/minute"),
         "user": os.environ.get("PATHWAYS_API_RATE_USER", "300/minute"),
         "anon": os.environ.get("PATHWAYS_API_RATE_ANON", "60/minute"),
     },
-    "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "api.schema.PathwaysAutoSchema",
+    "EXCEPTION_HANDLER": "pathways.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "pathways.api.schema.PathwaysAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # How long a person's API token lasts after sign-in, like the site's absolute session limit.
@@ -353,12 +354,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DisclosedFieldEnum": "certificates.models.DisclosedField",
-        "CertificateStatusEnum": "certificates.models.CertificateStatus",
-        "CurrentCertificateStatusEnum": "certificates.models.CURRENT_STATUS_CHOICES",
+        "DisclosedFieldEnum": "pathways.certificates.models.DisclosedField",
+        "CertificateStatusEnum": "pathways.certificates.models.CertificateStatus",
+        "CurrentCertificateStatusEnum": "pathways.certificates.models.CURRENT_STATUS_CHOICES",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
-    "PREPROCESSING_HOOKS": ["api.schema.only_this_api"],
+    "PREPROCESSING_HOOKS": ["pathways.api.schema.only_this_api"],
 }
 
 WAGTAIL_SITE_NAME = os.environ.get("PATHWAYS_BRAND_NAME", "Pathways Learning")

@@ -20,11 +20,11 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from . import openbadges, services
-from .codes import format_code
-from .consent import CONSENT_VERSION, consent_language, consent_text
-from .employer_keys import employer_key_create, employer_key_revoke
-from .models import (
+from pathways.certificates import openbadges, services
+from pathways.certificates.codes import format_code
+from pathways.certificates.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
+from pathways.certificates.models import (
     AccessChannel,
     Certificate,
     CertificateStatus,
@@ -36,7 +36,7 @@ from .models import (
     ReleasedCertificate,
     ReleaseMethod,
 )
-from .release_services import access_record, release_create, release_revoke
+from pathways.certificates.release_services import access_record, release_create, release_revoke
 
 TEMPLATE_NAME = "Course certificate"
 VALIDITY_DAYS = 730

@@ -25,10 +25,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from certificates.codes import new_verification_code
-from certificates.consent import CONSENT_VERSION, consent_text
-from certificates.employer_keys import employer_key_create
-from certificates.models import (
+from pathways.certificates.codes import new_verification_code
+from pathways.certificates.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.employer_keys import employer_key_create
+from pathways.certificates.models import (
     AccessChannel,
     Certificate,
     CertificateTemplate,
@@ -41,13 +41,13 @@ from certificates.models import (
     ReleaseMethod,
     StatusListAllocation,
 )
-from certificates.openbadges import credential_issuer
-from certificates.release_selectors import shared_credentials
-from certificates.release_services import disclosed_fields_of
-from certificates.status_list import configured_size, draw_indexes
-from courses.models import CourseIndexPage, CoursePage, Track
-from courses.site_tree import default_site_root
-from lms.accounts.roles import Role
+from pathways.certificates.openbadges import credential_issuer
+from pathways.certificates.release_selectors import shared_credentials
+from pathways.certificates.release_services import disclosed_fields_of
+from pathways.certificates.status_list import configured_size, draw_indexes
+from pathways.courses.models import CourseIndexPage, CoursePage, Track
+from pathways.courses.site_tree import default_site_root
+from pathways.lms.accounts.roles import Role
 
 USERNAME_PREFIX = "bench-"
 BATCH = 1000

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from certificates.demo import seed_certificates, seed_sharing
-from cohorts.demo import seed_cohort, seed_mentorship
-from courses import services
-from courses.models import (
+from pathways.certificates.demo import seed_certificates, seed_sharing
+from pathways.cohorts.demo import seed_cohort, seed_mentorship
+from pathways.courses import services
+from pathways.courses.models import (
     CourseIndexPage,
     CoursePage,
     Enrollment,
@@ -33,11 +33,11 @@ from courses.models import (
     Skill,
     Track,
 )
-from courses.selectors import completion_report
-from courses.site_tree import default_site_root
-from lms.accounts.models import ContactChannel
-from lms.accounts.permissions import grant_role_permissions
-from lms.accounts.roles import Role
+from pathways.courses.selectors import completion_report
+from pathways.courses.site_tree import default_site_root
+from pathways.lms.accounts.models import ContactChannel
+from pathways.lms.accounts.permissions import grant_role_permissions
+from pathways.lms.accounts.roles import Role
 
 DEMO_PASSWORD = "pathways-demo-2026"
 

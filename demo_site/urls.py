@@ -5,24 +5,24 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms import views
+from demo_site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/", include("lms.accounts.urls")),
-    path("safety/", include("lms.safety.urls")),
-    path("learn/", include("courses.urls")),
-    path("cohorts/", include("cohorts.cohort_urls")),
-    path("mentoring/", include("cohorts.mentorship_urls")),
-    path("certificates/", include("certificates.urls")),
-    path("verify/", include("certificates.verify_urls")),
-    path("credentials/", include("certificates.credential_urls")),
-    path("employer/", include("certificates.employer_urls")),
-    path("privacy/", include("lms.privacy.urls")),
-    path("api/v1/", include("api.urls")),
+    path("accounts/", include("pathways.lms.accounts.urls")),
+    path("safety/", include("pathways.lms.safety.urls")),
+    path("learn/", include("pathways.courses.urls")),
+    path("cohorts/", include("pathways.cohorts.cohort_urls")),
+    path("mentoring/", include("pathways.cohorts.mentorship_urls")),
+    path("certificates/", include("pathways.certificates.urls")),
+    path("verify/", include("pathways.certificates.verify_urls")),
+    path("credentials/", include("pathways.certificates.credential_urls")),
+    path("employer/", include("pathways.certificates.employer_urls")),
+    path("privacy/", include("pathways.lms.privacy.urls")),
+    path("api/v1/", include("pathways.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin's second factor: under the admin's address, open before the code is given.
-    path("admin/two-step/", include("lms.security.urls")),
+    path("admin/two-step/", include("pathways.lms.security.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

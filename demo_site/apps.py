@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoSiteConfig(AppConfig):
+    """The standalone site's own commands: ``seed_demo`` and ``bench_data``."""
+
+    name = "demo_site"
+    label = "demo_site"
+    verbose_name = _("Pathways demo site")
+    default_auto_field = "django.db.models.BigAutoField"
