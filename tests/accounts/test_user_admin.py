@@ -242,7 +242,7 @@ def test_staff_who_may_add_people_cannot_create_a_superuser_or_staff(staff):
 
 def bulk_url(action: str, *people) -> str:
     ids = "&".join(f"id={p.pk}" for p in people)
-    return f"/admin/bulk/accounts/user/{action}/?next=/admin/users/&{ids}"
+    return f"/admin/bulk/pathways_accounts/user/{action}/?next=/admin/users/&{ids}"
 
 
 def test_bulk_assign_role_cannot_grant_programme_staff(staff, maya):

@@ -54,7 +54,7 @@ def _load_schema():
     cannot be loaded. Loaded when the module is collected: Schemathesis makes one test per
     operation from it. (Its lazy loading from a fixture does not work with pytest 9.2, which
     renamed the node attribute it sets.)"""
-    from pathways.demo_site.wsgi import application
+    from demo_site.wsgi import application
 
     try:
         loaded = schemathesis.openapi.from_wsgi(SCHEMA_PATH, application)

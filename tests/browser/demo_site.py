@@ -48,8 +48,8 @@ class Demo:
 
 def seed_demo() -> Demo:
     """Load the demo data (committed, so the live server sees it) and return the ids."""
+    from demo_site.demo_cohorts import COHORT_NAME
     from pathways.certificates.models import Certificate, EmployerOrganisation
-    from pathways.cohorts.demo import COHORT_NAME
     from pathways.cohorts.models import Cohort, MentorshipPairing
     from pathways.courses.models import CoursePage, LessonPage, QuizAttempt
 

@@ -245,7 +245,7 @@ def test_erasure_records_are_kept_for_good_unless_a_period_is_set(staff):
 
 
 def test_the_defaults_keep_erasure_records_and_name_every_kind():
-    from pathways.demo_site.settings import base
+    from demo_site.settings import base
 
     assert set(base.PATHWAYS_RETENTION_DAYS) == set(KINDS)
     assert base.PATHWAYS_RETENTION_DAYS["erasure_records"] is None

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from pathways.certificates.demo import seed_certificates, seed_sharing
-from pathways.cohorts.demo import seed_cohort, seed_mentorship
+from demo_site.demo_certificates import seed_certificates, seed_sharing
+from demo_site.demo_cohorts import seed_cohort, seed_mentorship
 from pathways.courses import services
 from pathways.courses.models import (
     CourseIndexPage,
