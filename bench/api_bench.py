@@ -132,7 +132,7 @@ def bench(*, numbers: dict, requests: int, warmup: int, budget: float, analyze: 
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from pathways.certificates.management.commands.bench_data import build_bench_data
+    from demo_site.management.commands.bench_data import build_bench_data
     from pathways.certificates.models import CredentialAccess
     from pathways.certificates.release_selectors import shared_credentials
 

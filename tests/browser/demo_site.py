@@ -24,7 +24,7 @@ from django.test.signals import template_rendered
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from pathways.lms.management.commands.seed_demo import DEMO_PASSWORD
+from demo_site.management.commands.seed_demo import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
