@@ -37,10 +37,10 @@ from pathways.certificates.release_selectors import (
     shared_document,
 )
 from pathways.certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
+from pathways.certificates.sharing_filters import SharedCredentialFilter
 
 from .authentication import EmployerKeyAuthentication
 from .employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer
-from .filters import SharedCredentialFilter
 from .openbadges_schema import OpenBadgeCredentialSerializer
 from .pagination import PagePagination
 from .permissions import IsEmployerClient

@@ -16,6 +16,8 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from pathways.lms.errors import error_body
+
 MESSAGES = {
     "not_found": lambda: _("Not found."),
     "invalid": lambda: _("Some of what you sent is not valid. See the fields for details."),
@@ -44,13 +46,6 @@ def _flatten(detail):
     if isinstance(detail, dict):
         return {str(k): _messages(v) for k, v in detail.items()}
     return _messages(detail)
-
-
-def error_body(*, status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
-    error = {"status": status_code, "code": code, "message": message}
-    if fields:
-        error["fields"] = fields
-    return {"error": error}
 
 
 def _from_django_validation(exc: DjangoValidationError) -> exceptions.ValidationError:

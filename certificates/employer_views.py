@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from pathways.api.filters import SharedCredentialFilter
+from pathways.certificates.sharing_filters import SharedCredentialFilter
 
 from . import tasks
 from .codes import format_code, normalize_code

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from pathways.api.errors import error_body
 from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.errors import error_body
 from pathways.lms.middleware import API_PREFIX
 
 from . import sessions

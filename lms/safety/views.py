@@ -13,7 +13,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pathways.api.errors import error_body
+from pathways.lms.errors import error_body
 
 from . import sessions
 

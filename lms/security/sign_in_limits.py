@@ -45,6 +45,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 
 from pathways.lms.accounts.backends import find_account
+from pathways.lms.errors import error_body
 from pathways.lms.middleware import API_PREFIX
 
 ACCOUNT = "account"
@@ -158,8 +159,6 @@ def lockout_response(
     """
     retry_after = str(pause_minutes() * 60)
     if request.path.startswith(API_PREFIX):
-        from pathways.api.errors import error_body
-
         response = JsonResponse(
             error_body(status_code=429, code="sign_in_paused", message=pause_message()),
             status=429,
