@@ -11,6 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 RUFF := $(VENV)/bin/ruff
+LINT_IMPORTS := $(VENV)/bin/lint-imports
 PYTEST := $(VENV)/bin/pytest
 STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
@@ -36,7 +37,7 @@ APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core popple
 help:
 	@echo "make run               install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test              run the test suite (PYTEST_ARGS=\"-k foo\" to pass options)"
-	@echo "make lint              ruff check and ruff format --check"
+	@echo "make lint              ruff check, ruff format --check and the import contracts"
 	@echo "make format            apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make messages          update the translation catalogues (then: make compilemessages)"
@@ -150,6 +151,7 @@ test: $(STAMP) system-deps node-deps compilemessages
 lint: $(STAMP)
 	$(RUFF) check .
 	$(RUFF) format --check --output-format concise .
+	$(LINT_IMPORTS)
 
 format: $(STAMP)
 	$(RUFF) check --fix --exit-zero .
@@ -173,7 +175,7 @@ screenshots: $(STAMP) system-deps
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
-	rm -rf build dist *.egg-info .pytest_cache .ruff_cache test-results
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .import_linter_cache .grimp_cache test-results
 
 distclean: clean
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-wal db.sqlite3-shm
