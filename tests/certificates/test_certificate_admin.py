@@ -35,7 +35,7 @@ from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
-TEMPLATES_INDEX = "wagtailsnippets_certificates_certificatetemplate:list"
+TEMPLATES_INDEX = "wagtailsnippets_pathways_certificates_certificatetemplate:list"
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def _template_form(**overrides):
 
 def test_staff_create_and_edit_a_template_and_each_save_keeps_a_revision(admin, course):
     response = admin.post(
-        reverse("wagtailsnippets_certificates_certificatetemplate:add"),
+        reverse("wagtailsnippets_pathways_certificates_certificatetemplate:add"),
         _template_form(courses=[course.pk]),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -134,7 +134,9 @@ def test_staff_create_and_edit_a_template_and_each_save_keeps_a_revision(admin, 
     assert template.revisions.count() == 1
 
     response = admin.post(
-        reverse("wagtailsnippets_certificates_certificatetemplate:edit", args=[template.pk]),
+        reverse(
+            "wagtailsnippets_pathways_certificates_certificatetemplate:edit", args=[template.pk]
+        ),
         _template_form(title="Certificate of Achievement", courses=[course.pk]),
     )
     assert response.status_code == 302
@@ -142,14 +144,16 @@ def test_staff_create_and_edit_a_template_and_each_save_keeps_a_revision(admin, 
     assert template.title == "Certificate of Achievement"
     assert template.revisions.count() == 2
     history = admin.get(
-        reverse("wagtailsnippets_certificates_certificatetemplate:history", args=[template.pk])
+        reverse(
+            "wagtailsnippets_pathways_certificates_certificatetemplate:history", args=[template.pk]
+        )
     )
     assert history.status_code == 200
 
 
 def test_a_template_colour_must_be_a_colour(admin):
     response = admin.post(
-        reverse("wagtailsnippets_certificates_certificatetemplate:add"),
+        reverse("wagtailsnippets_pathways_certificates_certificatetemplate:add"),
         _template_form(primary_colour="blue"),
     )
     assert response.status_code == 200
