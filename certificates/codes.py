@@ -14,8 +14,9 @@ dropped the way a lone trailing character tends to be.
 import re
 import secrets
 
-from django.conf import settings
 from django.urls import reverse
+
+from pathways.lms import app_settings
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # The check symbol is a value from 0 to 36: the 32 symbols, then these five.
@@ -81,4 +82,4 @@ def format_code(code: str) -> str:
 
 def verification_url(code: str) -> str:
     """The absolute address of a certificate's public verification page (the QR code target)."""
-    return settings.PATHWAYS_BASE_URL + reverse("verify:code", args=[code])
+    return app_settings.PATHWAYS_BASE_URL + reverse("verify:code", args=[code])

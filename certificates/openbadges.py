@@ -56,6 +56,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld
 from pyld.documentloader.frozen import BUNDLED_CONTEXTS, FrozenDocumentLoader
 
+from pathways.lms import app_settings
+
 from . import status_list as status_list_indexes
 from .codes import normalize_code, verification_url
 from .models import Certificate, CertificateStatus, CredentialIssuer, IssuerKey
@@ -264,28 +266,30 @@ def verify_proof(document: dict, proof: dict, public_key: Ed25519PublicKey) -> b
 
 def issuer_url(issuer: CredentialIssuer) -> str:
     """The issuer's profile: the ``issuer.id`` of what it issues, and its keys' controller."""
-    return settings.PATHWAYS_BASE_URL + reverse("credentials:issuer", args=[issuer.public_id])
+    return app_settings.PATHWAYS_BASE_URL + reverse("credentials:issuer", args=[issuer.public_id])
 
 
 def key_url(issuer: CredentialIssuer, key: IssuerKey) -> str:
     """A key's ``verificationMethod`` as ``issuer``: an address answering a Multikey document."""
-    return settings.PATHWAYS_BASE_URL + reverse(
+    return app_settings.PATHWAYS_BASE_URL + reverse(
         "credentials:key", args=[issuer.public_id, key.public_key_multibase]
     )
 
 
 def status_list_url(issuer: CredentialIssuer) -> str:
-    return settings.PATHWAYS_BASE_URL + reverse("credentials:status_list", args=[issuer.public_id])
+    return app_settings.PATHWAYS_BASE_URL + reverse(
+        "credentials:status_list", args=[issuer.public_id]
+    )
 
 
 def legacy_profile_url() -> str:
     """The one issuer profile credentials named before there was one per issuer name. Copies of
     those (in PDFs already made, in downloads) still name it; :func:`verify` still reads them."""
-    return settings.PATHWAYS_BASE_URL + reverse("credentials:legacy_issuer")
+    return app_settings.PATHWAYS_BASE_URL + reverse("credentials:legacy_issuer")
 
 
 def legacy_status_list_url() -> str:
-    return settings.PATHWAYS_BASE_URL + reverse("credentials:legacy_status_list")
+    return app_settings.PATHWAYS_BASE_URL + reverse("credentials:legacy_status_list")
 
 
 def sign(
@@ -441,7 +445,7 @@ def legacy_issuer_profile() -> dict:
         "@context": [*CREDENTIAL_CONTEXT, _PROFILE_KEY_TERMS],
         "id": profile_id,
         "type": ["Profile"],
-        "name": settings.PATHWAYS_BRAND_NAME,
+        "name": app_settings.PATHWAYS_BRAND_NAME,
         "verificationMethod": methods,
         "assertionMethod": [method["id"] for method in methods],
     }

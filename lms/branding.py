@@ -10,17 +10,18 @@ name their own discreet issuer instead (``CertificateTemplate.issuer_name``).
 
 from email.headerregistry import Address
 
-from django.conf import settings
 from django.utils.functional import lazy
+
+from pathways.lms import app_settings
 
 
 def brand_name() -> str:
-    return str(settings.PATHWAYS_BRAND_NAME)
+    return str(app_settings.PATHWAYS_BRAND_NAME)
 
 
 def email_sender() -> str:
     """``Brand <address>``: the brand's name with ``PATHWAYS_EMAIL_ADDRESS``."""
-    return str(Address(display_name=brand_name(), addr_spec=settings.PATHWAYS_EMAIL_ADDRESS))
+    return str(Address(display_name=brand_name(), addr_spec=app_settings.PATHWAYS_EMAIL_ADDRESS))
 
 
 def email_subject_prefix() -> str:

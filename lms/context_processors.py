@@ -1,17 +1,17 @@
 """Template context every page needs: the neutral brand, the exit destination, role flags."""
 
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from pathways.certificates.release_selectors import employer_for_user
+from pathways.lms import app_settings
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator
 
 
 def pathways(request):
     user = getattr(request, "user", None)
     return {
-        "brand_name": settings.PATHWAYS_BRAND_NAME,
-        "exit_url": settings.PATHWAYS_EXIT_URL,
+        "brand_name": app_settings.PATHWAYS_BRAND_NAME,
+        "exit_url": app_settings.PATHWAYS_EXIT_URL,
         # Looked up only if a template asks, so pages that never show it pay no query.
         "user_is_facilitator": SimpleLazyObject(lambda: bool(user and is_facilitator(user))),
         "user_is_participant": SimpleLazyObject(

@@ -66,6 +66,7 @@ from pathways.courses.models import (
     ReflectionAnswer,
 )
 from pathways.courses.services import enrollment_withdraw
+from pathways.lms import app_settings
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 from . import selectors
@@ -148,7 +149,7 @@ def personal_data_archive(*, user) -> IO[bytes]:
             render_to_string(
                 "privacy/export_readme.txt",
                 {
-                    "brand_name": settings.PATHWAYS_BRAND_NAME,
+                    "brand_name": app_settings.PATHWAYS_BRAND_NAME,
                     "made": data["about"]["made"],
                     "pdf_count": len(files.stored) - len(missing),
                     "credential_count": len(files.documents),

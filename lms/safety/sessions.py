@@ -8,8 +8,9 @@ sites can change them.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
+
+from pathways.lms import app_settings
 
 SIGNED_IN_AT = "pathways_signed_in_at"
 LAST_ACTIVE_AT = "pathways_last_active_at"
@@ -31,9 +32,9 @@ class SessionLimits:
 
 def limits() -> SessionLimits:
     return SessionLimits(
-        idle_seconds=settings.PATHWAYS_SESSION_IDLE_MINUTES * 60,
-        absolute_seconds=settings.PATHWAYS_SESSION_ABSOLUTE_HOURS * 3600,
-        warning_seconds=settings.PATHWAYS_SESSION_WARNING_SECONDS,
+        idle_seconds=app_settings.PATHWAYS_SESSION_IDLE_MINUTES * 60,
+        absolute_seconds=app_settings.PATHWAYS_SESSION_ABSOLUTE_HOURS * 3600,
+        warning_seconds=app_settings.PATHWAYS_SESSION_WARNING_SECONDS,
     )
 
 

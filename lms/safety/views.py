@@ -13,6 +13,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pathways.lms import app_settings
 from pathways.lms.errors import error_body
 
 from . import sessions
@@ -45,7 +46,7 @@ def exit_page(request):
     it, signed in or not. The neutral site is not told where the person came from.
     """
     logout(request)  # flushes the session: its key is gone from the session store
-    response = HttpResponseRedirect(settings.PATHWAYS_EXIT_URL)
+    response = HttpResponseRedirect(app_settings.PATHWAYS_EXIT_URL)
     response["Referrer-Policy"] = "no-referrer"
     return clear_site_data(response)
 
@@ -65,7 +66,7 @@ class SafetyNoticeView(View):
                 "page_title": gettext_lazy("Staying safe online"),
                 "needs_continue": needs_continue,
                 "next": _safe_next(request, request.GET.get("next")) or "",
-                "idle_minutes": settings.PATHWAYS_SESSION_IDLE_MINUTES,
+                "idle_minutes": app_settings.PATHWAYS_SESSION_IDLE_MINUTES,
             },
         )
 

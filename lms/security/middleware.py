@@ -9,6 +9,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from pathways.lms import app_settings
+
 from .two_factor import admin_prefix, confirmed_authenticator, needs_second_factor
 
 NONCE = "'nonce'"
@@ -68,11 +70,11 @@ class ContentSecurityPolicyMiddleware:
     @staticmethod
     def policy_for(request) -> dict[str, list[str]]:
         if request.path.startswith(admin_prefix()):
-            return settings.PATHWAYS_CSP_ADMIN
+            return app_settings.PATHWAYS_CSP_ADMIN
         match = getattr(request, "resolver_match", None)
-        if match is not None and match.view_name in settings.PATHWAYS_CSP_VIEWS:
-            return settings.PATHWAYS_CSP_VIEWS[match.view_name]
-        return settings.PATHWAYS_CSP
+        if match is not None and match.view_name in app_settings.PATHWAYS_CSP_VIEWS:
+            return app_settings.PATHWAYS_CSP_VIEWS[match.view_name]
+        return app_settings.PATHWAYS_CSP
 
 
 class SameOriginCsrfViewMiddleware(CsrfViewMiddleware):

@@ -9,7 +9,6 @@ from base64 import b32encode
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from pathways.lms import app_settings
 from pathways.lms.accounts.roles import Role, has_role
 
 BACKUP_CODE_COUNT = 8
@@ -74,7 +74,7 @@ def otpauth_uri(device: TOTPDevice) -> str:
     The issuer is the neutral brand (never the organisation's name): it is what the app shows
     on the person's phone, which someone else may see. The account is the username.
     """
-    issuer = str(settings.PATHWAYS_BRAND_NAME).replace(":", "")
+    issuer = str(app_settings.PATHWAYS_BRAND_NAME).replace(":", "")
     label = f"{issuer}:{device.user.get_username()}"
     params = urlencode(
         {
