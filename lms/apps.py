@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PathwaysConfig(AppConfig):
-    """Site-level pieces: middleware, template tags, the base layout and demo data."""
+    """What every Pathways app shares: middleware, template tags, the base layout, branding,
+    errors and the app settings (the demo data lives in the standalone project, demo_site)."""
 
     name = "pathways.lms"
     label = "pathways_lms"
