@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
+from pathways.lms.accounts.names import validate_person_name
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1d4f7a (a hash and six hexadecimal digits).")
@@ -45,6 +46,7 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
         help_text=_(
             "The discreet name printed as the issuer. It must not reveal who the programme serves."
         ),
+        validators=[validate_person_name],
     )
     issuer_logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -54,7 +56,9 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
         related_name="+",
         verbose_name=_("issuer logo"),
     )
-    signatory_name = models.CharField(_("signatory name"), max_length=200, blank=True)
+    signatory_name = models.CharField(
+        _("signatory name"), max_length=200, blank=True, validators=[validate_person_name]
+    )
     signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
     wording = models.TextField(
         _("wording"),

@@ -594,9 +594,10 @@ def certificate_reissue(
 def certificate_set_name_choice(*, certificate: Certificate, user, name_choice: str) -> Certificate:
     """The participant chooses whether her chosen or her legal name is printed on a certificate.
 
-    Before the PDF is made, the certificate itself changes (and its credential is signed again).
-    Once a PDF exists, a printed document must never change, so the certificate is reissued with
-    a new code and the old one is kept as replaced. Returns the certificate now current.
+    The certificate is reissued with a new code and the old one is kept as replaced, even before
+    its PDF is made: its signed credential could already have been downloaded, and a copy with
+    the old name must stop verifying as valid (a replaced certificate's status bit is set).
+    Returns the certificate now current.
     """
     _check_name_choice(name_choice)
     locked_user, current = _lock_owner_and_certificate(certificate)
@@ -611,21 +612,14 @@ def certificate_set_name_choice(*, certificate: Certificate, user, name_choice: 
     printed_name = printed_name_for(locked_user, name_choice)
     if current.name_choice == name_choice and current.printed_name == printed_name:
         return current
-    if current.pdf:
-        return _reissue(
-            old=current,
-            user=locked_user,
-            actor=locked_user,
-            reason=_("The participant changed the name printed."),
-            name_choice=name_choice,
-            reprint=False,
-        )
-    current.name_choice = name_choice
-    current.printed_name = printed_name
-    current.save(update_fields=["name_choice", "printed_name"])
-    _sign(current)
-    _schedule_pdf(current)
-    return current
+    return _reissue(
+        old=current,
+        user=locked_user,
+        actor=locked_user,
+        reason=_("The participant changed the name printed."),
+        name_choice=name_choice,
+        reprint=False,
+    )
 
 
 @transaction.atomic

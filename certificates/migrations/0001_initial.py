@@ -4,6 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import modelsearch.index
+import pathways.lms.accounts.names
 import pathways.certificates.models
 from django.conf import settings
 from django.db import migrations, models
@@ -69,8 +70,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name (staff only)')),
                 ('title', models.CharField(default='Certificate of Completion', max_length=200, verbose_name='printed title')),
-                ('issuer_name', models.CharField(help_text='The discreet name printed as the issuer. It must not reveal who the programme serves.', max_length=200, verbose_name='issuer name')),
-                ('signatory_name', models.CharField(blank=True, max_length=200, verbose_name='signatory name')),
+                ('issuer_name', models.CharField(help_text='The discreet name printed as the issuer. It must not reveal who the programme serves.', max_length=200, validators=[pathways.lms.accounts.names.PersonNameValidator()], verbose_name='issuer name')),
+                ('signatory_name', models.CharField(blank=True, max_length=200, validators=[pathways.lms.accounts.names.PersonNameValidator()], verbose_name='signatory name')),
                 ('signatory_title', models.CharField(blank=True, max_length=200, verbose_name='signatory title')),
                 ('wording', models.TextField(default='has successfully completed', help_text='Printed between the name and the achievement.', max_length=1000, verbose_name='wording')),
                 ('primary_colour', models.CharField(default='#1d4f7a', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour like #1d4f7a (a hash and six hexadecimal digits).')], verbose_name='main colour')),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import ContactChannel, User
-from .user_admin import grantable_groups
+from .user_admin import grantable_groups, roles_refused_while_staff_know_the_password
 
 PROFILE_FIELDS = [
     "chosen_name",
@@ -85,6 +85,16 @@ class _AccountLimitsMixin(forms.ModelForm):
         chosen = list(self.cleaned_data.get("groups") or [])
         if self.for_user.is_superuser or self.instance.pk is None:
             return chosen
+        if roles_refused_while_staff_know_the_password(
+            actor=self.for_user, user=self.instance, groups=chosen
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Staff set this person's current password in person. They can be given "
+                    "this role once they have chosen a password of their own (or by a "
+                    "superuser)."
+                )
+            )
         kept = self.instance.groups.exclude(pk__in=grantable_groups(actor=self.for_user))
         return chosen + list(kept)
 

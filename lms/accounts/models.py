@@ -63,6 +63,17 @@ class User(AbstractUser):
         help_text=_("When set, nobody contacts this person through the system at all."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
+    password_set_by_staff_at = models.DateTimeField(
+        _("password last set by staff"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When staff last set this person's password in person; cleared when she sets her "
+            "own. While staff know her password, she is not given roles beyond participant and "
+            "mentor by anyone but a superuser."
+        ),
+    )
     safety_notice_seen_at = models.DateTimeField(
         _("read the safety page"),
         null=True,

@@ -17,6 +17,10 @@ from django.dispatch import Signal
 #: Sent with ``user`` inside the transaction that saved her new password.
 password_changed = Signal()
 
+#: Set on a user instance by the one service through which staff set a password
+#: (``lms.security.passwords``), so that saving it keeps ``password_set_by_staff_at``.
+PASSWORD_SET_BY_STAFF = "_pathways_password_set_by_staff"  # noqa: S105  (an attribute name)
+
 
 def password_change_announce(sender, instance, **kwargs) -> None:
     """``post_save`` of the user model: ``set_password()`` leaves the new password on the
@@ -24,5 +28,12 @@ def password_change_announce(sender, instance, **kwargs) -> None:
 
     Django's own re-hashing of a password at sign-in clears it before saving, as it is not a
     change of password."""
-    if getattr(instance, "_password", None) is not None:
-        password_changed.send(sender=sender, user=instance)
+    if getattr(instance, "_password", None) is None:
+        return
+    password_changed.send(sender=sender, user=instance)
+    if instance.password_set_by_staff_at is not None and not getattr(
+        instance, PASSWORD_SET_BY_STAFF, False
+    ):
+        # She chose her own: staff no longer know it.
+        type(instance).objects.filter(pk=instance.pk).update(password_set_by_staff_at=None)
+        instance.password_set_by_staff_at = None

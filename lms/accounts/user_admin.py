@@ -23,6 +23,24 @@ from .roles import Role
 ROLES_STAFF_MAY_GRANT = (Role.PARTICIPANT, Role.MENTOR, Role.FACILITATOR, Role.EMPLOYER)
 
 
+#: The roles whose accounts staff may set a password for in person (``lms.security.passwords``).
+#: While staff know someone's password, only a superuser may give her any other role: otherwise
+#: staff could take a facilitator's role away, set her password, and give the role back.
+ROLES_WITH_STAFF_SET_PASSWORDS = (Role.PARTICIPANT, Role.MENTOR)
+
+
+def roles_refused_while_staff_know_the_password(*, actor, user, groups) -> list[str]:
+    """The names of ``groups`` that ``actor`` may not give ``user`` now, because her password was
+    set by staff and she has not chosen her own since. Roles she already holds are not refused."""
+    if getattr(actor, "is_superuser", False) or user.pk is None:
+        return []
+    if user.password_set_by_staff_at is None:
+        return []
+    allowed = {role.value for role in ROLES_WITH_STAFF_SET_PASSWORDS}
+    held = {group.name for group in user.groups.all()}
+    return [g.name for g in groups if g.name not in allowed and g.name not in held]
+
+
 def _grantable_names() -> set[str]:
     return {role.value for role in ROLES_STAFF_MAY_GRANT}
 

@@ -36,7 +36,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "No CSRF middleware is installed.",
                 hint="Put lms.security.middleware.SameOriginCsrfViewMiddleware in MIDDLEWARE.",
-                id="security.E001",
+                id="pathways_security.E001",
             )
         )
     if CSP_MIDDLEWARE not in settings.MIDDLEWARE:
@@ -44,7 +44,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "The Content Security Policy middleware is not installed.",
                 hint=f"Add {CSP_MIDDLEWARE} to MIDDLEWARE.",
-                id="security.E002",
+                id="pathways_security.E002",
             )
         )
     if SECOND_FACTOR_MIDDLEWARE not in settings.MIDDLEWARE:
@@ -52,7 +52,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "The Wagtail admin is not protected by a second factor.",
                 hint=f"Add {OTP_MIDDLEWARE} and then {SECOND_FACTOR_MIDDLEWARE} to MIDDLEWARE.",
-                id="security.E003",
+                id="pathways_security.E003",
             )
         )
     elif OTP_MIDDLEWARE not in settings.MIDDLEWARE or settings.MIDDLEWARE.index(
@@ -62,7 +62,7 @@ def check_security_middleware(app_configs, **kwargs):
             Error(
                 "django-otp's middleware must come before the admin's second-factor middleware.",
                 hint=f"Put {OTP_MIDDLEWARE} right after AuthenticationMiddleware.",
-                id="security.E004",
+                id="pathways_security.E004",
             )
         )
     return errors
@@ -75,7 +75,7 @@ def check_csrf_cookie_secure(app_configs, **kwargs):
             CheckWarning(
                 "CSRF_COOKIE_SECURE is not True: the CSRF cookie may be sent over plain HTTP.",
                 hint="Set CSRF_COOKIE_SECURE = True in production.",
-                id="security.W001",
+                id="pathways_security.W001",
             )
         ]
     return []
@@ -106,6 +106,6 @@ def check_password_reset_by_email(app_configs, **kwargs):
             "mail people who asked not to be contacted by e-mail.",
             hint=f"Set WAGTAILADMIN_USER_PASSWORD_RESET_FORM = {SAFE_RESET_FORM!r}, or "
             "WAGTAIL_PASSWORD_RESET_ENABLED = False.",
-            id="security.W002",
+            id="pathways_security.W002",
         )
     ]

@@ -12,11 +12,13 @@ import secrets
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.accounts.signals import PASSWORD_SET_BY_STAFF
 from pathways.lms.accounts.user_admin import may_manage_account
 
 from .two_factor import needs_second_factor
@@ -70,5 +72,10 @@ def temporary_password_set(*, actor, user, password: str) -> None:
         raise PermissionDenied(_("You cannot set a password for this person."))
     password_validation.validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.password_set_by_staff_at = timezone.now()
+    setattr(user, PASSWORD_SET_BY_STAFF, True)
+    try:
+        user.save(update_fields=["password", "password_set_by_staff_at"])
+    finally:
+        delattr(user, PASSWORD_SET_BY_STAFF)
     log(instance=user, action=TEMPORARY_PASSWORD_ACTION, user=actor)

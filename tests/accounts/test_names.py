@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from pathways.certificates.consent import CONSENT_VERSION
-from pathways.certificates.factories import CertificateFactory
+from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.models import CredentialRelease
 from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
 from pathways.lms.accounts.models import User
@@ -170,3 +170,18 @@ def test_isolating_escapes_the_name(client):
     client.force_login(person)
     html = client.get(reverse("courses:dashboard")).content.decode()
     assert "<bdi>&lt;b&gt;Jo&lt;/b&gt;</bdi>" in html
+
+
+def test_a_certificate_templates_printed_names_refuse_hidden_characters():
+    template = CertificateTemplateFactory.build(
+        issuer_name="Bright\u202eFutures", signatory_name="Ana\u2066 Ruiz"
+    )
+    with pytest.raises(ValidationError) as refused:
+        template.clean_fields(exclude=["issuer_logo"])
+    assert {"issuer_name", "signatory_name"} <= set(refused.value.message_dict)
+
+
+def test_the_verify_page_isolates_the_issuer_name(client):
+    certificate = CertificateFactory(printed_issuer_name="מרכז הכשרה")
+    html = client.get(reverse("verify:code", args=[certificate.verification_code]))
+    assert "<bdi>מרכז הכשרה</bdi>" in html.content.decode()

@@ -22,6 +22,7 @@ from pathways.lms.accounts.factories import (
 )
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.roles import Role
+from pathways.lms.security.passwords import temporary_password_set
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +309,57 @@ def test_a_role_staff_may_not_grant_is_kept_when_they_edit_other_roles(staff, su
         Role.MENTOR,
         "Newsletter",
     }
+
+
+# --- a password staff set in person -------------------------------------------------------------
+
+
+def test_staff_cannot_take_a_facilitators_role_away_set_her_password_and_give_it_back(
+    staff, password
+):
+    """Otherwise staff would know a facilitator's password, which pages outside the admin accept
+    on its own."""
+    facilitator = FacilitatorFactory(chosen_name="Fay")
+    client = admin_client(staff)
+    demoted = form_data(facilitator, groups=[group(Role.PARTICIPANT).pk])
+    assert client.post(edit_url(facilitator), demoted).status_code == 302
+    temporary_password_set(
+        actor=staff, user=User.objects.get(pk=facilitator.pk), password=NEW_PASSWORD
+    )
+    fay = User.objects.get(pk=facilitator.pk)
+    assert fay.password_set_by_staff_at is not None
+
+    promoted = form_data(fay, groups=[group(Role.PARTICIPANT).pk, group(Role.FACILITATOR).pk])
+    response = client.post(edit_url(fay), promoted)
+    assert response.status_code == 200  # the form, with the error
+    assert "chosen a password of their own" in response.content.decode()
+    assert not User.objects.get(pk=fay.pk).groups.filter(name=Role.FACILITATOR).exists()
+
+    client.post(bulk_url("assign_role", fay), {"role": group(Role.FACILITATOR).pk})
+    assert not User.objects.get(pk=fay.pk).groups.filter(name=Role.FACILITATOR).exists()
+
+    # A mentor's role is still fine: staff may set a mentor's password anyway.
+    client.post(bulk_url("assign_role", fay), {"role": group(Role.MENTOR).pk})
+    assert User.objects.get(pk=fay.pk).groups.filter(name=Role.MENTOR).exists()
+
+
+def test_once_she_chooses_her_own_password_staff_may_give_her_the_role(staff):
+    maya = ParticipantFactory(chosen_name="Maya")
+    temporary_password_set(actor=staff, user=maya, password=NEW_PASSWORD)
+    maya = User.objects.get(pk=maya.pk)
+    assert maya.password_set_by_staff_at is not None
+    maya.set_password("her-own-choice-77")
+    maya.save()
+    assert User.objects.get(pk=maya.pk).password_set_by_staff_at is None
+    promoted = form_data(maya, groups=[group(Role.PARTICIPANT).pk, group(Role.FACILITATOR).pk])
+    assert admin_client(staff).post(edit_url(maya), promoted).status_code == 302
+    assert User.objects.get(pk=maya.pk).groups.filter(name=Role.FACILITATOR).exists()
+
+
+def test_a_superuser_may_give_the_role_even_while_staff_know_the_password(staff, superuser):
+    maya = ParticipantFactory(chosen_name="Maya")
+    temporary_password_set(actor=staff, user=maya, password=NEW_PASSWORD)
+    maya = User.objects.get(pk=maya.pk)
+    promoted = form_data(maya, groups=[group(Role.PARTICIPANT).pk, group(Role.FACILITATOR).pk])
+    assert admin_client(superuser).post(edit_url(maya), promoted).status_code == 302
+    assert User.objects.get(pk=maya.pk).groups.filter(name=Role.FACILITATOR).exists()

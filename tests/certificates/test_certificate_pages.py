@@ -217,7 +217,9 @@ def test_the_credential_downloads_as_signed(signed_in, certificate):
 # The name printed -----------------------------------------------------------------------------
 
 
-def test_she_chooses_her_legal_name_before_the_pdf_is_made(signed_in, participant):
+def test_choosing_her_legal_name_before_the_pdf_is_made_also_makes_a_new_certificate(
+    signed_in, participant
+):
     participant.legal_name = "Maya Rodríguez Acosta"
     participant.save()
     certificate = issue(participant, rendered=False)
@@ -226,10 +228,11 @@ def test_she_chooses_her_legal_name_before_the_pdf_is_made(signed_in, participan
         reverse("certificates:name", args=[certificate.pk]), {"name_choice": NameChoice.LEGAL}
     )
     assert response.status_code == 302
-    certificate.refresh_from_db()
-    assert certificate.printed_name == "Maya Rodríguez Acosta"
+    new = Certificate.objects.get(user=participant, superseded_by__isnull=True)
+    assert new.pk != certificate.pk
+    assert new.printed_name == "Maya Rodríguez Acosta"
     page = client.get(response["Location"]).content.decode()
-    assert "will show your legal name" in page
+    assert "The old code now shows that it was replaced" in page
 
 
 def test_choosing_the_name_after_the_pdf_makes_a_new_certificate(signed_in, participant):

@@ -529,23 +529,28 @@ def test_the_legal_name_cannot_be_printed_when_she_has_none(participant, certifi
     assert certificate.name_choice == NameChoice.CHOSEN
 
 
-def test_choosing_the_legal_name_before_the_pdf_changes_the_certificate_itself(
+def test_choosing_the_legal_name_before_the_pdf_still_replaces_the_certificate(
     participant, certificate
 ):
+    """A copy of the credential downloaded before the change must stop verifying as valid."""
     participant.legal_name = "Maya Rodríguez Acosta"
     participant.save()
-    code = certificate.verification_code
+    assert not certificate.pdf
+    copy_with_chosen_name = certificate.credential
     updated = services.certificate_set_name_choice(
         certificate=certificate, user=participant, name_choice=NameChoice.LEGAL
     )
-    assert updated.pk == certificate.pk
-    assert updated.verification_code == code
+    assert updated.pk != certificate.pk
+    assert updated.verification_code != certificate.verification_code
     assert updated.printed_name == "Maya Rodríguez Acosta"
-    assert updated.name_choice == NameChoice.LEGAL
     identifier = updated.credential["credentialSubject"]["identifier"][0]
     assert identifier["identityHash"] == "Maya Rodríguez Acosta"
     assert openbadges.verify(updated.credential).ok
-    assert Certificate.objects.count() == 1
+    certificate.refresh_from_db()
+    assert certificate.superseded_by == updated
+    check = openbadges.verify(copy_with_chosen_name)
+    assert not check.ok
+    assert check.status == CertificateStatus.REPLACED
 
 
 def test_choosing_the_name_after_the_pdf_reissues_with_a_new_code(participant, certificate):

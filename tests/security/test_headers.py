@@ -279,16 +279,16 @@ def test_the_checks_notice_missing_middleware(settings):
     ]
     ids = {error.id for error in check_security_middleware(None)}
     assert ids == {
-        "security.E001",
-        "security.E002",
-        "security.E003",
+        "pathways_security.E001",
+        "pathways_security.E002",
+        "pathways_security.E003",
     }
 
 
 @override_settings(CSRF_COOKIE_SECURE=False)
 def test_the_deploy_check_notices_an_insecure_csrf_cookie():
-    assert [w.id for w in check_csrf_cookie_secure(None)] == ["security.W001"]
-    assert "security.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
+    assert [w.id for w in check_csrf_cookie_secure(None)] == ["pathways_security.W001"]
+    assert "pathways_security.W001" in {m.id for m in run_checks(include_deployment_checks=True)}
 
 
 def _deploy_check(**env_overrides):
