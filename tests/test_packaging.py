@@ -2,6 +2,7 @@
 migrations; the standalone project (demo_site/) stays out of it."""
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,6 +16,8 @@ NOT_SOURCE = {".venv", ".git", "node_modules", "build", "dist"}
 
 
 def test_wheel_installs_only_the_pathways_namespace_with_templates_static_and_migrations(tmp_path):
+    # setuptools builds in the repository's build/ and would package stale files left there.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -57,6 +60,15 @@ def test_wheel_installs_only_the_pathways_namespace_with_templates_static_and_mi
     assert not any("settings" in name.split("/") for name in names)
     assert not any(name.endswith(("/wsgi.py", "/asgi.py", "/seed_demo.py")) for name in names)
     assert "pathways/lms/urls.py" not in names
+    # The package list in pyproject.toml is explicit: every module of the app folders must be in
+    # the wheel, so that a new sub-package cannot be left out unnoticed.
+    source = {
+        f"pathways/{path.relative_to(ROOT).as_posix()}"
+        for folder in APP_FOLDERS
+        for path in (ROOT / folder).rglob("*.py")
+        if not NOT_SOURCE & set(path.relative_to(ROOT).parts)
+    }
+    assert sorted(source - names) == []
 
 
 def test_the_installed_apps_import_as_pathways_from_any_directory(tmp_path):
