@@ -26,6 +26,7 @@ from pathways.cohorts.models import PairingOrigin, PairingStatus
 from pathways.courses import services as course_services
 from pathways.courses.factories import build_course
 from pathways.courses.models import LessonPage
+from pathways.lms.accounts.factories import ParticipantFactory
 from pathways.lms.privacy import selectors
 from pathways.lms.privacy.inventory import REFERENCES
 from pathways.lms.privacy.services import personal_data_archive
@@ -178,7 +179,11 @@ def test_a_mentor_gets_a_finished_mentorship_without_her_former_mentee(client, m
     current = MentorshipPairingFactory(mentor=mentor)
     MentorshipGoalFactory(pairing=current, title="Current goal")
     finished = MentorshipPairingFactory(
-        mentor=mentor, status=PairingStatus.COMPLETED, ended_at=timezone.now()
+        mentor=mentor,
+        # A name no generated one can match, so that finding it below means it leaked.
+        mentee=ParticipantFactory(chosen_name="Former", peer_alias="Former mentee Zephyrine"),
+        status=PairingStatus.COMPLETED,
+        ended_at=timezone.now(),
     )
     MentorshipGoalFactory(pairing=finished, title="Old goal")
     MentorshipCheckInFactory(pairing=finished, notes="Old note", recorded_by=mentor)
