@@ -96,7 +96,7 @@ def _certificate(template, course, *, user=None, cohort=None):
 
     from pathways.certificates.codes import new_verification_code
     from pathways.certificates.models import Certificate
-    from pathways.lms.accounts.factories import ParticipantFactory
+    from tests.factories.accounts import ParticipantFactory
 
     certificate = Certificate.objects.create(
         user=user or ParticipantFactory(chosen_name=NAME),
@@ -175,9 +175,9 @@ def bench_cohort(template, course) -> dict:
 
     from pathways.certificates import tasks
     from pathways.certificates.models import Certificate
-    from pathways.cohorts.factories import CohortFactory
     from pathways.cohorts.models import CohortMembership, MembershipStatus
-    from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory
+    from tests.factories.accounts import ParticipantFactory, StaffFactory
+    from tests.factories.cohorts import CohortFactory
 
     cohort = CohortFactory(capacity=COHORT_SIZE, courses=[course])
     members = ParticipantFactory.create_batch(COHORT_SIZE)
@@ -318,7 +318,7 @@ def main() -> None:
     try:
         _setup(tmp)
         from pathways.certificates.models import CertificateTemplate
-        from pathways.courses.factories import build_course
+        from tests.factories.courses import build_course
 
         course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=1)
         template = CertificateTemplate.objects.create(

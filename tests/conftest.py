@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from pathways.lms.accounts.factories import (
+from tests.factories.accounts import (
     TEST_PASSWORD,
     EmployerUserFactory,
     FacilitatorFactory,
@@ -103,14 +103,14 @@ def employer_user(db):
 @pytest.fixture
 def course(db):
     """A live course: two modules of two lessons, a reflection and a quiz in each module."""
-    from pathways.courses.factories import build_course
+    from tests.factories.courses import build_course
 
     return build_course(title="Workplace Readiness")
 
 
 @pytest.fixture
 def course_with_activity(db):
-    from pathways.courses.factories import build_course
+    from tests.factories.courses import build_course
 
     return build_course(
         title="Customer Service Fundamentals", modules=1, lessons_per_module=2, with_activity=True
@@ -139,7 +139,7 @@ def api_client():
 @pytest.fixture
 def employer_org(db, employer_user):
     """A partner employer whose web user is ``employer_user``."""
-    from pathways.certificates.factories import EmployerOrganisationFactory
+    from tests.factories.certificates import EmployerOrganisationFactory
 
     return EmployerOrganisationFactory(name="Harbour Hotels", users=[employer_user])
 
@@ -156,7 +156,7 @@ def employer_key(employer_org, staff):
 def shared_certificate(participant, employer_org):
     """A certificate of ``participant`` shared with ``employer_org`` by an active release that
     discloses everything; returns the ReleasedCertificate (``.release``, ``.certificate``)."""
-    from pathways.certificates.factories import CertificateFactory, CredentialReleaseFactory
+    from tests.factories.certificates import CertificateFactory, CredentialReleaseFactory
 
     certificate = CertificateFactory(user=participant)
     release = CredentialReleaseFactory(

@@ -20,9 +20,9 @@ from django.views.defaults import server_error
 
 import pytest
 
-from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.rendering import render_certificate_pdf
 from pathways.lms import branding
+from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 
 BRAND = "Harbourside Learning"
 ADDRESS = "hello@harbourside.example"

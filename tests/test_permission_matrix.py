@@ -25,14 +25,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
-from pathways.certificates.factories import (
-    CertificateFactory,
-    CredentialReleaseFactory,
-    EmployerOrganisationFactory,
-)
-from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory
-from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
-from pathways.lms.accounts.factories import (
+from pathways.lms.accounts.roles import Role
+from tests.factories.accounts import (
     TEST_PASSWORD,
     EmployerUserFactory,
     FacilitatorFactory,
@@ -41,7 +35,13 @@ from pathways.lms.accounts.factories import (
     StaffFactory,
     UserFactory,
 )
-from pathways.lms.accounts.roles import Role
+from tests.factories.certificates import (
+    CertificateFactory,
+    CredentialReleaseFactory,
+    EmployerOrganisationFactory,
+)
+from tests.factories.cohorts import CohortFactory, CohortMembershipFactory
+from tests.factories.mentoring import MentorshipPairingFactory
 from tests.security.support import enrol_authenticator, with_second_factor
 
 pytestmark = pytest.mark.django_db

@@ -21,8 +21,8 @@ from django.urls import reverse
 import pytest
 
 from pathways.courses import services
-from pathways.courses.factories import build_course
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.courses import build_course
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -355,7 +355,7 @@ def test_site_level_pages_use_the_project_catalogue(client):
 @pytest.fixture
 def spanish_shared_certificate(spanish_participant, employer_org):
     """A certificate of the Spanish-speaking participant, shared with ``employer_org``."""
-    from pathways.certificates.factories import CertificateFactory, CredentialReleaseFactory
+    from tests.factories.certificates import CertificateFactory, CredentialReleaseFactory
 
     certificate = CertificateFactory(user=spanish_participant, printed_name="Rosa")
     CredentialReleaseFactory(

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
+from tests.factories.accounts import ParticipantFactory, StaffFactory, UserFactory
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from pathways.certificates.consent import CONSENT_VERSION
-from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.models import CredentialRelease
-from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.names import PersonNameValidator, normalise_name
+from tests.factories.accounts import ParticipantFactory, UserFactory
+from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_her_own_account_page_in_the_admin_refuses_a_direction_override(staff):
 def _sign(participant, signature):
     client = APIClient()
     client.force_authenticate(participant)
-    from pathways.certificates.factories import EmployerOrganisationFactory
+    from tests.factories.certificates import EmployerOrganisationFactory
 
     employer = EmployerOrganisationFactory()
     return client.post(

@@ -13,16 +13,16 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.lms.accounts.factories import (
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.roles import Role
+from pathways.lms.security.passwords import temporary_password_set
+from tests.factories.accounts import (
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
 )
-from pathways.lms.accounts.models import User
-from pathways.lms.accounts.roles import Role
-from pathways.lms.security.passwords import temporary_password_set
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

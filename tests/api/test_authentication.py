@@ -15,7 +15,9 @@ from rest_framework.test import APIClient, APIRequestFactory
 from pathways.api.authentication import EmployerKeyAuthentication
 from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
 from pathways.certificates.models import EmployerOrganisation
-from pathways.lms.accounts.factories import (
+from pathways.lms.accounts.roles import Role
+from pathways.lms.security.two_factor import backup_codes_replace, second_factor_reset
+from tests.factories.accounts import (
     TEST_PASSWORD,
     FacilitatorFactory,
     MentorFactory,
@@ -23,8 +25,6 @@ from pathways.lms.accounts.factories import (
     StaffFactory,
     role_group,
 )
-from pathways.lms.accounts.roles import Role
-from pathways.lms.security.two_factor import backup_codes_replace, second_factor_reset
 from tests.security.support import current_code, enrol_authenticator, with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ STAFF_READS = ["staff-cohort-list", "staff-pairing-list"]
 
 @pytest.fixture
 def certificate(db):
-    from pathways.certificates.factories import CertificateFactory
+    from tests.factories.certificates import CertificateFactory
 
     return CertificateFactory(user=ParticipantFactory())
 

@@ -17,16 +17,16 @@ from rest_framework.authtoken.models import Token
 
 from pathways.certificates.codes import format_code
 from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
-from pathways.certificates.factories import (
+from pathways.certificates.models import AccessChannel, CredentialAccess
+from pathways.certificates.release_services import ALWAYS_DISCLOSED, release_create, release_revoke
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from pathways.certificates.models import AccessChannel, CredentialAccess
-from pathways.certificates.release_services import ALWAYS_DISCLOSED, release_create, release_revoke
-from pathways.courses.factories import CoursePageFactory
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.courses import CoursePageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,21 +12,21 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pathways.certificates.consent import CONSENT_VERSION
-from pathways.certificates.factories import (
+from pathways.certificates.models import CredentialRelease, ReleasedCertificate
+from pathways.certificates.release_selectors import shared_credentials
+from pathways.certificates.release_services import access_record
+from pathways.cohorts.models import PairingStatus
+from pathways.courses.models import EnrollmentStatus, LessonProgress
+from pathways.courses.selectors import course_lessons
+from tests.factories.accounts import TEST_PASSWORD, MentorFactory, ParticipantFactory
+from tests.factories.certificates import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from pathways.certificates.models import CredentialRelease, ReleasedCertificate
-from pathways.certificates.release_selectors import shared_credentials
-from pathways.certificates.release_services import access_record
-from pathways.cohorts.mentorship_factories import MentorshipGoalFactory, MentorshipPairingFactory
-from pathways.cohorts.models import PairingStatus
-from pathways.courses.factories import CoursePageFactory, EnrollmentFactory
-from pathways.courses.models import EnrollmentStatus, LessonProgress
-from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import TEST_PASSWORD, MentorFactory, ParticipantFactory
+from tests.factories.courses import CoursePageFactory, EnrollmentFactory
+from tests.factories.mentoring import MentorshipGoalFactory, MentorshipPairingFactory
 
 pytestmark = pytest.mark.django_db
 

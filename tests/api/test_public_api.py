@@ -10,8 +10,8 @@ from django.utils import timezone
 import pytest
 
 from pathways.certificates.codes import format_code, new_verification_code
-from pathways.certificates.factories import CertificateFactory
 from pathways.certificates.models import Certificate
+from tests.factories.certificates import CertificateFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from pathways.api.pagination import PagePagination
 from pathways.certificates import services
-from pathways.certificates.factories import CertificateTemplateFactory, CredentialReleaseFactory
-from pathways.courses.factories import CoursePageFactory
 from pathways.courses.models import Enrollment, EnrollmentStatus
+from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
+from tests.factories.courses import CoursePageFactory
 
 pytestmark = pytest.mark.django_db
 

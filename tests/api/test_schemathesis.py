@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pathways.certificates.factories import CertificateFactory
-from pathways.lms.accounts.factories import MentorFactory
+from tests.factories.accounts import MentorFactory
+from tests.factories.certificates import CertificateFactory
 from tests.security.support import verified_token
 
 SCHEMA_PATH = "/api/v1/schema/?format=json"
@@ -123,8 +123,8 @@ def api_data(in_test_transaction, participant, staff, employer_key, shared_certi
     looked once; her cohort and her mentor; a member of staff."""
     from pathways.certificates.models import AccessChannel
     from pathways.certificates.release_services import access_record
-    from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory
-    from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
+    from tests.factories.cohorts import CohortFactory, CohortMembershipFactory
+    from tests.factories.mentoring import MentorshipPairingFactory
 
     key, raw = employer_key
     CertificateFactory(user=participant)

@@ -15,21 +15,21 @@ from wagtail.models import ModelLogEntry
 import pytest
 from rest_framework.test import APIClient
 
-from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.models import Certificate, NameChoice
 from pathways.certificates.services import ISSUE_OVERRIDE_ACTION
-from pathways.cohorts.factories import (
+from pathways.cohorts.models import MembershipStatus, PairingStatus
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.roles import Role
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
+from tests.factories.cohorts import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
-from pathways.cohorts.models import MembershipStatus, PairingStatus
-from pathways.courses.factories import CoursePageFactory
-from pathways.courses.models import Enrollment, EnrollmentStatus
-from pathways.lms.accounts.factories import ParticipantFactory
-from pathways.lms.accounts.roles import Role
+from tests.factories.courses import CoursePageFactory
+from tests.factories.mentoring import MentorshipPairingFactory
 from tests.security.support import verified_token
 
 pytestmark = pytest.mark.django_db

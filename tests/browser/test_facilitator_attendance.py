@@ -5,9 +5,9 @@ import os
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory, CohortSessionFactory
 from pathways.cohorts.models import Attendance
-from pathways.lms.accounts.factories import FacilitatorFactory, ParticipantFactory
+from tests.factories.accounts import FacilitatorFactory, ParticipantFactory
+from tests.factories.cohorts import CohortFactory, CohortMembershipFactory, CohortSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,10 +10,10 @@ behind anything else on the page, such as the sticky "Exit this page" bar (2.4.1
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.certificates.factories import CertificateTemplateFactory
-from pathways.courses.factories import build_course
 from pathways.courses.models import Enrollment, EnrollmentStatus
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import CertificateTemplateFactory
+from tests.factories.courses import build_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,7 +119,7 @@ def test_participant_completes_a_lesson_and_a_quiz_with_the_keyboard_only(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Lesson 1.2")
     # The first answer of the "choose one" question and the first two of "choose all that
-    # apply" are the right ones (courses.factories.sample_quiz_questions).
+    # apply" are the right ones (tests.factories.courses.sample_quiz_questions).
     tab_to(page, "Tell your supervisor as early as you can")
     page.keyboard.press("Space")
     tab_to(page, "Listening until they have finished")

@@ -7,12 +7,12 @@ from django.utils import timezone
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.cohorts.mentorship_factories import MentorshipPairingFactory
 from pathways.cohorts.models import MentorshipCheckIn
 from pathways.courses import services
-from pathways.courses.factories import build_course
 from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
+from tests.factories.accounts import MentorFactory, ParticipantFactory
+from tests.factories.courses import build_course
+from tests.factories.mentoring import MentorshipPairingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

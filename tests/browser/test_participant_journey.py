@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.courses.factories import build_course, quiz_answer_ids
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.courses import build_course, quiz_answer_ids
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

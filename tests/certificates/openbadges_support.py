@@ -12,8 +12,8 @@ from pathways.certificates.codes import new_verification_code
 from pathways.certificates.models import Certificate, CertificateTemplate, StatusListAllocation
 from pathways.certificates.openbadges import credential_issuer
 from pathways.certificates.status_list import allocate_index
-from pathways.courses.factories import build_course
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.courses import build_course
 
 ISSUER_NAME = "Northside Skills Collective"
 

@@ -12,7 +12,6 @@ import pytest
 from pathways.certificates import services
 from pathways.certificates.admin_certificates import REISSUE_ACTION, REVOKE_ACTION
 from pathways.certificates.codes import format_code
-from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.models import (
     BatchStatus,
     Certificate,
@@ -21,16 +20,17 @@ from pathways.certificates.models import (
     CertificateTemplate,
     NameChoice,
 )
-from pathways.cohorts.factories import (
+from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from tests.factories.accounts import ParticipantFactory, UserFactory
+from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
+from tests.factories.cohorts import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from pathways.cohorts.models import CohortMembership, MembershipStatus
-from pathways.courses.factories import build_course
-from pathways.courses.models import Enrollment, EnrollmentStatus
-from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
+from tests.factories.courses import build_course
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,13 @@ from django.utils import timezone
 import pytest
 
 from pathways.certificates import services
-from pathways.certificates.factories import CertificateTemplateFactory
 from pathways.certificates.models import Certificate
 from pathways.courses import services as course_services
-from pathways.courses.factories import build_course
 from pathways.courses.models import Enrollment, EnrollmentStatus, LessonProgress
 from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import CertificateTemplateFactory
+from tests.factories.courses import build_course
 
 THREADS = 20
 

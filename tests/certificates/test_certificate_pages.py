@@ -16,10 +16,10 @@ import pytest
 
 from pathways.certificates import services
 from pathways.certificates.codes import format_code
-from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.models import Certificate, NameChoice
-from pathways.courses.factories import build_course
 from pathways.courses.models import Enrollment, EnrollmentStatus
+from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
+from tests.factories.courses import build_course
 
 pytestmark = pytest.mark.django_db
 

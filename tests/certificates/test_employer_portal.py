@@ -15,16 +15,16 @@ import pytest
 import time_machine
 
 from pathways.certificates.codes import format_code
-from pathways.certificates.factories import (
+from pathways.certificates.models import AccessChannel, CredentialAccess
+from pathways.certificates.release_services import release_revoke
+from tests.factories.accounts import EmployerUserFactory, ParticipantFactory
+from tests.factories.certificates import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from pathways.certificates.models import AccessChannel, CredentialAccess
-from pathways.certificates.release_services import release_revoke
-from pathways.courses.factories import CoursePageFactory
-from pathways.lms.accounts.factories import EmployerUserFactory, ParticipantFactory
+from tests.factories.courses import CoursePageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ import pytest
 import time_machine
 
 from pathways.certificates import issuance_selectors, openbadges, services
-from pathways.certificates.factories import CertificateFactory, CertificateTemplateFactory
 from pathways.certificates.models import (
     BatchStatus,
     Certificate,
@@ -27,18 +26,19 @@ from pathways.certificates.models import (
     NameChoice,
 )
 from pathways.cohorts import services as cohort_services
-from pathways.cohorts.factories import (
+from pathways.cohorts.models import CohortStatus, MembershipStatus
+from pathways.courses import services as course_services
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.selectors import course_lessons
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
+from tests.factories.cohorts import (
     AttendanceFactory,
     CohortFactory,
     CohortMembershipFactory,
     CohortSessionFactory,
 )
-from pathways.cohorts.models import CohortStatus, MembershipStatus
-from pathways.courses import services as course_services
-from pathways.courses.factories import SkillFactory, build_course, quiz_answer_ids
-from pathways.courses.models import Enrollment, EnrollmentStatus
-from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.courses import SkillFactory, build_course, quiz_answer_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -39,8 +39,8 @@ from pathways.certificates.rendering import (
     verification_url,
 )
 from pathways.certificates.tasks import ensure_certificate_pdf, render_certificate_pdf_task
-from pathways.courses.factories import build_course
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.courses import build_course
 
 NAMES = {
     "latin-diacritics": "Zoë Ñúñez-Łukasiewicz",

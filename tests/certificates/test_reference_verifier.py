@@ -27,10 +27,10 @@ import pytest
 
 from pathways.certificates import openbadges, services
 from pathways.certificates.codes import format_code
-from pathways.certificates.factories import CertificateTemplateFactory, CredentialReleaseFactory
 from pathways.certificates.models import NameChoice
-from pathways.courses.factories import build_course
 from pathways.courses.models import Enrollment, EnrollmentStatus
+from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
+from tests.factories.courses import build_course
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).resolve().parent / "verify_credential.mjs"

@@ -11,11 +11,6 @@ import pytest
 import time_machine
 
 from pathways.certificates.consent import CONSENT_VERSION, consent_text
-from pathways.certificates.factories import (
-    CertificateFactory,
-    CredentialReleaseFactory,
-    EmployerOrganisationFactory,
-)
 from pathways.certificates.models import (
     AccessChannel,
     CredentialAccess,
@@ -35,6 +30,11 @@ from pathways.certificates.release_services import (
     latest_end_date,
     release_create,
     release_revoke,
+)
+from tests.factories.certificates import (
+    CertificateFactory,
+    CredentialReleaseFactory,
+    EmployerOrganisationFactory,
 )
 
 pytestmark = pytest.mark.django_db

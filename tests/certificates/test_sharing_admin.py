@@ -15,11 +15,6 @@ import pytest
 from pathways.certificates.admin_sharing import RECORD_RELEASE_ACTION, RECORD_REVOCATION_ACTION
 from pathways.certificates.consent import CONSENT_VERSION
 from pathways.certificates.employer_keys import employer_key_authenticate, employer_key_create
-from pathways.certificates.factories import (
-    CertificateFactory,
-    CredentialReleaseFactory,
-    EmployerOrganisationFactory,
-)
 from pathways.certificates.models import (
     AccessChannel,
     CredentialRelease,
@@ -29,6 +24,11 @@ from pathways.certificates.models import (
 )
 from pathways.certificates.release_selectors import shared_credentials
 from pathways.certificates.release_services import access_record, default_end_date
+from tests.factories.certificates import (
+    CertificateFactory,
+    CredentialReleaseFactory,
+    EmployerOrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,6 @@ from django.utils import timezone
 import pytest
 
 from pathways.certificates.consent import CONSENT_VERSION, consent_text
-from pathways.certificates.factories import (
-    CertificateFactory,
-    CredentialReleaseFactory,
-    EmployerOrganisationFactory,
-)
 from pathways.certificates.models import (
     AccessChannel,
     CredentialAccess,
@@ -30,6 +25,11 @@ from pathways.certificates.release_services import (
     default_end_date,
     latest_end_date,
     release_create,
+)
+from tests.factories.certificates import (
+    CertificateFactory,
+    CredentialReleaseFactory,
+    EmployerOrganisationFactory,
 )
 
 pytestmark = pytest.mark.django_db

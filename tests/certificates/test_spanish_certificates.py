@@ -16,9 +16,9 @@ import pytest
 import time_machine
 
 from pathways.certificates import services
-from pathways.certificates.factories import CertificateTemplateFactory
 from pathways.certificates.rendering import render_certificate_pdf
-from pathways.courses.factories import SkillFactory, build_course
+from tests.factories.certificates import CertificateTemplateFactory
+from tests.factories.courses import SkillFactory, build_course
 
 ISSUED_ON = datetime.datetime(2026, 3, 14, 12, 0, tzinfo=datetime.UTC)
 

@@ -20,7 +20,7 @@ from pathways.certificates.openbadges import (
     status_bit,
 )
 from pathways.certificates.services import certificate_set_name_choice
-from pathways.cohorts.factories import CohortFactory
+from tests.factories.cohorts import CohortFactory
 
 from .openbadges_support import ISSUER_NAME, make_certificate, make_template
 

@@ -13,9 +13,9 @@ from django.db import connection
 import pytest
 
 from pathways.cohorts import services
-from pathways.cohorts.factories import CohortFactory
 from pathways.cohorts.models import CohortMembership, MembershipStatus
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.cohorts import CohortFactory
 
 PEOPLE = 30
 PLACES = 10

@@ -10,12 +10,6 @@ from django.utils import timezone
 import pytest
 
 from pathways.cohorts import selectors, services
-from pathways.cohorts.factories import (
-    AttendanceFactory,
-    CohortFactory,
-    CohortMembershipFactory,
-    CohortSessionFactory,
-)
 from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
@@ -27,11 +21,17 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.courses import services as course_services
-from pathways.courses.factories import build_course
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from pathways.courses.selectors import completion_report, course_lessons
 from pathways.courses.signals import course_completed
-from pathways.lms.accounts.factories import FacilitatorFactory, ParticipantFactory
+from tests.factories.accounts import FacilitatorFactory, ParticipantFactory
+from tests.factories.cohorts import (
+    AttendanceFactory,
+    CohortFactory,
+    CohortMembershipFactory,
+    CohortSessionFactory,
+)
+from tests.factories.courses import build_course
 
 pytestmark = pytest.mark.django_db
 
@@ -243,8 +243,8 @@ def test_only_participants_can_be_members(cohort, staff, employer_user):
 
 
 def test_a_facilitator_of_the_cohort_cannot_be_a_member(cohort, facilitator, staff):
-    from pathways.lms.accounts.factories import role_group
     from pathways.lms.accounts.roles import Role
+    from tests.factories.accounts import role_group
 
     facilitator.groups.add(role_group(role=Role.PARTICIPANT))
     facilitator.__dict__.pop("_pathways_roles", None)

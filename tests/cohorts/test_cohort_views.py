@@ -10,11 +10,6 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from pathways.cohorts import services
-from pathways.cohorts.factories import (
-    CohortFactory,
-    CohortMembershipFactory,
-    CohortSessionFactory,
-)
 from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
@@ -24,9 +19,14 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.courses import services as course_services
-from pathways.courses.factories import build_course, quiz_answer_ids
 from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import FacilitatorFactory, ParticipantFactory
+from tests.factories.accounts import FacilitatorFactory, ParticipantFactory
+from tests.factories.cohorts import (
+    CohortFactory,
+    CohortMembershipFactory,
+    CohortSessionFactory,
+)
+from tests.factories.courses import build_course, quiz_answer_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.db import connection
 import pytest
 
 from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.mentorship_factories import MentorProfileFactory, MentorshipPairingFactory
 from pathways.cohorts.models import MentorshipPairing, PairingStatus
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.mentoring import MentorProfileFactory, MentorshipPairingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

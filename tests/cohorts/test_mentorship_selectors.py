@@ -10,13 +10,6 @@ import pytest
 
 from pathways.cohorts import mentorship_selectors as selectors
 from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.mentorship_factories import (
-    MenteePreferencesFactory,
-    MentorProfileFactory,
-    MentorshipCheckInFactory,
-    MentorshipGoalFactory,
-    MentorshipPairingFactory,
-)
 from pathways.cohorts.models import (
     Cohort,
     CohortMembership,
@@ -26,13 +19,20 @@ from pathways.cohorts.models import (
     PairingStatus,
 )
 from pathways.courses import services as course_services
-from pathways.courses.factories import SkillFactory, build_course, quiz_answer_ids
 from pathways.courses.selectors import (
     course_lessons,
     enrollment_summaries_for_users,
     participant_enrollment_summaries,
 )
-from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
+from tests.factories.accounts import MentorFactory, ParticipantFactory
+from tests.factories.courses import SkillFactory, build_course, quiz_answer_ids
+from tests.factories.mentoring import (
+    MenteePreferencesFactory,
+    MentorProfileFactory,
+    MentorshipCheckInFactory,
+    MentorshipGoalFactory,
+    MentorshipPairingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

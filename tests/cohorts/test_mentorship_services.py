@@ -14,12 +14,6 @@ import pytest
 import time_machine
 
 from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.mentorship_factories import (
-    MentorProfileFactory,
-    MentorshipCheckInFactory,
-    MentorshipGoalFactory,
-    MentorshipPairingFactory,
-)
 from pathways.cohorts.models import (
     CheckInMode,
     GoalStatus,
@@ -32,9 +26,15 @@ from pathways.cohorts.models import (
     PairingStatus,
 )
 from pathways.cohorts.tasks import flag_overdue_pairings
-from pathways.courses.factories import SkillFactory
-from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory, UserFactory
 from pathways.lms.accounts.roles import Role
+from tests.factories.accounts import MentorFactory, ParticipantFactory, UserFactory
+from tests.factories.courses import SkillFactory
+from tests.factories.mentoring import (
+    MentorProfileFactory,
+    MentorshipCheckInFactory,
+    MentorshipGoalFactory,
+    MentorshipPairingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,6 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.mentorship_factories import (
-    MentorProfileFactory,
-    MentorshipCheckInFactory,
-    MentorshipGoalFactory,
-    MentorshipPairingFactory,
-)
 from pathways.cohorts.models import (
     GoalStatus,
     MentorProfile,
@@ -26,10 +20,16 @@ from pathways.cohorts.models import (
     PairingStatus,
 )
 from pathways.courses import services as course_services
-from pathways.courses.factories import build_course
 from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
 from pathways.lms.accounts.roles import Role
+from tests.factories.accounts import MentorFactory, ParticipantFactory
+from tests.factories.courses import build_course
+from tests.factories.mentoring import (
+    MentorProfileFactory,
+    MentorshipCheckInFactory,
+    MentorshipGoalFactory,
+    MentorshipPairingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -640,9 +640,9 @@ def test_staff_manage_mentor_profiles_through_the_service(client, staff):
 
 
 def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mentor(client):
-    from pathways.cohorts.mentorship_factories import MentorProfileFactory
     from pathways.cohorts.models import MentorshipPairing, PairingStatus
-    from pathways.lms.accounts.factories import ParticipantFactory
+    from tests.factories.accounts import ParticipantFactory
+    from tests.factories.mentoring import MentorProfileFactory
 
     profile = MentorProfileFactory(user__peer_alias="Harbour")
     mentee = ParticipantFactory()
@@ -659,9 +659,9 @@ def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mento
 
 
 def test_asking_someone_who_is_not_an_available_mentor_is_404(client):
-    from pathways.cohorts.mentorship_factories import MentorProfileFactory
     from pathways.cohorts.models import MentorProfileStatus, MentorshipPairing
-    from pathways.lms.accounts.factories import ParticipantFactory
+    from tests.factories.accounts import ParticipantFactory
+    from tests.factories.mentoring import MentorProfileFactory
 
     paused = MentorProfileFactory(status=MentorProfileStatus.PAUSED)
     stranger = ParticipantFactory()

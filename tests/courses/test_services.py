@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 import pytest
 
 from pathways.courses import services
-from pathways.courses.factories import build_course, quiz_answer_ids
 from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
@@ -17,6 +16,7 @@ from pathways.courses.models import (
 )
 from pathways.courses.selectors import completion_report, course_lessons
 from pathways.courses.signals import course_completed
+from tests.factories.courses import build_course, quiz_answer_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -324,8 +324,8 @@ def test_only_a_facilitator_signs_off_and_never_her_own(
 
 
 def test_facilitator_cannot_sign_off_own_activity(course_with_activity):
-    from pathways.lms.accounts.factories import UserFactory
     from pathways.lms.accounts.roles import Role
+    from tests.factories.accounts import UserFactory
 
     both = UserFactory(roles=[Role.PARTICIPANT, Role.FACILITATOR])
     enrollment = services.enrollment_start(user=both, course=course_with_activity)
@@ -446,7 +446,7 @@ def test_extra_requirements_from_the_hook_are_part_of_completion(participant, co
 
 @pytest.mark.parametrize("factory_name", ["EmployerUserFactory", "MentorFactory", "UserFactory"])
 def test_only_participants_can_take_courses(course, staff, factory_name):
-    from pathways.lms.accounts import factories
+    from tests.factories import accounts as factories
 
     someone = getattr(factories, factory_name)()
     with pytest.raises(ValidationError, match="Only participants"):

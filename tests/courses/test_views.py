@@ -4,12 +4,12 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.cohorts.factories import CohortFactory, CohortMembershipFactory
 from pathways.courses import services
-from pathways.courses.factories import build_course, quiz_answer_ids
 from pathways.courses.models import EnrollmentStatus, LessonProgress, QuizAttempt, ReflectionAnswer
 from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.factories import FacilitatorFactory
+from tests.factories.accounts import FacilitatorFactory
+from tests.factories.cohorts import CohortFactory, CohortMembershipFactory
+from tests.factories.courses import build_course, quiz_answer_ids
 
 pytestmark = pytest.mark.django_db
 

@@ -19,26 +19,26 @@ from wagtail.users.models import UserProfile
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from pathways.certificates.factories import (
+from pathways.certificates.models import AccessChannel, CertificateBatch, NameChoice
+from pathways.certificates.release_services import access_record
+from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.courses import services as course_services
+from pathways.courses.models import LessonPage
+from tests.factories.accounts import EmployerUserFactory, MentorFactory, ParticipantFactory
+from tests.factories.certificates import (
     CertificateFactory,
     CertificateTemplateFactory,
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from pathways.certificates.models import AccessChannel, CertificateBatch, NameChoice
-from pathways.certificates.release_services import access_record
-from pathways.cohorts.factories import AttendanceFactory, CohortFactory, CohortSessionFactory
-from pathways.cohorts.mentorship_factories import (
+from tests.factories.cohorts import AttendanceFactory, CohortFactory, CohortSessionFactory
+from tests.factories.courses import build_course, quiz_answer_ids
+from tests.factories.mentoring import (
     MenteePreferencesFactory,
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from pathways.cohorts.models import CohortMembership, MembershipStatus
-from pathways.courses import services as course_services
-from pathways.courses.factories import build_course, quiz_answer_ids
-from pathways.courses.models import LessonPage
-from pathways.lms.accounts.factories import EmployerUserFactory, MentorFactory, ParticipantFactory
 
 CHOSEN = "Zephyrine"
 LEGAL = "Quillon Marbleworth"

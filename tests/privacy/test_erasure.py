@@ -29,11 +29,11 @@ from pathways.cohorts.models import (
     PairingStatus,
 )
 from pathways.courses.models import Enrollment, LessonProgress, QuizAttempt, ReflectionAnswer
-from pathways.lms.accounts.factories import StaffFactory
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.roles import Role
 from pathways.lms.privacy.models import ErasureRecord
 from pathways.lms.privacy.services import ERASED_NAME, participant_erase
+from tests.factories.accounts import StaffFactory
 from tests.security.support import with_second_factor
 
 from .scenario import (

@@ -16,20 +16,20 @@ import pytest
 import time_machine
 
 from pathways.certificates.codes import format_code
-from pathways.certificates.factories import CertificateFactory
-from pathways.cohorts.mentorship_factories import (
+from pathways.cohorts.models import PairingOrigin, PairingStatus
+from pathways.courses import services as course_services
+from pathways.courses.models import LessonPage
+from pathways.lms.privacy import selectors
+from pathways.lms.privacy.inventory import REFERENCES
+from pathways.lms.privacy.services import personal_data_archive
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import CertificateFactory
+from tests.factories.courses import build_course
+from tests.factories.mentoring import (
     MentorshipCheckInFactory,
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-from pathways.cohorts.models import PairingOrigin, PairingStatus
-from pathways.courses import services as course_services
-from pathways.courses.factories import build_course
-from pathways.courses.models import LessonPage
-from pathways.lms.accounts.factories import ParticipantFactory
-from pathways.lms.privacy import selectors
-from pathways.lms.privacy.inventory import REFERENCES
-from pathways.lms.privacy.services import personal_data_archive
 
 from .scenario import (
     CHOSEN,

@@ -22,13 +22,13 @@ import time_machine
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from pathways.certificates.factories import CertificateFactory, CredentialReleaseFactory
 from pathways.certificates.models import AccessChannel, CredentialAccess, CredentialRelease
 from pathways.certificates.release_services import access_record
-from pathways.lms.accounts.factories import ParticipantFactory
 from pathways.lms.privacy.models import ErasureRecord
 from pathways.lms.privacy.retention import KINDS, check_retention_settings, purge_expired
 from pathways.lms.security.models import LegalNameRead
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.certificates import CertificateFactory, CredentialReleaseFactory
 
 pytestmark = pytest.mark.django_db
 

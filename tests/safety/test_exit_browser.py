@@ -4,7 +4,7 @@ at once, the browser lands on the neutral site and the old session cookie opens 
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from pathways.lms.accounts.factories import ParticipantFactory
+from tests.factories.accounts import ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

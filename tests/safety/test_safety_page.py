@@ -10,7 +10,8 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.lms.accounts.factories import (
+from pathways.lms.accounts.roles import Role
+from tests.factories.accounts import (
     EmployerUserFactory,
     FacilitatorFactory,
     MentorFactory,
@@ -18,7 +19,6 @@ from pathways.lms.accounts.factories import (
     StaffFactory,
     UserFactory,
 )
-from pathways.lms.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 NOTICE = "/safety/"
@@ -167,7 +167,7 @@ def test_her_certificate_files_download_before_she_has_read_it(client, newcomer,
     """Files are never held back; the page follows on her next page view."""
     from django.core.files.base import ContentFile
 
-    from pathways.certificates.factories import CertificateFactory
+    from tests.factories.certificates import CertificateFactory
 
     certificate = CertificateFactory(user=newcomer, credential={"type": ["VerifiableCredential"]})
     certificate.pdf.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"), save=True)

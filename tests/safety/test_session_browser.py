@@ -9,8 +9,8 @@ from django.contrib.sessions.backends.db import SessionStore
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.lms.accounts.factories import ParticipantFactory
 from pathways.lms.safety.sessions import LAST_ACTIVE_AT
+from tests.factories.accounts import ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

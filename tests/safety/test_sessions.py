@@ -14,8 +14,8 @@ from django.urls import resolve, reverse
 import pytest
 import time_machine
 
-from pathways.lms.accounts.factories import TEST_PASSWORD, ParticipantFactory
 from pathways.lms.safety import sessions
+from tests.factories.accounts import TEST_PASSWORD, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

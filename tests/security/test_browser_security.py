@@ -7,10 +7,10 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
-from pathways.courses.factories import build_course
 from pathways.courses.selectors import course_lessons
 from pathways.courses.services import enrollment_start
-from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory
+from tests.factories.accounts import ParticipantFactory, StaffFactory
+from tests.factories.courses import build_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

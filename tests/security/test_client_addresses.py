@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 
 from pathways.certificates import ratelimit
 from pathways.certificates.codes import new_verification_code
-from pathways.lms.accounts.factories import ParticipantFactory
 from pathways.lms.security import addresses
+from tests.factories.accounts import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.lms.accounts.factories import ParticipantFactory
 from pathways.lms.security.middleware import SameOriginCsrfViewMiddleware
+from tests.factories.accounts import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -131,7 +131,7 @@ def test_the_api_docs_start_up_script_carries_the_nonce_and_nothing_comes_from_e
 def test_pdfs_are_sent_without_a_policy(client, participant):
     from django.core.files.base import ContentFile
 
-    from pathways.certificates.factories import CertificateFactory
+    from tests.factories.certificates import CertificateFactory
 
     certificate = CertificateFactory(user=participant)
     certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.7\n"), save=True)

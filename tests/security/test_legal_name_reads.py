@@ -8,12 +8,12 @@ from django.utils import timezone
 import pytest
 
 from pathways.certificates import services
-from pathways.certificates.factories import CertificateTemplateFactory
 from pathways.certificates.models import NameChoice
-from pathways.courses.factories import build_course
 from pathways.courses.models import Enrollment, EnrollmentStatus
-from pathways.lms.accounts.factories import ParticipantFactory, UserFactory
 from pathways.lms.security.models import LegalNameRead
+from tests.factories.accounts import ParticipantFactory, UserFactory
+from tests.factories.certificates import CertificateTemplateFactory
+from tests.factories.courses import build_course
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

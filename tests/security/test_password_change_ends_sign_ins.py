@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pathways.api.services import token_issue
-from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory, UserFactory
+from tests.factories.accounts import ParticipantFactory, StaffFactory, UserFactory
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

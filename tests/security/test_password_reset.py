@@ -7,8 +7,8 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.lms.accounts.factories import ParticipantFactory, StaffFactory
 from pathways.lms.security.checks import check_password_reset_by_email
+from tests.factories.accounts import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,14 +17,14 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessLog
 
-from pathways.lms.accounts.factories import (
+from pathways.lms.security.sign_in_limits import PAUSE_ENDED_ACTION
+from tests.factories.accounts import (
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
 )
-from pathways.lms.security.sign_in_limits import PAUSE_ENDED_ACTION
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

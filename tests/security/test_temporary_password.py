@@ -13,14 +13,14 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from pathways.lms.accounts.factories import (
+from pathways.lms.accounts.roles import Role
+from pathways.lms.security.passwords import TEMPORARY_PASSWORD_ACTION, readable_password
+from tests.factories.accounts import (
     FacilitatorFactory,
     MentorFactory,
     ParticipantFactory,
     StaffFactory,
 )
-from pathways.lms.accounts.roles import Role
-from pathways.lms.security.passwords import TEMPORARY_PASSWORD_ACTION, readable_password
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db

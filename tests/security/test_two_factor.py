@@ -16,13 +16,13 @@ import time_machine
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.lms.accounts.factories import (
+from pathways.lms.security.two_factor import otpauth_uri, secret_in_groups
+from tests.factories.accounts import (
     FacilitatorFactory,
     ParticipantFactory,
     StaffFactory,
     UserFactory,
 )
-from pathways.lms.security.two_factor import otpauth_uri, secret_in_groups
 from tests.security.support import current_code, enrol_authenticator
 
 pytestmark = pytest.mark.django_db

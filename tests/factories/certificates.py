@@ -14,12 +14,9 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.courses.factories import CoursePageFactory
-from pathways.lms.accounts.factories import ParticipantFactory
-
-from .codes import new_verification_code
-from .consent import CONSENT_VERSION, consent_text
-from .models import (
+from pathways.certificates.codes import new_verification_code
+from pathways.certificates.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.models import (
     Certificate,
     CertificateTemplate,
     CredentialRelease,
@@ -30,6 +27,8 @@ from .models import (
     ReleaseMethod,
     StatusListAllocation,
 )
+from tests.factories.accounts import ParticipantFactory
+from tests.factories.courses import CoursePageFactory
 
 
 class CertificateTemplateFactory(DjangoModelFactory):
@@ -104,8 +103,8 @@ class CertificateFactory(DjangoModelFactory):
     def status_list_index(self, create: bool, extracted, **kwargs) -> None:
         """A random index and the issuer of its printed name, as issuing gives them."""
         if create and self.status_list_index is None:
-            from .openbadges import credential_issuer
-            from .status_list import allocate_index
+            from pathways.certificates.openbadges import credential_issuer
+            from pathways.certificates.status_list import allocate_index
 
             if extracted is not None:
                 StatusListAllocation.objects.get_or_create(index=extracted)

@@ -21,9 +21,7 @@ import factory
 import wagtail_factories
 from factory.django import DjangoModelFactory
 
-from pathways.lms.accounts.factories import ParticipantFactory
-
-from .models import (
+from pathways.courses.models import (
     CourseIndexPage,
     CoursePage,
     Enrollment,
@@ -33,7 +31,8 @@ from .models import (
     Skill,
     Track,
 )
-from .site_tree import default_site_root
+from pathways.courses.site_tree import default_site_root
+from tests.factories.accounts import ParticipantFactory
 
 RawBlock = dict[str, Any]
 

@@ -14,9 +14,7 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.lms.accounts.factories import ParticipantFactory
-
-from .models import (
+from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
     Cohort,
@@ -27,6 +25,7 @@ from .models import (
     CohortStatus,
     MembershipStatus,
 )
+from tests.factories.accounts import ParticipantFactory
 
 
 class CohortFactory(DjangoModelFactory):
@@ -63,7 +62,7 @@ class CohortFactory(DjangoModelFactory):
 
 class CohortCourseFactory(DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
-    course = factory.SubFactory("pathways.courses.factories.CoursePageFactory")
+    course = factory.SubFactory("tests.factories.courses.CoursePageFactory")
     min_attended_hours = Decimal("0")
 
     class Meta:

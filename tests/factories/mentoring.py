@@ -11,10 +11,7 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.courses.models import Skill
-from pathways.lms.accounts.factories import MentorFactory, ParticipantFactory
-
-from .models import (
+from pathways.cohorts.models import (
     CheckInMode,
     GoalStatus,
     MenteePreferences,
@@ -26,6 +23,8 @@ from .models import (
     PairingOrigin,
     PairingStatus,
 )
+from pathways.courses.models import Skill
+from tests.factories.accounts import MentorFactory, ParticipantFactory
 
 
 class MentorProfileFactory(DjangoModelFactory):

@@ -13,9 +13,9 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory, Password
 
-from .models import User
-from .permissions import grant_role_permissions
-from .roles import Role
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.permissions import grant_role_permissions
+from pathways.lms.accounts.roles import Role
 
 TEST_PASSWORD = "pathways-test"  # noqa: S105  (test accounts only)
 

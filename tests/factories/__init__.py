@@ -1,0 +1,1 @@
+"""Factories (factory-boy) for every app, kept with the tests, not installed with Pathways."""
