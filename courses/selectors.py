@@ -7,7 +7,7 @@ inside a course she is enrolled in. Lists run a fixed number of queries whatever
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -184,27 +184,6 @@ def lesson_neighbours(lesson: LessonPage, course: CoursePage):
     previous = course_lessons(course).filter(path__lt=lesson.path).order_by("-path").first()
     following = course_lessons(course).filter(path__gt=lesson.path).order_by("path").first()
     return previous, following
-
-
-def best_quiz_scores(enrollment: Enrollment) -> dict[tuple[int, str], tuple[int, bool]]:
-    """Best score and whether passed, per (lesson, quiz block)."""
-    rows = (
-        QuizAttempt.objects.filter(enrollment=enrollment)
-        .values("lesson_id", "block_id")
-        .annotate(best=Max("score"))
-    )
-    passed = set(
-        QuizAttempt.objects.filter(enrollment=enrollment, passed=True).values_list(
-            "lesson_id", "block_id"
-        )
-    )
-    return {
-        (row["lesson_id"], row["block_id"]): (
-            row["best"],
-            (row["lesson_id"], row["block_id"]) in passed,
-        )
-        for row in rows
-    }
 
 
 def completion_report(enrollment: Enrollment) -> CompletionReport:

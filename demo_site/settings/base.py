@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 import dj_database_url
 
 from pathways.lms import branding
+from pathways.lms.app_settings import DEFAULTS as _PATHWAYS_DEFAULTS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -203,48 +204,16 @@ X_FRAME_OPTIONS = "DENY"
 # own CSRF middleware looks for it by name, so lms/security/checks.py checks the subclass.
 SECURE_REFERRER_POLICY = "no-referrer"
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
-# Content Security Policy (lms.security.middleware.ContentSecurityPolicyMiddleware). Our pages
-# run no inline script or style; frame-ancestors is added per response from X-Frame-Options.
-PATHWAYS_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'"],
-    "media-src": ["'self'"],
-    "frame-src": ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "form-action": ["'self'"],
-}
-# The Wagtail admin's templates use inline scripts and styles (date pickers, inline panels);
-# this looser policy applies under the admin's address only. Still nothing from other sites.
-PATHWAYS_CSP_ADMIN = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-inline'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:"],
-    "font-src": ["'self'", "data:"],
-    "connect-src": ["'self'"],
-    "media-src": ["'self'", "blob:"],
-    "frame-src": ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")],
-    "worker-src": ["'self'", "blob:"],
-    "object-src": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
-}
-# Pages with a policy of their own, by URL name. The API documentation's start-up script carries
-# a per-request nonce ("'nonce'" stands for it); Redoc also adds <style> elements as it draws
-# and runs a worker, so it may use inline styles and blob: workers.
+# Content Security Policy (lms.security.middleware.ContentSecurityPolicyMiddleware): Pathways'
+# own defaults (pathways.lms.app_settings: no inline script or style on our pages; a looser,
+# still same-origin policy for the Wagtail admin; the API documentation's nonce), with the
+# embeds this site allows added to frame-src from the environment.
+_FRAME_SRC = ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")]
+PATHWAYS_CSP = {**_PATHWAYS_DEFAULTS["PATHWAYS_CSP"], "frame-src": _FRAME_SRC}
+PATHWAYS_CSP_ADMIN = {**_PATHWAYS_DEFAULTS["PATHWAYS_CSP_ADMIN"], "frame-src": _FRAME_SRC}
 PATHWAYS_CSP_VIEWS = {
-    "api:docs": {**PATHWAYS_CSP, "script-src": ["'self'", "'nonce'"]},
-    "api:redoc": {
-        **PATHWAYS_CSP,
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "worker-src": ["'self'", "blob:"],
-    },
+    name: {**policy, "frame-src": _FRAME_SRC}
+    for name, policy in _PATHWAYS_DEFAULTS["PATHWAYS_CSP_VIEWS"].items()
 }
 # Nothing in the admin calls other sites: no Gravatar pictures, no check for new versions.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
