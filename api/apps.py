@@ -11,10 +11,9 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from pathways.api import schema  # noqa: F401  (registers the auth schemes with drf-spectacular)
+        from pathways.api.services import tokens_end_on_password_change
         from pathways.lms.accounts.signals import password_changed
-
-        from . import schema  # noqa: F401  (registers the auth schemes with drf-spectacular)
-        from .services import tokens_end_on_password_change
 
         password_changed.connect(
             tokens_end_on_password_change, dispatch_uid="pathways.api.tokens_end"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import employer_views as views
+from pathways.api import employer_views as views
 
 urlpatterns = [
     path(

@@ -27,6 +27,12 @@ from rest_framework.exceptions import APIException
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from pathways.api.authentication import EmployerKeyAuthentication
+from pathways.api.employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer
+from pathways.api.openbadges_schema import OpenBadgeCredentialSerializer
+from pathways.api.pagination import PagePagination
+from pathways.api.permissions import IsEmployerClient
+from pathways.api.schema import ErrorSerializer
 from pathways.certificates import tasks
 from pathways.certificates.codes import format_code, normalize_code
 from pathways.certificates.models import AccessChannel, CredentialRelease, ReleasedCertificate
@@ -38,13 +44,6 @@ from pathways.certificates.release_selectors import (
 )
 from pathways.certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
 from pathways.certificates.sharing_filters import SharedCredentialFilter
-
-from .authentication import EmployerKeyAuthentication
-from .employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer
-from .openbadges_schema import OpenBadgeCredentialSerializer
-from .pagination import PagePagination
-from .permissions import IsEmployerClient
-from .schema import ErrorSerializer
 
 TAG = "Employer"
 PDF_RETRY_SECONDS = 60

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pathways.api.serializers import MAX_ID, FlatListField, StrictSerializer
 from pathways.certificates.codes import format_code, verification_url
 from pathways.certificates.models import (
     CURRENT_STATUS_CHOICES,
@@ -27,8 +28,6 @@ from pathways.certificates.models import (
 from pathways.cohorts.models import GoalStatus
 from pathways.courses.models import EnrollmentStatus
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
-
-from .serializers import MAX_ID, FlatListField, StrictSerializer
 
 # Authentication --------------------------------------------------------------------------------
 

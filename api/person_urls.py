@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import person_views as views
+from pathways.api import person_views as views
 
 urlpatterns = [
     path("auth/token/", views.AuthTokenView.as_view(), name="auth-token"),

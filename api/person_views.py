@@ -25,6 +25,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pathways.api import person_serializers as s
+from pathways.api.authentication import ParticipantTokenAuthentication
+from pathways.api.permissions import IsMentor, IsParticipant, IsSignedInPerson
+from pathways.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer
+from pathways.api.serializers import EmptyInputSerializer
+from pathways.api.services import token_issue
 from pathways.certificates import release_selectors, release_services, selectors
 from pathways.certificates.consent import CONSENT_VERSION, consent_language, consent_text
 from pathways.certificates.models import Certificate, CredentialRelease, DisclosedField
@@ -41,13 +47,6 @@ from pathways.lms.security.two_factor import (
     needs_second_factor,
     second_factor_code_check,
 )
-
-from . import person_serializers as s
-from .authentication import ParticipantTokenAuthentication
-from .permissions import IsMentor, IsParticipant, IsSignedInPerson
-from .schema import ERROR_DESCRIPTIONS, ErrorSerializer
-from .serializers import EmptyInputSerializer
-from .services import token_issue
 
 #: People sign in with a token (apps) or the site's session (with CSRF). An employer's API key
 #: is an organisation, not a person: it is not read here, so these endpoints answer it 401.

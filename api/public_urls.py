@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import public_views
+from pathways.api import public_views
 
 urlpatterns = [
     path("verify/<str:code>/", public_views.VerifyView.as_view(), name="verify"),

@@ -17,10 +17,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pathways.api.public_serializers import VerificationSerializer
 from pathways.certificates.ratelimit import check_rate
 from pathways.certificates.selectors import verifiable_certificate
-
-from .public_serializers import VerificationSerializer
 
 
 @extend_schema_view(

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from rest_framework.authtoken.models import Token
 
-from .models import TokenSecondFactor
+from pathways.api.models import TokenSecondFactor
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pathways.api.serializers import StrictSerializer
 from pathways.certificates.codes import format_code
 from pathways.certificates.models import CertificateStatus
 from pathways.cohorts.models import (
@@ -24,8 +25,6 @@ from pathways.cohorts.models import (
 from pathways.cohorts.selectors import format_hours, minutes_to_hours
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.roles import Role
-
-from .serializers import StrictSerializer
 
 REPLACED = "replaced"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import staff_views as views
+from pathways.api import staff_views as views
 
 urlpatterns = [
     path("staff/cohorts/", views.StaffCohortListView.as_view(), name="staff-cohort-list"),

@@ -20,6 +20,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pathways.api import staff_serializers as s
+from pathways.api.permissions import StaffMember
+from pathways.api.person_views import PersonEndpoint
 from pathways.certificates import services as certificate_services
 from pathways.certificates.admin_certificates import REVOKE_ACTION, admin_label
 from pathways.certificates.models import Certificate
@@ -37,10 +40,6 @@ from pathways.cohorts.selectors import (
     membership_attended_minutes,
 )
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
-
-from . import staff_serializers as s
-from .permissions import StaffMember
-from .person_views import PersonEndpoint
 
 VIEW_COHORT = "pathways_cohorts.view_cohort"
 VIEW_MEMBERSHIP = "pathways_cohorts.view_cohortmembership"

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from .errors import not_found_view
+from pathways.api.errors import not_found_view
 
 app_name = "api"
 

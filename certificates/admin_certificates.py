@@ -45,15 +45,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 import django_filters
 
-from pathways.cohorts.models import Cohort
-from pathways.courses.models import CoursePage
-from pathways.lms.accounts.roles import Role
-from pathways.lms.errors import add_form_errors
-
-from . import services
-from .codes import format_code, normalize_code
-from .issuance_selectors import cohort_batch_preview
-from .models import (
+from pathways.certificates import services
+from pathways.certificates.codes import format_code, normalize_code
+from pathways.certificates.issuance_selectors import cohort_batch_preview
+from pathways.certificates.models import (
     CURRENT_STATUS_CHOICES,
     BatchStatus,
     Certificate,
@@ -62,6 +57,10 @@ from .models import (
     CertificateTemplate,
     NameChoice,
 )
+from pathways.cohorts.models import Cohort
+from pathways.courses.models import CoursePage
+from pathways.lms.accounts.roles import Role
+from pathways.lms.errors import add_form_errors
 
 REVOKE_ACTION = "pathways.certificate.revoke"
 REISSUE_ACTION = "pathways.certificate.reissue"

@@ -36,14 +36,14 @@ from wagtail.log_actions import log
 
 import django_filters
 
-from pathways.lms.accounts.models import User
-from pathways.lms.accounts.roles import Role
-from pathways.lms.errors import add_form_errors
-
-from . import employer_keys, release_services
-from .admin_certificates import AdminFormView, ParticipantChoiceField, participants
-from .consent import CONSENT_VERSION, consent_text
-from .models import (
+from pathways.certificates import employer_keys, release_services
+from pathways.certificates.admin_certificates import (
+    AdminFormView,
+    ParticipantChoiceField,
+    participants,
+)
+from pathways.certificates.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.models import (
     Certificate,
     CredentialAccess,
     CredentialRelease,
@@ -54,7 +54,10 @@ from .models import (
     ReleaseMethod,
     ReleaseStatus,
 )
-from .release_selectors import active_release_q, releasable_certificates
+from pathways.certificates.release_selectors import active_release_q, releasable_certificates
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.roles import Role
+from pathways.lms.errors import add_form_errors
 
 RECORD_RELEASE_ACTION = "pathways.release.record"
 RECORD_REVOCATION_ACTION = "pathways.release.record_revocation"

@@ -13,10 +13,9 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from pathways.certificates import receivers
         from pathways.cohorts.models import CohortMembership
         from pathways.courses.signals import course_completed
-
-        from . import receivers
 
         course_completed.connect(
             receivers.issue_for_completed_course, dispatch_uid="certificates_course_completed"

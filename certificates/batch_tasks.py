@@ -5,8 +5,8 @@ Kept apart from ``certificates.tasks`` (PDF rendering) so that each can change o
 
 from django_tasks import task
 
-from . import services
-from .models import CertificateBatch
+from pathways.certificates import services
+from pathways.certificates.models import CertificateBatch
 
 
 @task()

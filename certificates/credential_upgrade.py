@@ -17,7 +17,7 @@ tens of thousands of certificates should expect a migration of some minutes.
 
 from django.utils import timezone
 
-from . import openbadges, status_list
+from pathways.certificates import openbadges, status_list
 
 CHUNK = 500
 

@@ -6,7 +6,7 @@ Their addresses are written into every credential issued, so they must never cha
 
 from django.urls import path
 
-from . import credential_views
+from pathways.certificates import credential_views
 
 app_name = "credentials"
 

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .openbadges import (
+from pathways.certificates.openbadges import (
     find_issuer,
     find_key,
     issuer_profile,

@@ -16,9 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pathways.certificates.models import EmployerApiKey, EmployerOrganisation
 from pathways.lms.accounts.roles import is_programme_staff
-
-from .models import EmployerApiKey, EmployerOrganisation
 
 KEY_PREFIX = "pwk"
 SCOPES = {"credentials:read": "Read the credentials shared with the employer"}

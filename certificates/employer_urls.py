@@ -3,7 +3,7 @@ with it."""
 
 from django.urls import path
 
-from . import employer_views as views
+from pathways.certificates import employer_views as views
 
 app_name = "employer"
 

@@ -16,12 +16,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from pathways.certificates.sharing_filters import SharedCredentialFilter
-
-from . import tasks
-from .codes import format_code, normalize_code
-from .models import AccessChannel, EmployerOrganisation, ReleasedCertificate
-from .release_selectors import (
+from pathways.certificates import tasks
+from pathways.certificates.codes import format_code, normalize_code
+from pathways.certificates.models import AccessChannel, EmployerOrganisation, ReleasedCertificate
+from pathways.certificates.release_selectors import (
     employer_active_releases,
     employer_for_user,
     last_day,
@@ -30,7 +28,8 @@ from .release_selectors import (
     shared_document,
     shared_view,
 )
-from .release_services import RELEASE_SUMMARY_SHOWN, access_record
+from pathways.certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
+from pathways.certificates.sharing_filters import SharedCredentialFilter
 
 PAGE_SIZE = 20
 

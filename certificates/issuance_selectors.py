@@ -14,12 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pathways.certificates.models import Certificate, CertificateTemplate
 from pathways.cohorts.models import Cohort
 from pathways.cohorts.selectors import MemberCompletion, cohort_member_completion
 from pathways.courses.models import CoursePage, Enrollment, EnrollmentStatus
 from pathways.courses.selectors import completion_report
-
-from .models import Certificate, CertificateTemplate
 
 
 @dataclass(frozen=True)

@@ -56,11 +56,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld
 from pyld.documentloader.frozen import BUNDLED_CONTEXTS, FrozenDocumentLoader
 
+from pathways.certificates import status_list as status_list_indexes
+from pathways.certificates.codes import normalize_code, verification_url
+from pathways.certificates.models import Certificate, CertificateStatus, CredentialIssuer, IssuerKey
 from pathways.lms import app_settings
-
-from . import status_list as status_list_indexes
-from .codes import normalize_code, verification_url
-from .models import Certificate, CertificateStatus, CredentialIssuer, IssuerKey
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pathways.certificates import services
+from pathways.certificates.models import CertificateTemplate
 from pathways.cohorts.models import Cohort, MembershipStatus
-
-from . import services
-from .models import CertificateTemplate
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from pathways.lms.accounts.roles import Role, has_role
-
-from .models import (
+from pathways.certificates.models import (
     Certificate,
     CredentialAccess,
     CredentialRelease,
@@ -23,6 +21,7 @@ from .models import (
     EmployerOrganisation,
     ReleasedCertificate,
 )
+from pathways.lms.accounts.roles import Role, has_role
 
 
 def active_release_q(prefix: str = "", *, now: datetime | None = None) -> Q:

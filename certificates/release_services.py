@@ -14,12 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.lms.accounts.models import User
-from pathways.lms.accounts.names import normalise_name, validate_person_name
-from pathways.lms.accounts.roles import is_programme_staff
-
-from .consent import CONSENT_VERSION, consent_language, consent_text
-from .models import (
+from pathways.certificates.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.models import (
     AccessChannel,
     Certificate,
     CredentialAccess,
@@ -30,6 +26,9 @@ from .models import (
     ReleasedCertificate,
     ReleaseMethod,
 )
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.names import normalise_name, validate_person_name
+from pathways.lms.accounts.roles import is_programme_staff
 
 DEFAULT_RELEASE_DAYS = 90
 MAX_RELEASE_DAYS = 365

@@ -7,8 +7,8 @@ exist. Staff work with certificates in the admin, not here.
 
 from django.http import Http404
 
-from .codes import normalize_code
-from .models import Certificate
+from pathways.certificates.codes import normalize_code
+from pathways.certificates.models import Certificate
 
 
 def participant_certificates(user):

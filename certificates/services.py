@@ -41,20 +41,23 @@ from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
-from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
-from pathways.cohorts.selectors import attended_hours, format_hours
-from pathways.courses.models import CoursePage, Skill
-from pathways.lms.accounts.roles import is_programme_staff
-
-from . import codes
-from .issuance_selectors import Eligibility, achievement_eligibility, cohort_batch_preview
-from .models import (
+from pathways.certificates import codes
+from pathways.certificates.issuance_selectors import (
+    Eligibility,
+    achievement_eligibility,
+    cohort_batch_preview,
+)
+from pathways.certificates.models import (
     BatchStatus,
     Certificate,
     CertificateBatch,
     CertificateTemplate,
     NameChoice,
 )
+from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
+from pathways.cohorts.selectors import attended_hours, format_hours
+from pathways.courses.models import CoursePage, Skill
+from pathways.lms.accounts.roles import is_programme_staff
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +299,7 @@ def _expires_at(template: CertificateTemplate, issued_at: datetime) -> datetime 
 
 def _schedule_pdf(certificate: Certificate) -> None:
     def ensure():
-        from .tasks import ensure_certificate_pdf
+        from pathways.certificates.tasks import ensure_certificate_pdf
 
         ensure_certificate_pdf(certificate)
 
@@ -305,7 +308,7 @@ def _schedule_pdf(certificate: Certificate) -> None:
 
 
 def _sign(certificate: Certificate) -> None:
-    from .openbadges import issue_credential
+    from pathways.certificates.openbadges import issue_credential
 
     certificate.credential = issue_credential(certificate)
     certificate.save(update_fields=["credential"])
@@ -336,8 +339,8 @@ def _insert(fields: dict, *, user, key: str) -> Certificate | None:
 def _finish(certificate: Certificate) -> Certificate:
     """Give a newly inserted certificate its issuer, its status-list bit (drawn at random, see
     :mod:`certificates.status_list`) and its signed credential."""
-    from .openbadges import credential_issuer
-    from .status_list import allocate_index
+    from pathways.certificates.openbadges import credential_issuer
+    from pathways.certificates.status_list import allocate_index
 
     certificate.issuer = credential_issuer(certificate.printed_issuer_name)
     certificate.status_list_index = allocate_index()
@@ -685,7 +688,7 @@ def cohort_certificates_start(
 
 def batch_enqueue(*, batch: CertificateBatch) -> None:
     """Queue (or queue again, after an interruption) the work of a batch."""
-    from .batch_tasks import issue_cohort_certificates_task
+    from pathways.certificates.batch_tasks import issue_cohort_certificates_task
 
     issue_cohort_certificates_task.enqueue(batch.pk)
 

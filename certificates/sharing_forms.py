@@ -10,10 +10,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .consent import CONSENT_VERSION
-from .models import Certificate, DisclosedField, EmployerOrganisation
-from .release_selectors import employers_for_sharing, releasable_certificates
-from .release_services import default_end_date, latest_end_date
+from pathways.certificates.consent import CONSENT_VERSION
+from pathways.certificates.models import Certificate, DisclosedField, EmployerOrganisation
+from pathways.certificates.release_selectors import employers_for_sharing, releasable_certificates
+from pathways.certificates.release_services import default_end_date, latest_end_date
 
 
 class Purpose(models.TextChoices):

@@ -23,14 +23,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from pathways.certificates import release_selectors as selectors
+from pathways.certificates import release_services as services
+from pathways.certificates.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.models import (
+    CredentialRelease,
+    DisclosedField,
+    ReleaseMethod,
+    ReleaseStatus,
+)
+from pathways.certificates.sharing_forms import EmployerChoiceForm, Purpose, ReleaseForm
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.errors import add_form_errors, show_errors
-
-from . import release_selectors as selectors
-from . import release_services as services
-from .consent import CONSENT_VERSION, consent_text
-from .models import CredentialRelease, DisclosedField, ReleaseMethod, ReleaseStatus
-from .sharing_forms import EmployerChoiceForm, Purpose, ReleaseForm
 
 ACCESS_LOG_PER_PAGE = 50
 

@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from .models import StatusListAllocation
+from pathways.certificates.models import StatusListAllocation
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ sharing of them with employers."""
 
 from django.urls import path
 
-from . import sharing_views, views
+from pathways.certificates import sharing_views, views
 
 app_name = "certificates"
 

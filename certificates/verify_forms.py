@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .codes import normalize_code
+from pathways.certificates.codes import normalize_code
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
 

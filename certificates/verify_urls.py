@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import verify_views
+from pathways.certificates import verify_views
 
 app_name = "verify"
 

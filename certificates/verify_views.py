@@ -15,14 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from pathways.certificates import selectors
+from pathways.certificates.codes import format_code
+from pathways.certificates.models import CertificateStatus
+from pathways.certificates.openbadges import verify_json
+from pathways.certificates.ratelimit import RateDecision, check_rate
+from pathways.certificates.verify_forms import MAX_CREDENTIAL_BYTES, CodeForm, CredentialForm
 from pathways.lms.security.middleware import SameOriginCsrfViewMiddleware
-
-from . import selectors
-from .codes import format_code
-from .models import CertificateStatus
-from .openbadges import verify_json
-from .ratelimit import RateDecision, check_rate
-from .verify_forms import MAX_CREDENTIAL_BYTES, CodeForm, CredentialForm
 
 # A pasted or uploaded credential, plus room for the form's other fields and multipart framing.
 MAX_REQUEST_BYTES = MAX_CREDENTIAL_BYTES + 16 * 1024

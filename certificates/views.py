@@ -16,9 +16,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from . import selectors, services
-from .codes import format_code
-from .models import Certificate, CertificateStatus, NameChoice
+from pathways.certificates import selectors, services
+from pathways.certificates.codes import format_code
+from pathways.certificates.models import Certificate, CertificateStatus, NameChoice
 
 
 @dataclass
@@ -76,7 +76,7 @@ def my_certificates(request):
 def certificate_pdf(request, certificate_id: int):
     certificate = selectors.participant_certificate(request.user, certificate_id, downloadable=True)
     if not certificate.pdf:
-        from .tasks import ensure_certificate_pdf
+        from pathways.certificates.tasks import ensure_certificate_pdf
 
         # With an immediate task backend the PDF is made right here; with a worker, shortly.
         ensure_certificate_pdf(certificate)

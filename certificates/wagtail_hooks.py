@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
-from . import admin_certificates, admin_sharing, services
+from pathways.certificates import admin_certificates, admin_sharing, services
 
 register_snippet(admin_certificates.CertificatesViewSetGroup)
 

@@ -35,11 +35,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
-from pathways.lms.accounts.roles import Role
-from pathways.lms.errors import add_form_errors
-
-from . import services
-from .models import (
+from pathways.cohorts import services
+from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
     Cohort,
@@ -48,6 +45,8 @@ from .models import (
     CohortStatus,
     MembershipStatus,
 )
+from pathways.lms.accounts.roles import Role
+from pathways.lms.errors import add_form_errors
 
 
 def participants():

@@ -30,11 +30,15 @@ from wagtail.log_actions import log
 
 import django_filters
 
+from pathways.cohorts import mentorship_selectors as selectors
+from pathways.cohorts import mentorship_services as services
+from pathways.cohorts.models import (
+    MenteePreferences,
+    MentorProfile,
+    MentorshipPairing,
+    PairingStatus,
+)
 from pathways.lms.accounts.roles import Role
-
-from . import mentorship_selectors as selectors
-from . import mentorship_services as services
-from .models import MenteePreferences, MentorProfile, MentorshipPairing, PairingStatus
 
 User = get_user_model()
 

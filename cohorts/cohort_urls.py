@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from pathways.cohorts import views
 
 app_name = "cohorts"
 

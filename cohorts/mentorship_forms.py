@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .mentorship_services import MAX_CHECKIN_MINUTES
-from .models import CheckInMode, GoalStatus
+from pathways.cohorts.mentorship_services import MAX_CHECKIN_MINUTES
+from pathways.cohorts.models import CheckInMode, GoalStatus
 
 
 class DateInput(forms.DateInput):

@@ -15,11 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
-from pathways.courses.models import EnrollmentStatus
-from pathways.courses.selectors import enrollment_summaries_for_users
-from pathways.lms.accounts.roles import Role, has_role
-
-from .models import (
+from pathways.cohorts.models import (
     CohortMembership,
     GoalStatus,
     MembershipStatus,
@@ -31,7 +27,10 @@ from .models import (
     MentorshipPairing,
     PairingStatus,
 )
-from .models.mentorship import CAPACITY_PAIRING_STATUSES, OPEN_PAIRING_STATUSES
+from pathways.cohorts.models.mentorship import CAPACITY_PAIRING_STATUSES, OPEN_PAIRING_STATUSES
+from pathways.courses.models import EnrollmentStatus
+from pathways.courses.selectors import enrollment_summaries_for_users
+from pathways.lms.accounts.roles import Role, has_role
 
 #: Pairings whose two people still see each other (and their goals and check-ins).
 MEMBER_VISIBLE_STATUSES = [PairingStatus.ACTIVE, PairingStatus.PAUSED]

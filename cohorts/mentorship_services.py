@@ -29,11 +29,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.courses.models import Skill
-from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
-
-from .mentorship_selectors import checkin_is_overdue
-from .models import (
+from pathways.cohorts.mentorship_selectors import checkin_is_overdue
+from pathways.cohorts.models import (
     CheckInMode,
     GoalStatus,
     MenteePreferences,
@@ -45,7 +42,9 @@ from .models import (
     PairingOrigin,
     PairingStatus,
 )
-from .models.mentorship import CAPACITY_PAIRING_STATUSES, OPEN_PAIRING_STATUSES
+from pathways.cohorts.models.mentorship import CAPACITY_PAIRING_STATUSES, OPEN_PAIRING_STATUSES
+from pathways.courses.models import Skill
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 MENTOR = "mentor"
 MENTEE = "mentee"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import mentorship_views as views
+from pathways.cohorts import mentorship_views as views
 
 app_name = "mentoring"
 

@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pathways.cohorts import mentorship_selectors as selectors
+from pathways.cohorts import mentorship_services as services
+from pathways.cohorts.mentorship_forms import CheckInForm, GoalForm, GoalStatusForm, ReasonForm
+from pathways.cohorts.models import GoalStatus, PairingStatus
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.errors import show_errors
-
-from . import mentorship_selectors as selectors
-from . import mentorship_services as services
-from .mentorship_forms import CheckInForm, GoalForm, GoalStatusForm, ReasonForm
-from .models import GoalStatus, PairingStatus
 
 
 def _home_for(user) -> str:

@@ -17,6 +17,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pathways.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortCourse,
+    CohortMembership,
+    CohortSession,
+    CohortStatus,
+    MembershipStatus,
+)
 from pathways.courses.models import (
     CoursePage,
     Enrollment,
@@ -26,16 +35,6 @@ from pathways.courses.models import (
 )
 from pathways.courses.selectors import Requirement, _lessons_by_course, completion_reports
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
-
-from .models import (
-    Attendance,
-    Cohort,
-    CohortCourse,
-    CohortMembership,
-    CohortSession,
-    CohortStatus,
-    MembershipStatus,
-)
 
 # Memberships that take one of the cohort's places. A member who completed has used her place in
 # this run of the cohort, so completing does not hand the place to someone else.

@@ -41,11 +41,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pathways.courses import services as course_services
-from pathways.courses.models import Enrollment, EnrollmentStatus
-from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
-
-from .models import (
+from pathways.cohorts.models import (
     Attendance,
     AttendanceStatus,
     Cohort,
@@ -55,7 +51,10 @@ from .models import (
     CohortStatus,
     MembershipStatus,
 )
-from .selectors import ATTENDING_STATUSES, PLACE_STATUSES, may_run
+from pathways.cohorts.selectors import ATTENDING_STATUSES, PLACE_STATUSES, may_run
+from pathways.courses import services as course_services
+from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import mentorship_services
+from pathways.cohorts import mentorship_services
 
 
 @task()

@@ -12,11 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pathways.cohorts import selectors, services
+from pathways.cohorts.models import AttendanceStatus, MembershipStatus
 from pathways.lms.accounts.roles import is_facilitator
 from pathways.lms.errors import show_errors
-
-from . import selectors, services
-from .models import AttendanceStatus, MembershipStatus
 
 # Participants --------------------------------------------------------------------------------
 

@@ -2,9 +2,8 @@
 
 from wagtail import hooks
 
+from pathways.cohorts import admin_cohorts, admin_mentorship, selectors
 from pathways.courses.selectors import COMPLETION_REQUIREMENTS_HOOK
-
-from . import admin_cohorts, admin_mentorship, selectors
 
 
 @hooks.register("register_admin_viewset")

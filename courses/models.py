@@ -21,7 +21,7 @@ from wagtail.snippets.models import register_snippet
 
 import swapper
 
-from .blocks import LessonStreamBlock
+from pathways.courses.blocks import LessonStreamBlock
 
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 

@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 
 from wagtail import hooks
 
-from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
-
-from .models import (
+from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
     CoursePage,
@@ -27,6 +25,7 @@ from .models import (
     QuizAttempt,
     ReflectionAnswer,
 )
+from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 COMPLETION_REQUIREMENTS_HOOK = "pathways_completion_requirements"
 

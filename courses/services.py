@@ -13,9 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.lms.accounts.roles import Role, has_role, is_facilitator
-
-from .models import (
+from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
     CoursePage,
@@ -26,8 +24,9 @@ from .models import (
     QuizAttempt,
     ReflectionAnswer,
 )
-from .selectors import completion_report
-from .signals import course_completed
+from pathways.courses.selectors import completion_report
+from pathways.courses.signals import course_completed
+from pathways.lms.accounts.roles import Role, has_role, is_facilitator
 
 
 def _lock(enrollment: Enrollment) -> Enrollment:

@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pathways.courses import selectors, services
+from pathways.courses.models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer
 from pathways.lms.accounts.roles import is_facilitator
 from pathways.lms.errors import show_errors
-
-from . import selectors, services
-from .models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer
 
 
 @login_required

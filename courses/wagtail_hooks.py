@@ -7,8 +7,8 @@ from wagtail import hooks
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import services
-from .models import Enrollment
+from pathways.courses import services
+from pathways.courses.models import Enrollment
 
 
 class EnrollmentCreateView(CreateView):

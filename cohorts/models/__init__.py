@@ -1,6 +1,6 @@
 """Cohorts (membership, sessions, attendance) and peer mentorship (pairings, goals, check-ins)."""
 
-from .cohort import (
+from pathways.cohorts.models.cohort import (
     Attendance,
     AttendanceStatus,
     Cohort,
@@ -11,7 +11,7 @@ from .cohort import (
     CohortStatus,
     MembershipStatus,
 )
-from .mentorship import (
+from pathways.cohorts.models.mentorship import (
     CheckInMode,
     GoalStatus,
     MenteePreferences,

@@ -1,6 +1,6 @@
 """Local development: debug on, an embedded SQLite database, e-mail to the console."""
 
-from .base import *  # noqa: F401
+from demo_site.settings.base import *  # noqa: F401
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-not-for-production-use-0123456789abcdef"

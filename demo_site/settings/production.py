@@ -1,6 +1,6 @@
 """Production: safe defaults, everything from the environment, refuses to run without a secret."""
 
-from .base import *  # noqa: F401
+from demo_site.settings.base import *  # noqa: F401
 
 DEBUG = env_bool("DEBUG", False)
 

@@ -2,7 +2,7 @@
 
 import tempfile
 
-from .base import *  # noqa: F401
+from demo_site.settings.base import *  # noqa: F401
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105

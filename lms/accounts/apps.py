@@ -14,8 +14,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_migrate, post_save
 
-        from .permissions import grant_role_permissions
-        from .signals import password_change_announce
+        from pathways.lms.accounts.permissions import grant_role_permissions
+        from pathways.lms.accounts.signals import password_change_announce
 
         post_migrate.connect(grant_role_permissions)
         post_save.connect(

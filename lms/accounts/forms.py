@@ -7,8 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from .models import ContactChannel, User
-from .user_admin import grantable_groups, roles_refused_while_staff_know_the_password
+from pathways.lms.accounts.models import ContactChannel, User
+from pathways.lms.accounts.user_admin import (
+    grantable_groups,
+    roles_refused_while_staff_know_the_password,
+)
 
 PROFILE_FIELDS = [
     "chosen_name",

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .names import NAME_FIELDS, normalise_name, validate_person_name
+from pathways.lms.accounts.names import NAME_FIELDS, normalise_name, validate_person_name
 
 
 class ContactChannel(models.TextChoices):

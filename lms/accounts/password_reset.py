@@ -13,7 +13,7 @@ from django.conf import settings
 
 from wagtail.admin.forms.auth import PasswordResetForm
 
-from .models import ContactChannel
+from pathways.lms.accounts.models import ContactChannel
 
 
 def reset_by_email_enabled() -> bool:

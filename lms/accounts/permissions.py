@@ -6,7 +6,7 @@ Permissions do not exist yet while migrations run on a fresh database, so this r
 
 from django.contrib.auth.models import Group, Permission
 
-from .roles import Role
+from pathways.lms.accounts.roles import Role
 
 STAFF_PERMISSIONS = {
     "wagtailadmin": ["access_admin"],

@@ -16,7 +16,7 @@ the edit and delete views, the listing and its bulk actions):
 
 from django.contrib.auth.models import Group
 
-from .roles import Role
+from pathways.lms.accounts.roles import Role
 
 #: The roles someone who is not a superuser may grant, and the only roles an account she
 #: manages may hold: every role below programme staff.

@@ -10,11 +10,10 @@ from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from pathways.lms.accounts.forms import PathwaysUserCreationForm, PathwaysUserEditForm
+from pathways.lms.accounts.user_admin import may_manage_account
 from pathways.lms.security.legal_names import legal_name_read_record
 from pathways.lms.security.views import temporary_password_button
-
-from .forms import PathwaysUserCreationForm, PathwaysUserEditForm
-from .user_admin import may_manage_account
 
 
 class _WithinReach:

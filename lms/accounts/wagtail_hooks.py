@@ -13,7 +13,7 @@ from wagtail.users.views.bulk_actions.assign_role import AssignRoleBulkAction
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
 
-from .user_admin import (
+from pathways.lms.accounts.user_admin import (
     grantable_groups,
     may_manage_account,
     roles_refused_while_staff_know_the_password,

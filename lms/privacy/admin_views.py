@@ -27,9 +27,8 @@ from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role
 from pathways.lms.errors import add_form_errors
-
-from . import selectors, services
-from .models import ErasureRecord
+from pathways.lms.privacy import selectors, services
+from pathways.lms.privacy.models import ErasureRecord
 
 ERASE_ACTION = "pathways.privacy.erase"
 

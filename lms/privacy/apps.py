@@ -14,8 +14,8 @@ class PrivacyConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate
 
-        from .permissions import grant_privacy_permissions
-        from .retention import check_retention_settings
+        from pathways.lms.privacy.permissions import grant_privacy_permissions
+        from pathways.lms.privacy.retention import check_retention_settings
 
         post_migrate.connect(grant_privacy_permissions, dispatch_uid="privacy_permissions")
         checks.register(check_retention_settings, checks.Tags.compatibility)

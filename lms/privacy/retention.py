@@ -136,7 +136,7 @@ def expired_sign_in_failures(days: int, now: datetime) -> QuerySet | None:
 
 
 def expired_erasure_records(days: int, now: datetime) -> QuerySet:
-    from .models import ErasureRecord
+    from pathways.lms.privacy.models import ErasureRecord
 
     return ErasureRecord.objects.filter(erased_at__lt=_cutoff(days, now))
 

@@ -68,9 +68,8 @@ from pathways.courses.models import (
 from pathways.courses.services import enrollment_withdraw
 from pathways.lms import app_settings
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
-
-from . import selectors
-from .models import ErasureRecord
+from pathways.lms.privacy import selectors
+from pathways.lms.privacy.models import ErasureRecord
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 
-from . import services
-from .admin_views import ERASE_ACTION, ErasureRecordViewSet
+from pathways.lms.privacy import services
+from pathways.lms.privacy.admin_views import ERASE_ACTION, ErasureRecordViewSet
 
 
 @hooks.register("register_admin_viewset")

@@ -14,7 +14,7 @@ class SafetyConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .sessions import start_on_sign_in
+        from pathways.lms.safety import checks  # noqa: F401  (registers the system checks)
+        from pathways.lms.safety.sessions import start_on_sign_in
 
         user_logged_in.connect(start_on_sign_in, dispatch_uid="pathways_safety_session_start")

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.errors import error_body
 from pathways.lms.middleware import API_PREFIX
-
-from . import sessions
+from pathways.lms.safety import sessions
 
 # Requests a page makes by itself, which must not keep an unattended session alive.
 BACKGROUND_HEADER = "X-Pathways-Background"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from pathways.lms.safety import views
 
 app_name = "safety"
 

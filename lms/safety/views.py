@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pathways.lms import app_settings
 from pathways.lms.errors import error_body
-
-from . import sessions
+from pathways.lms.safety import sessions
 
 # What the browser is asked to forget on exit and on sign-out: pages it kept, the session and
 # language cookies, and anything a script stored.

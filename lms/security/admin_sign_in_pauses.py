@@ -15,7 +15,7 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from . import sign_in_limits
+from pathways.lms.security import sign_in_limits
 
 
 def may_end_pauses(user) -> bool:

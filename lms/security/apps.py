@@ -14,7 +14,7 @@ class SecurityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import checks  # noqa: F401  (registers the deployment checks)
-        from .permissions import grant_staff_audit_permission
+        from pathways.lms.security import checks  # noqa: F401  (registers the deployment checks)
+        from pathways.lms.security.permissions import grant_staff_audit_permission
 
         post_migrate.connect(grant_staff_audit_permission)

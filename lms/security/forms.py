@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .two_factor import normalise_code
+from pathways.lms.security.two_factor import normalise_code
 
 
 class SetupCodeForm(forms.Form):

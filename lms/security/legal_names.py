@@ -6,7 +6,7 @@ page shown. The record never holds the name.
 
 from django.db import transaction
 
-from .models import LegalNameRead
+from pathways.lms.security.models import LegalNameRead
 
 
 def shows_legal_name(*, reader, subject) -> bool:

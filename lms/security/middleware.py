@@ -10,8 +10,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from pathways.lms import app_settings
-
-from .two_factor import admin_prefix, confirmed_authenticator, needs_second_factor
+from pathways.lms.security.two_factor import (
+    admin_prefix,
+    confirmed_authenticator,
+    needs_second_factor,
+)
 
 NONCE = "'nonce'"
 _NO_CSP_CONTENT_TYPES = ("application/pdf",)

@@ -20,8 +20,7 @@ from wagtail.log_actions import log
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.accounts.signals import PASSWORD_SET_BY_STAFF
 from pathways.lms.accounts.user_admin import may_manage_account
-
-from .two_factor import needs_second_factor
+from pathways.lms.security.two_factor import needs_second_factor
 
 TEMPORARY_PASSWORD_ACTION = "pathways.temporary_password"  # noqa: S105  (a log action name)
 # Lower-case letters that are hard to mix up when read aloud or copied from a screen.

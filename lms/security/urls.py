@@ -3,7 +3,7 @@ before the second factor is passed."""
 
 from django.urls import path
 
-from . import views
+from pathways.lms.security import views
 
 app_name = "security"
 

@@ -24,9 +24,9 @@ import django_otp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import passwords
-from .forms import SetupCodeForm, TemporaryPasswordForm, VerifyCodeForm
-from .two_factor import (
+from pathways.lms.security import passwords
+from pathways.lms.security.forms import SetupCodeForm, TemporaryPasswordForm, VerifyCodeForm
+from pathways.lms.security.two_factor import (
     admin_prefix,
     backup_codes_replace,
     confirmed_authenticator,

@@ -10,10 +10,10 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import passwords, sign_in_limits, views
-from .admin_sign_in_pauses import SignInPausesView, may_end_pauses
-from .models import LegalNameRead
-from .two_factor import needs_second_factor
+from pathways.lms.security import passwords, sign_in_limits, views
+from pathways.lms.security.admin_sign_in_pauses import SignInPausesView, may_end_pauses
+from pathways.lms.security.models import LegalNameRead
+from pathways.lms.security.two_factor import needs_second_factor
 
 
 @hooks.register("register_admin_urls")

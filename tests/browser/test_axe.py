@@ -17,7 +17,7 @@ from django.template import engines
 
 import pytest
 
-from .demo_site import AXE_SCRIPT, PAGES, ROOT, checked, crawl
+from tests.browser.demo_site import AXE_SCRIPT, PAGES, ROOT, checked, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

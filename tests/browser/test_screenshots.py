@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .demo_site import PAGES, ROOT, checked, crawl
+from tests.browser.demo_site import PAGES, ROOT, checked, crawl
 
 pytestmark = [
     pytest.mark.browser,

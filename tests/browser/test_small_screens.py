@@ -9,7 +9,7 @@ exception); axe's own target-size rule (test_axe) checks them with the spacing e
 
 import pytest
 
-from .demo_site import PAGES, checked, crawl
+from tests.browser.demo_site import PAGES, checked, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -41,8 +41,7 @@ from pathways.certificates.openbadges import (
     verify_json,
     verify_proof,
 )
-
-from .openbadges_support import ISSUER_NAME, make_certificate
+from tests.certificates.openbadges_support import ISSUER_NAME, make_certificate
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "openbadges"
 VENDORED_CONTEXT = Path(openbadges.__file__).resolve().parent / "jsonld" / "context-3.0.3.json"

@@ -21,8 +21,7 @@ from pathways.certificates.openbadges import (
     status_list_credential,
     verify,
 )
-
-from .openbadges_support import (
+from tests.certificates.openbadges_support import (
     ISSUER_NAME,
     make_certificate,
     make_legacy_certificate,

@@ -20,9 +20,8 @@ from pathways.certificates.openbadges import (
     status_bit,
 )
 from pathways.certificates.services import certificate_set_name_choice
+from tests.certificates.openbadges_support import ISSUER_NAME, make_certificate, make_template
 from tests.factories.cohorts import CohortFactory
-
-from .openbadges_support import ISSUER_NAME, make_certificate, make_template
 
 
 @pytest.fixture(autouse=True)

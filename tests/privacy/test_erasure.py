@@ -34,9 +34,7 @@ from pathways.lms.accounts.roles import Role
 from pathways.lms.privacy.models import ErasureRecord
 from pathways.lms.privacy.services import ERASED_NAME, participant_erase
 from tests.factories.accounts import StaffFactory
-from tests.security.support import with_second_factor
-
-from .scenario import (
+from tests.privacy.scenario import (
     GOAL,
     LEGAL,
     MENTOR_NOTE,
@@ -45,6 +43,7 @@ from .scenario import (
     build_history,
     make_participant,
 )
+from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,7 @@ from tests.factories.mentoring import (
     MentorshipGoalFactory,
     MentorshipPairingFactory,
 )
-
-from .scenario import (
+from tests.privacy.scenario import (
     CHOSEN,
     EMAIL,
     GOAL,
