@@ -121,14 +121,14 @@ compilemessages: $(STAMP)
 # Updates the catalogues from the code after strings change: each app's own, and the project's
 # for frontend_templates/. Then translate what is new or fuzzy and run make compilemessages.
 LOCALES ?= es
-LOCALE_APPS := lms lms/privacy courses cohorts certificates api
+LOCALE_APPS := lms/core lms/accounts lms/safety lms/security lms/privacy courses cohorts mentoring \
+	certificates/issuance certificates/credentials certificates/employers certificates/sharing api
 messages: $(STAMP)
 	@for dir in $(LOCALE_APPS) frontend_templates; do \
 		[ "$$dir" = frontend_templates ] || mkdir -p "$$dir/locale"; \
 		echo "$$dir"; \
-		ignore=""; [ "$$dir" = lms ] && ignore="--ignore=privacy"; \
 		( cd "$$dir" && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages \
-			$(addprefix -l ,$(LOCALES)) --ignore '*/migrations/*' $$ignore ) || exit 1; \
+			$(addprefix -l ,$(LOCALES)) --ignore '*/migrations/*' ) || exit 1; \
 	done
 
 # --- running -------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django_otp.middleware import is_verified
 from django_otp.models import Device
 from rest_framework import authentication, exceptions
 
-from pathways.certificates.employer_keys import employer_key_authenticate
+from pathways.certificates.employers.services import employer_key_authenticate
 
 
 class EmployerKeyAuthentication(authentication.BaseAuthentication):

@@ -15,9 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import CURRENT_STATUS_CHOICES, DisclosedField, ReleasedCertificate
-from pathways.certificates.release_selectors import shared_view
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import CURRENT_STATUS_CHOICES
+from pathways.certificates.sharing.models import DisclosedField, ReleasedCertificate
+from pathways.certificates.sharing.selectors import shared_view
 
 
 def _absolute(request, name: str, code: str) -> str:

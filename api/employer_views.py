@@ -33,17 +33,21 @@ from pathways.api.openbadges_schema import OpenBadgeCredentialSerializer
 from pathways.api.pagination import PagePagination
 from pathways.api.permissions import IsEmployerClient
 from pathways.api.schema import ErrorSerializer
-from pathways.certificates import tasks
-from pathways.certificates.codes import format_code, normalize_code
-from pathways.certificates.models import AccessChannel, CredentialRelease, ReleasedCertificate
-from pathways.certificates.release_selectors import (
+from pathways.certificates.issuance import tasks
+from pathways.certificates.issuance.codes import format_code, normalize_code
+from pathways.certificates.sharing.filters import SharedCredentialFilter
+from pathways.certificates.sharing.models import (
+    AccessChannel,
+    CredentialRelease,
+    ReleasedCertificate,
+)
+from pathways.certificates.sharing.selectors import (
     employer_active_releases,
     shared_credential,
     shared_credentials,
     shared_document,
 )
-from pathways.certificates.release_services import RELEASE_SUMMARY_SHOWN, access_record
-from pathways.certificates.sharing_filters import SharedCredentialFilter
+from pathways.certificates.sharing.services import RELEASE_SUMMARY_SHOWN, access_record
 
 TAG = "Employer"
 PDF_RETRY_SECONDS = 60

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from pathways.lms.errors import error_body
+from pathways.lms.core.errors import error_body
 
 MESSAGES = {
     "not_found": lambda: _("Not found."),

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework.permissions import BasePermission
 
-from pathways.certificates.models import EmployerApiKey
+from pathways.certificates.employers.models import EmployerApiKey
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.security.two_factor import second_factor_passed
 

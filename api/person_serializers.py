@@ -15,19 +15,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pathways.api.serializers import MAX_ID, FlatListField, StrictSerializer
-from pathways.certificates.codes import format_code, verification_url
-from pathways.certificates.models import (
-    CURRENT_STATUS_CHOICES,
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.issuance.codes import format_code, verification_url
+from pathways.certificates.issuance.models import CURRENT_STATUS_CHOICES, NameChoice
+from pathways.certificates.sharing.models import (
     AccessChannel,
     DisclosedField,
-    EmployerOrganisation,
-    NameChoice,
     ReleaseMethod,
     ReleaseStatus,
 )
-from pathways.cohorts.models import GoalStatus
 from pathways.courses.models import EnrollmentStatus
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.mentoring.models import GoalStatus
 
 # Authentication --------------------------------------------------------------------------------
 

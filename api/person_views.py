@@ -31,21 +31,24 @@ from pathways.api.permissions import IsMentor, IsParticipant, IsSignedInPerson
 from pathways.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer
 from pathways.api.serializers import EmptyInputSerializer
 from pathways.api.services import token_issue
-from pathways.certificates import release_selectors, release_services, selectors
-from pathways.certificates.consent import CONSENT_VERSION, consent_language, consent_text
-from pathways.certificates.models import Certificate, CredentialRelease, DisclosedField
-from pathways.cohorts.mentorship_selectors import (
-    OPEN_GOAL_STATUSES,
-    CourseProgress,
-    checkin_is_overdue,
-    mentee_progress,
-)
-from pathways.cohorts.models import MentorshipGoal, MentorshipPairing, PairingStatus
+from pathways.certificates.issuance import selectors
+from pathways.certificates.issuance.models import Certificate
+from pathways.certificates.sharing import selectors as release_selectors
+from pathways.certificates.sharing import services as release_services
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.sharing.models import CredentialRelease, DisclosedField
 from pathways.courses.selectors import participant_enrollment_summaries
 from pathways.lms.security.two_factor import (
     confirmed_authenticator,
     needs_second_factor,
     second_factor_code_check,
+)
+from pathways.mentoring.models import MentorshipGoal, MentorshipPairing, PairingStatus
+from pathways.mentoring.selectors import (
+    OPEN_GOAL_STATUSES,
+    CourseProgress,
+    checkin_is_overdue,
+    mentee_progress,
 )
 
 #: People sign in with a token (apps) or the site's session (with CSRF). An employer's API key

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import CertificateStatus
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import CertificateStatus
 
 
 class VerificationSerializer(serializers.Serializer):

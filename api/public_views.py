@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pathways.api.public_serializers import VerificationSerializer
-from pathways.certificates.ratelimit import check_rate
-from pathways.certificates.selectors import verifiable_certificate
+from pathways.certificates.credentials.ratelimit import check_rate
+from pathways.certificates.issuance.selectors import verifiable_certificate
 
 
 @extend_schema_view(

@@ -12,19 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pathways.api.serializers import StrictSerializer
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import CertificateStatus
-from pathways.cohorts.models import (
-    Cohort,
-    CohortMode,
-    CohortStatus,
-    MembershipStatus,
-    PairingOrigin,
-    PairingStatus,
-)
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import CertificateStatus
+from pathways.cohorts.models import Cohort, CohortMode, CohortStatus, MembershipStatus
 from pathways.cohorts.selectors import format_hours, minutes_to_hours
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.roles import Role
+from pathways.mentoring.models import PairingOrigin, PairingStatus
 
 REPLACED = "replaced"
 

@@ -23,27 +23,21 @@ from rest_framework.views import APIView
 from pathways.api import staff_serializers as s
 from pathways.api.permissions import StaffMember
 from pathways.api.person_views import PersonEndpoint
-from pathways.certificates import services as certificate_services
-from pathways.certificates.admin_certificates import REVOKE_ACTION, admin_label
-from pathways.certificates.models import Certificate
-from pathways.cohorts.models import (
-    Cohort,
-    CohortCourse,
-    CohortMembership,
-    MembershipStatus,
-    MentorshipPairing,
-    PairingStatus,
-)
+from pathways.certificates.issuance import services as certificate_services
+from pathways.certificates.issuance.admin import REVOKE_ACTION, admin_label
+from pathways.certificates.issuance.models import Certificate
+from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from pathways.cohorts.selectors import (
     CURRENT_STATUSES,
     cohorts_facilitated_by,
     membership_attended_minutes,
 )
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.mentoring.models import MentorshipPairing, PairingStatus
 
 VIEW_COHORT = "pathways_cohorts.view_cohort"
 VIEW_MEMBERSHIP = "pathways_cohorts.view_cohortmembership"
-VIEW_PAIRING = "pathways_cohorts.view_mentorshippairing"
+VIEW_PAIRING = "pathways_mentoring.view_mentorshippairing"
 ADD_CERTIFICATE = "pathways_certificates.add_certificate"
 CHANGE_CERTIFICATE = "pathways_certificates.change_certificate"
 

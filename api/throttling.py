@@ -10,7 +10,7 @@ import hashlib
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from pathways.certificates.models import EmployerApiKey
+from pathways.certificates.employers.models import EmployerApiKey
 from pathways.lms.security.addresses import client_address
 
 

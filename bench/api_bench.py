@@ -133,8 +133,8 @@ def bench(*, numbers: dict, requests: int, warmup: int, budget: float, analyze: 
     from django.urls import reverse
 
     from demo_site.management.commands.bench_data import build_bench_data
-    from pathways.certificates.models import CredentialAccess
-    from pathways.certificates.release_selectors import shared_credentials
+    from pathways.certificates.sharing.models import CredentialAccess
+    from pathways.certificates.sharing.selectors import shared_credentials
 
     started = time.perf_counter()
     data = build_bench_data(**numbers, seed=1)

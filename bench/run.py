@@ -61,7 +61,7 @@ def _bare_html(certificate, paper_size: str) -> str:
     """The certificate's text on one page, in the same fonts, without QR code or decoration."""
     from django.utils.html import escape
 
-    from pathways.certificates.rendering import certificate_context, certificate_html
+    from pathways.certificates.issuance.rendering import certificate_context, certificate_html
 
     certificate_html(certificate)  # the same lookups as the real render, outside the timing
     context = certificate_context(certificate)
@@ -94,8 +94,8 @@ def _bare_html(certificate, paper_size: str) -> str:
 def _certificate(template, course, *, user=None, cohort=None):
     import datetime
 
-    from pathways.certificates.codes import new_verification_code
-    from pathways.certificates.models import Certificate
+    from pathways.certificates.issuance.codes import new_verification_code
+    from pathways.certificates.issuance.models import Certificate
     from tests.factories.accounts import ParticipantFactory
 
     certificate = Certificate.objects.create(
@@ -140,7 +140,7 @@ def _timed(function) -> tuple[float, float]:
 def bench_render(certificate, tmp: Path) -> dict:
     from weasyprint import HTML
 
-    from pathways.certificates.rendering import render_certificate_pdf
+    from pathways.certificates.issuance.rendering import render_certificate_pdf
 
     bare_file = tmp / "bare.html"
     bare_file.write_text(_bare_html(certificate, "letter"), encoding="utf-8")
@@ -173,8 +173,8 @@ def bench_cohort(template, course) -> dict:
 
     from django.utils import timezone
 
-    from pathways.certificates import tasks
-    from pathways.certificates.models import Certificate
+    from pathways.certificates.issuance import tasks
+    from pathways.certificates.issuance.models import Certificate
     from pathways.cohorts.models import CohortMembership, MembershipStatus
     from tests.factories.accounts import ParticipantFactory, StaffFactory
     from tests.factories.cohorts import CohortFactory
@@ -205,7 +205,7 @@ def bench_cohort(template, course) -> dict:
             rendering_time += time.perf_counter() - start
 
     try:
-        from pathways.certificates.services import cohort_certificates_start
+        from pathways.certificates.issuance.services import cohort_certificates_start
     except ImportError:
         cohort_certificates_start = None
 
@@ -239,8 +239,8 @@ def bench_serving(certificate) -> dict:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
-    from pathways.certificates.rendering import render_certificate_pdf
-    from pathways.certificates.tasks import render_certificate_pdf_task
+    from pathways.certificates.issuance.rendering import render_certificate_pdf
+    from pathways.certificates.issuance.tasks import render_certificate_pdf_task
 
     render_certificate_pdf_task.call(certificate.pk)
     certificate.refresh_from_db()
@@ -317,7 +317,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
     try:
         _setup(tmp)
-        from pathways.certificates.models import CertificateTemplate
+        from pathways.certificates.issuance.models import CertificateTemplate
         from tests.factories.courses import build_course
 
         course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=1)

@@ -52,6 +52,7 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.cohorts.selectors import ATTENDING_STATUSES, PLACE_STATUSES, may_run
+from pathways.cohorts.signals import cohort_programme_completed
 from pathways.courses import services as course_services
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
@@ -418,6 +419,9 @@ def membership_complete(*, membership: CohortMembership, actor) -> CohortMembers
     membership.status = MembershipStatus.COMPLETED
     membership.completed_at = timezone.now()
     membership.save(update_fields=["status", "completed_at"])
+    transaction.on_commit(
+        lambda: cohort_programme_completed.send(sender=CohortMembership, membership=membership)
+    )
     return membership
 
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from pathways.cohorts import mentorship_services
+from pathways.mentoring import services as mentorship_services
 
 
 @task()

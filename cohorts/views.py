@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from pathways.cohorts import selectors, services
 from pathways.cohorts.models import AttendanceStatus, MembershipStatus
 from pathways.lms.accounts.roles import is_facilitator
-from pathways.lms.errors import show_errors
+from pathways.lms.core.errors import show_errors
 
 # Participants --------------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 from wagtail import hooks
 
-from pathways.cohorts import admin_cohorts, admin_mentorship, selectors
+from pathways.cohorts import admin as admin_cohorts
+from pathways.cohorts import selectors
 from pathways.courses.selectors import COMPLETION_REQUIREMENTS_HOOK
+from pathways.mentoring import admin as admin_mentorship
 
 
 @hooks.register("register_admin_viewset")

@@ -9,3 +9,8 @@ class CoursesConfig(AppConfig):
     label = "pathways_courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from pathways.courses.permissions import register as register_permissions
+
+        register_permissions()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from pathways.courses import selectors, services
 from pathways.courses.models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer
 from pathways.lms.accounts.roles import is_facilitator
-from pathways.lms.errors import show_errors
+from pathways.lms.core.errors import show_errors
 
 
 @login_required

@@ -20,23 +20,26 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from pathways.certificates import openbadges, services
-from pathways.certificates.codes import format_code
-from pathways.certificates.consent import CONSENT_VERSION, consent_language, consent_text
-from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
-from pathways.certificates.models import (
-    AccessChannel,
+from pathways.certificates.credentials import openbadges
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.employers.services import employer_key_create, employer_key_revoke
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import (
     Certificate,
     CertificateStatus,
     CertificateTemplate,
+)
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.sharing.models import (
+    AccessChannel,
     CredentialAccess,
     CredentialRelease,
     DisclosedField,
-    EmployerOrganisation,
     ReleasedCertificate,
     ReleaseMethod,
 )
-from pathways.certificates.release_services import access_record, release_create, release_revoke
+from pathways.certificates.sharing.services import access_record, release_create, release_revoke
 
 TEMPLATE_NAME = "Course certificate"
 VALIDITY_DAYS = 730

@@ -9,17 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from pathways.cohorts import mentorship_services, services
-from pathways.cohorts.models import (
-    AttendanceStatus,
-    CheckInMode,
-    Cohort,
-    CohortCourse,
-    CohortMode,
-    CohortStatus,
-    MentorshipPairing,
-)
-from pathways.cohorts.models.mentorship import OPEN_PAIRING_STATUSES
+from pathways.cohorts import services
+from pathways.cohorts.models import AttendanceStatus, Cohort, CohortCourse, CohortMode, CohortStatus
+from pathways.mentoring import services as mentorship_services
+from pathways.mentoring.models import OPEN_PAIRING_STATUSES, CheckInMode, MentorshipPairing
 
 COHORT_NAME = "Workplace Readiness – Tuesday group"
 TIME_ZONE = "America/Los_Angeles"

@@ -147,7 +147,7 @@ def employer_org(db, employer_user):
 @pytest.fixture
 def employer_key(employer_org, staff):
     """A live API key of ``employer_org``: (key row, raw key to send as Bearer)."""
-    from pathways.certificates.employer_keys import employer_key_create
+    from pathways.certificates.employers.services import employer_key_create
 
     return employer_key_create(employer=employer_org, name="HR system", actor=staff)
 

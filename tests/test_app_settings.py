@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pathways.lms import app_settings
+from pathways.lms.core import app_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_FOLDERS = ("lms", "courses", "cohorts", "certificates", "api")

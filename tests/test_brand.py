@@ -20,8 +20,8 @@ from django.views.defaults import server_error
 
 import pytest
 
-from pathways.certificates.rendering import render_certificate_pdf
-from pathways.lms import branding
+from pathways.certificates.issuance.rendering import render_certificate_pdf
+from pathways.lms.core import branding
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 
 BRAND = "Harbourside Learning"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP_FOLDERS = ("lms", "courses", "cohorts", "certificates", "api")
+APP_FOLDERS = ("lms", "courses", "cohorts", "mentoring", "certificates", "api")
 NOT_SOURCE = {".venv", ".git", "node_modules", "build", "dist"}
 
 
@@ -44,10 +44,15 @@ def test_wheel_installs_only_the_pathways_namespace_with_templates_static_and_mi
         "pathways/courses/templates/courses/includes/quiz.html",
         "pathways/lms/accounts/migrations/0001_initial.py",
         "pathways/lms/accounts/migrations/0002_roles.py",
-        "pathways/lms/templates/pathways/base.html",
-        "pathways/lms/static/pathways/site.css",
+        "pathways/lms/core/templates/pathways/base.html",
+        "pathways/lms/core/static/pathways/site.css",
         "pathways/cohorts/apps.py",
-        "pathways/certificates/apps.py",
+        "pathways/mentoring/apps.py",
+        "pathways/certificates/issuance/apps.py",
+        "pathways/certificates/credentials/apps.py",
+        "pathways/certificates/credentials/jsonld/context-3.0.3.json",
+        "pathways/certificates/employers/apps.py",
+        "pathways/certificates/sharing/apps.py",
         "pathways/api/apps.py",
     ]
     missing = [name for name in expected if name not in names]

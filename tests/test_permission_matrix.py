@@ -24,7 +24,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
+from pathways.certificates.employers.services import employer_key_create, employer_key_revoke
 from pathways.lms.accounts.roles import Role
 from tests.factories.accounts import (
     TEST_PASSWORD,

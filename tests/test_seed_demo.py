@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 def _counts():
     from wagtail.models import Page
 
-    from pathways.cohorts.models import Attendance, CohortSession, MentorshipCheckIn
+    from pathways.cohorts.models import Attendance, CohortSession
+    from pathways.mentoring.models import MentorshipCheckIn
 
     return {
         "users": get_user_model().objects.count(),
@@ -57,13 +58,8 @@ def test_seed_demo_builds_the_demo_site_and_is_safe_to_run_twice(capsys):
     assert rosa.status == EnrollmentStatus.COMPLETED
     assert rosa.completed_at is not None
 
-    from pathways.cohorts.models import (
-        Attendance,
-        Cohort,
-        CohortStatus,
-        MentorshipPairing,
-        PairingStatus,
-    )
+    from pathways.cohorts.models import Attendance, Cohort, CohortStatus
+    from pathways.mentoring.models import MentorshipPairing, PairingStatus
 
     cohort = Cohort.objects.get()
     assert cohort.status == CohortStatus.RUNNING
@@ -104,9 +100,10 @@ def _printed_key(output: str) -> str:
 def test_seed_demo_shares_rosas_certificates_in_every_state_and_prints_a_working_key(
     capsys, client
 ):
-    from pathways.certificates.employer_keys import employer_key_authenticate
-    from pathways.certificates.models import CredentialAccess, CredentialRelease, EmployerApiKey
-    from pathways.certificates.release_selectors import participant_access_log, shared_credentials
+    from pathways.certificates.employers.models import EmployerApiKey
+    from pathways.certificates.employers.services import employer_key_authenticate
+    from pathways.certificates.sharing.models import CredentialAccess, CredentialRelease
+    from pathways.certificates.sharing.selectors import participant_access_log, shared_credentials
 
     call_command("seed_demo", allow_without_debug=True)
     output = capsys.readouterr().out

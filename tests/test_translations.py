@@ -26,15 +26,22 @@ from tests.factories.courses import build_course
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Where each catalogue lives: the five apps, and the project's own for frontend_templates/.
-CATALOGUE_DIRS = {
-    "lms": ROOT / "lms" / "locale" / "es" / "LC_MESSAGES",
-    "courses": ROOT / "courses" / "locale" / "es" / "LC_MESSAGES",
-    "cohorts": ROOT / "cohorts" / "locale" / "es" / "LC_MESSAGES",
-    "certificates": ROOT / "certificates" / "locale" / "es" / "LC_MESSAGES",
-    "api": ROOT / "api" / "locale" / "es" / "LC_MESSAGES",
-    "project": ROOT / "locale" / "es" / "LC_MESSAGES",
-}
+APP_FOLDERS = ("lms", "courses", "cohorts", "mentoring", "certificates", "api")
+
+
+def catalogue_dirs() -> dict[str, Path]:
+    """Where each catalogue lives: one per Pathways app, and the project's own for
+    frontend_templates/."""
+    from django.apps import apps
+
+    dirs = {
+        config.label: Path(config.path) / "locale" / "es" / "LC_MESSAGES"
+        for config in apps.get_app_configs()
+        if config.name.startswith("pathways.")
+    }
+    dirs["project"] = ROOT / "locale" / "es" / "LC_MESSAGES"
+    return dirs
+
 
 # Every Spanish catalogue there is, including those of apps inside a package (lms/privacy).
 CATALOGUES = [
@@ -44,7 +51,7 @@ CATALOGUES = [
             *(ROOT / "locale").glob("es/LC_MESSAGES/*.po"),
             *(
                 path
-                for package in ("lms", "courses", "cohorts", "certificates", "api")
+                for package in APP_FOLDERS
                 for path in (ROOT / package).rglob("locale/es/LC_MESSAGES/*.po")
             ),
         }
@@ -137,9 +144,9 @@ def placeholders(text: str, flags: set[str]) -> Counter:
 
 
 def test_every_app_and_the_project_has_a_spanish_catalogue():
-    missing = [
-        name for name, folder in CATALOGUE_DIRS.items() if not (folder / "django.po").exists()
-    ]
+    dirs = catalogue_dirs()
+    assert len(dirs) > 12  # every Pathways app, not none
+    missing = [name for name, folder in dirs.items() if not (folder / "django.po").exists()]
     assert not missing, f"no Spanish catalogue for {missing}: see Translations in README.md"
 
 

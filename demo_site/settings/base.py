@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
-from pathways.lms import branding
-from pathways.lms.app_settings import DEFAULTS as _PATHWAYS_DEFAULTS
+from pathways.lms.core import branding
+from pathways.lms.core.app_settings import DEFAULTS as _PATHWAYS_DEFAULTS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -49,7 +49,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "pathways.lms.accounts",
-    "pathways.lms",
+    "pathways.lms.core",
     "pathways.lms.safety",
     "pathways.lms.security",
     "pathways.lms.privacy",
@@ -59,7 +59,11 @@ INSTALLED_APPS = [
     "axes",
     "pathways.courses",
     "pathways.cohorts",
-    "pathways.certificates",
+    "pathways.mentoring",
+    "pathways.certificates.issuance",
+    "pathways.certificates.credentials",
+    "pathways.certificates.employers",
+    "pathways.certificates.sharing",
     "pathways.api",
     "demo_site",
     "wagtail.contrib.forms",
@@ -100,12 +104,12 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "pathways.lms.security.middleware.AdminSecondFactorMiddleware",
     "pathways.lms.security.middleware.ContentSecurityPolicyMiddleware",
-    "pathways.lms.middleware.UserLanguageMiddleware",
+    "pathways.lms.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pathways.lms.safety.middleware.SessionTimeoutMiddleware",
     "pathways.lms.safety.middleware.SafetyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pathways.lms.middleware.PrivatePageCacheMiddleware",
+    "pathways.lms.core.middleware.PrivatePageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a paused sign-in into its page (lms/security/sign_in_limits).
     "axes.middleware.AxesMiddleware",
@@ -125,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pathways.lms.context_processors.pathways",
+                "pathways.lms.core.context_processors.pathways",
             ],
         },
     },
@@ -205,7 +209,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "no-referrer"
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
 # Content Security Policy (lms.security.middleware.ContentSecurityPolicyMiddleware): Pathways'
-# own defaults (pathways.lms.app_settings: no inline script or style on our pages; a looser,
+# own defaults (pathways.lms.core.app_settings: no inline script or style on our pages; a looser,
 # still same-origin policy for the Wagtail admin; the API documentation's nonce), with the
 # embeds this site allows added to frame-src from the environment.
 _FRAME_SRC = ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")]
@@ -323,9 +327,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DisclosedFieldEnum": "pathways.certificates.models.DisclosedField",
-        "CertificateStatusEnum": "pathways.certificates.models.CertificateStatus",
-        "CurrentCertificateStatusEnum": "pathways.certificates.models.CURRENT_STATUS_CHOICES",
+        "DisclosedFieldEnum": "pathways.certificates.sharing.models.DisclosedField",
+        "CertificateStatusEnum": "pathways.certificates.issuance.models.CertificateStatus",
+        "CurrentCertificateStatusEnum": "pathways.certificates.issuance.models.CURRENT_STATUS_CHOICES",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     "PREPROCESSING_HOOKS": ["pathways.api.schema.only_this_api"],

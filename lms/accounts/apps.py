@@ -17,7 +17,9 @@ class AccountsConfig(AppConfig):
         from pathways.lms.accounts.permissions import grant_role_permissions
         from pathways.lms.accounts.signals import password_change_announce
 
-        post_migrate.connect(grant_role_permissions)
+        post_migrate.connect(
+            grant_role_permissions, dispatch_uid="pathways.accounts.role_permissions"
+        )
         post_save.connect(
             password_change_announce,
             sender=get_user_model(),

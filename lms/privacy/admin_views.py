@@ -26,7 +26,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role
-from pathways.lms.errors import add_form_errors
+from pathways.lms.core.errors import add_form_errors
 from pathways.lms.privacy import selectors, services
 from pathways.lms.privacy.models import ErasureRecord
 

@@ -12,10 +12,9 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
-        from django.db.models.signals import post_migrate
 
-        from pathways.lms.privacy.permissions import grant_privacy_permissions
+        from pathways.lms.privacy.permissions import register as register_permissions
         from pathways.lms.privacy.retention import check_retention_settings
 
-        post_migrate.connect(grant_privacy_permissions, dispatch_uid="privacy_permissions")
+        register_permissions()
         checks.register(check_retention_settings, checks.Tags.compatibility)

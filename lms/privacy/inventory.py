@@ -60,33 +60,33 @@ REFERENCES: dict[str, Reference] = {
     "pathways_cohorts.CohortMembership.added_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     "pathways_cohorts.Attendance.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Mentorship
-    "pathways_cohorts.MentorProfile.user": Reference(
+    "pathways_mentoring.MentorProfile.user": Reference(
         section="mentor_profile",
         erasure="Kept for counts, paused, with its availability, languages and skills emptied.",
     ),
-    "pathways_cohorts.MenteePreferences.user": Reference(
+    "pathways_mentoring.MenteePreferences.user": Reference(
         section="mentee_preferences", erasure="Deleted."
     ),
-    "pathways_cohorts.MentorshipPairing.mentor": Reference(
+    "pathways_mentoring.MentorshipPairing.mentor": Reference(
         section="mentorships",
         erasure=(
             "Kept for counts; an open pairing is ended. Notes she wrote are emptied; her "
             "mentee's goals stay with the mentee."
         ),
     ),
-    "pathways_cohorts.MentorshipPairing.mentee": Reference(
+    "pathways_mentoring.MentorshipPairing.mentee": Reference(
         section="mentorships",
         erasure=(
             "Kept for counts; an open pairing is ended. Every goal and check-in note of the "
             "pairing is emptied: they are about her."
         ),
     ),
-    "pathways_cohorts.MentorshipPairing.proposed_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "pathways_cohorts.MentorshipPairing.ended_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "pathways_cohorts.MentorshipGoal.created_by": Reference(
+    "pathways_mentoring.MentorshipPairing.proposed_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_mentoring.MentorshipPairing.ended_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_mentoring.MentorshipGoal.created_by": Reference(
         section="mentorships", erasure="See the pairing: emptied when the goal is hers."
     ),
-    "pathways_cohorts.MentorshipCheckIn.recorded_by": Reference(
+    "pathways_mentoring.MentorshipCheckIn.recorded_by": Reference(
         section="mentorships", erasure="Notes she wrote are emptied."
     ),
     # Certificates and sharing
@@ -102,27 +102,23 @@ REFERENCES: dict[str, Reference] = {
     "pathways_certificates.CertificateBatch.requested_by": Reference(
         reason=ACTOR, erasure=ACTOR_KEPT
     ),
-    "pathways_certificates.EmployerOrganisation.users": Reference(
+    "pathways_employers.EmployerOrganisation.users": Reference(
         section="employer_organisations", erasure="Kept: the account is deactivated."
     ),
-    "pathways_certificates.EmployerApiKey.created_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
-    "pathways_certificates.CredentialRelease.participant": Reference(
+    "pathways_employers.EmployerApiKey.created_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_sharing.CredentialRelease.participant": Reference(
         section="credential_releases",
         erasure=(
             "Kept for counts: a release in force is stopped; the typed signature, purpose and "
             "staff notes are replaced."
         ),
     ),
-    "pathways_certificates.CredentialRelease.recorded_by": Reference(
-        reason=ACTOR, erasure=ACTOR_KEPT
-    ),
-    "pathways_certificates.CredentialRelease.revoked_by": Reference(
-        reason=ACTOR, erasure=ACTOR_KEPT
-    ),
-    "pathways_certificates.CredentialAccess.participant": Reference(
+    "pathways_sharing.CredentialRelease.recorded_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_sharing.CredentialRelease.revoked_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_sharing.CredentialAccess.participant": Reference(
         section="employer_access_log", erasure="Kept for counts: it holds no personal data."
     ),
-    "pathways_certificates.CredentialAccess.employer_user": Reference(
+    "pathways_sharing.CredentialAccess.employer_user": Reference(
         reason=(
             "What an employer's web user looked at is the participants' record: each of them "
             "sees it in her own 'who has seen my certificates' log."

@@ -64,13 +64,13 @@ def _cutoff(days: int, now: datetime) -> datetime:
 
 
 def expired_access_records(days: int, now: datetime) -> QuerySet:
-    from pathways.certificates.models import CredentialAccess
+    from pathways.certificates.sharing.models import CredentialAccess
 
     return CredentialAccess.objects.filter(accessed_at__lt=_cutoff(days, now))
 
 
 def expired_releases(days: int, now: datetime) -> QuerySet:
-    from pathways.certificates.models import CredentialAccess, CredentialRelease
+    from pathways.certificates.sharing.models import CredentialAccess, CredentialRelease
 
     ended_at = Least(
         Coalesce("revoked_at", "expires_at"),

@@ -25,26 +25,11 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.certificates.codes import format_code, verification_url
-from pathways.certificates.models import (
-    Certificate,
-    CertificateStatus,
-    CredentialRelease,
-    ReleasedCertificate,
-)
-from pathways.certificates.release_selectors import participant_access_log
-from pathways.cohorts.models import (
-    Attendance,
-    Cohort,
-    CohortMembership,
-    MenteePreferences,
-    MentorProfile,
-    MentorshipCheckIn,
-    MentorshipGoal,
-    MentorshipPairing,
-    PairingOrigin,
-    PairingStatus,
-)
+from pathways.certificates.issuance.codes import format_code, verification_url
+from pathways.certificates.issuance.models import Certificate, CertificateStatus
+from pathways.certificates.sharing.models import CredentialRelease, ReleasedCertificate
+from pathways.certificates.sharing.selectors import participant_access_log
+from pathways.cohorts.models import Attendance, Cohort, CohortMembership
 from pathways.courses.models import (
     ActivitySignoff,
     Enrollment,
@@ -54,6 +39,15 @@ from pathways.courses.models import (
 )
 from pathways.lms.accounts.models import ContactChannel
 from pathways.lms.accounts.roles import Role
+from pathways.mentoring.models import (
+    MenteePreferences,
+    MentorProfile,
+    MentorshipCheckIn,
+    MentorshipGoal,
+    MentorshipPairing,
+    PairingOrigin,
+    PairingStatus,
+)
 
 #: Pairings whose two people see each other now, and so each other's goals and check-ins.
 PAIR_VISIBLE = {PairingStatus.ACTIVE, PairingStatus.PAUSED}

@@ -38,25 +38,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pathways.certificates.models import (
-    Certificate,
-    CertificateBatch,
-    CredentialRelease,
-    NameChoice,
-)
-from pathways.certificates.services import certificate_revoke
-from pathways.cohorts import mentorship_services
-from pathways.cohorts.models import (
-    CohortMembership,
-    MembershipStatus,
-    MenteePreferences,
-    MentorProfile,
-    MentorProfileStatus,
-    MentorshipCheckIn,
-    MentorshipGoal,
-    MentorshipPairing,
-    PairingStatus,
-)
+from pathways.certificates.issuance.models import Certificate, CertificateBatch, NameChoice
+from pathways.certificates.issuance.services import certificate_revoke
+from pathways.certificates.sharing.models import CredentialRelease
+from pathways.cohorts.models import CohortMembership, MembershipStatus
 from pathways.cohorts.services import membership_withdraw
 from pathways.courses.models import (
     ActivitySignoff,
@@ -66,10 +51,20 @@ from pathways.courses.models import (
     ReflectionAnswer,
 )
 from pathways.courses.services import enrollment_withdraw
-from pathways.lms import app_settings
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.core import app_settings
 from pathways.lms.privacy import selectors
 from pathways.lms.privacy.models import ErasureRecord
+from pathways.mentoring import services as mentorship_services
+from pathways.mentoring.models import (
+    MenteePreferences,
+    MentorProfile,
+    MentorProfileStatus,
+    MentorshipCheckIn,
+    MentorshipGoal,
+    MentorshipPairing,
+    PairingStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +84,7 @@ OPEN_MEMBERSHIP_STATUSES = [
 #: Rows that are nothing but personal (or secret), deleted outright: ``app.Model.field``. Apps
 #: that are not installed are skipped.
 DELETED_ON_ERASURE = [
-    "pathways_cohorts.MenteePreferences.user",
+    "pathways_mentoring.MenteePreferences.user",
     "authtoken.Token.user",
     "wagtailcore.APIToken.user",
     "otp_totp.TOTPDevice.user",

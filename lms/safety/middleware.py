@@ -18,8 +18,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from pathways.lms.accounts.roles import Role, has_role
-from pathways.lms.errors import error_body
-from pathways.lms.middleware import API_PREFIX
+from pathways.lms.core.errors import error_body
+from pathways.lms.core.middleware import API_PREFIX
 from pathways.lms.safety import sessions
 
 # Requests a page makes by itself, which must not keep an unattended session alive.

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from pathways.lms import app_settings
+from pathways.lms.core import app_settings
 
 SIGNED_IN_AT = "pathways_signed_in_at"
 LAST_ACTIVE_AT = "pathways_last_active_at"

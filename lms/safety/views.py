@@ -13,8 +13,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pathways.lms import app_settings
-from pathways.lms.errors import error_body
+from pathways.lms.core import app_settings
+from pathways.lms.core.errors import error_body
 from pathways.lms.safety import sessions
 
 # What the browser is asked to forget on exit and on sign-out: pages it kept, the session and

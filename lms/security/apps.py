@@ -12,9 +12,8 @@ class SecurityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
 
         from pathways.lms.security import checks  # noqa: F401  (registers the deployment checks)
-        from pathways.lms.security.permissions import grant_staff_audit_permission
+        from pathways.lms.security.permissions import register as register_permissions
 
-        post_migrate.connect(grant_staff_audit_permission)
+        register_permissions()

@@ -9,7 +9,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from pathways.lms import app_settings
+from pathways.lms.core import app_settings
 from pathways.lms.security.two_factor import (
     admin_prefix,
     confirmed_authenticator,

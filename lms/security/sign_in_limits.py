@@ -45,8 +45,8 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 
 from pathways.lms.accounts.backends import find_account
-from pathways.lms.errors import error_body
-from pathways.lms.middleware import API_PREFIX
+from pathways.lms.core.errors import error_body
+from pathways.lms.core.middleware import API_PREFIX
 
 ACCOUNT = "account"
 ADDRESS = "address"

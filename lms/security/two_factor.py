@@ -20,8 +20,8 @@ from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.lms import app_settings
 from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.core import app_settings
 
 BACKUP_CODE_COUNT = 8
 DEVICE_NAME = "authenticator"

@@ -10,8 +10,8 @@ from django.urls import reverse
 import pytest
 from rest_framework.test import APIClient
 
-from pathways.certificates.consent import CONSENT_VERSION
-from pathways.certificates.models import CredentialRelease
+from pathways.certificates.sharing.consent import CONSENT_VERSION
+from pathways.certificates.sharing.models import CredentialRelease
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.names import PersonNameValidator, normalise_name
 from tests.factories.accounts import ParticipantFactory, UserFactory

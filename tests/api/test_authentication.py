@@ -13,8 +13,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient, APIRequestFactory
 
 from pathways.api.authentication import EmployerKeyAuthentication
-from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
-from pathways.certificates.models import EmployerOrganisation
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.employers.services import employer_key_create, employer_key_revoke
 from pathways.lms.accounts.roles import Role
 from pathways.lms.security.two_factor import backup_codes_replace, second_factor_reset
 from tests.factories.accounts import (

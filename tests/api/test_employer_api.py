@@ -15,10 +15,10 @@ import pytest
 import time_machine
 from rest_framework.authtoken.models import Token
 
-from pathways.certificates.codes import format_code
-from pathways.certificates.employer_keys import employer_key_create, employer_key_revoke
-from pathways.certificates.models import AccessChannel, CredentialAccess
-from pathways.certificates.release_services import ALWAYS_DISCLOSED, release_create, release_revoke
+from pathways.certificates.employers.services import employer_key_create, employer_key_revoke
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.sharing.models import AccessChannel, CredentialAccess
+from pathways.certificates.sharing.services import ALWAYS_DISCLOSED, release_create, release_revoke
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import (
     CertificateFactory,
@@ -385,7 +385,7 @@ def test_pdf_is_the_stored_file_and_writes_one_pdf_record(bearer, shared, employ
 def test_pdf_still_being_made_answers_503_with_retry_after_and_records_nothing(
     bearer, participant, employer_org, monkeypatch
 ):
-    from pathways.certificates import tasks
+    from pathways.certificates.issuance import tasks
 
     certificate = CertificateFactory(user=participant)
     share(participant, employer_org, [certificate])
@@ -416,7 +416,7 @@ def test_files_are_404_unless_the_document_is_shared(bearer, participant, employ
 def test_files_of_a_revoked_certificate_are_404_though_it_is_listed_as_revoked(
     bearer, shared, staff
 ):
-    from pathways.certificates.services import certificate_revoke
+    from pathways.certificates.issuance.services import certificate_revoke
 
     certificate_revoke(certificate=shared.certificate, actor=staff, reason="Issued in error")
     for name in ("employer-credential-pdf", "employer-credential-badge"):
@@ -526,7 +526,7 @@ def test_title_search_matches_title_or_achievement_in_any_case(bearer, two_skill
 
 
 def test_status_filter(bearer, participant, employer_org, staff, course, template):
-    from pathways.certificates.services import certificate_revoke
+    from pathways.certificates.issuance.services import certificate_revoke
 
     valid, expired, revoked = many_certificates(participant, 3, course=course, template=template)
     expired.expires_at = timezone.now() - timedelta(days=1)

@@ -11,13 +11,13 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from pathways.certificates.consent import CONSENT_VERSION
-from pathways.certificates.models import CredentialRelease, ReleasedCertificate
-from pathways.certificates.release_selectors import shared_credentials
-from pathways.certificates.release_services import access_record
-from pathways.cohorts.models import PairingStatus
+from pathways.certificates.sharing.consent import CONSENT_VERSION
+from pathways.certificates.sharing.models import CredentialRelease, ReleasedCertificate
+from pathways.certificates.sharing.selectors import shared_credentials
+from pathways.certificates.sharing.services import access_record
 from pathways.courses.models import EnrollmentStatus, LessonProgress
 from pathways.courses.selectors import course_lessons
+from pathways.mentoring.models import PairingStatus
 from tests.factories.accounts import TEST_PASSWORD, MentorFactory, ParticipantFactory
 from tests.factories.certificates import (
     CertificateFactory,

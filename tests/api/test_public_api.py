@@ -9,8 +9,8 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates.codes import format_code, new_verification_code
-from pathways.certificates.models import Certificate
+from pathways.certificates.issuance.codes import format_code, new_verification_code
+from pathways.certificates.issuance.models import Certificate
 from tests.factories.certificates import CertificateFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from pathways.api.pagination import PagePagination
-from pathways.certificates import services
+from pathways.certificates.issuance import services
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
 from tests.factories.courses import CoursePageFactory

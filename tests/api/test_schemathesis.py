@@ -121,8 +121,8 @@ class Credentials:
 def api_data(in_test_transaction, participant, staff, employer_key, shared_certificate):
     """A participant with two certificates, one shared with an employer that has a key and has
     looked once; her cohort and her mentor; a member of staff."""
-    from pathways.certificates.models import AccessChannel
-    from pathways.certificates.release_services import access_record
+    from pathways.certificates.sharing.models import AccessChannel
+    from pathways.certificates.sharing.services import access_record
     from tests.factories.cohorts import CohortFactory, CohortMembershipFactory
     from tests.factories.mentoring import MentorshipPairingFactory
 

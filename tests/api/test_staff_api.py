@@ -15,11 +15,12 @@ from wagtail.models import ModelLogEntry
 import pytest
 from rest_framework.test import APIClient
 
-from pathways.certificates.models import Certificate, NameChoice
-from pathways.certificates.services import ISSUE_OVERRIDE_ACTION
-from pathways.cohorts.models import MembershipStatus, PairingStatus
+from pathways.certificates.issuance.models import Certificate, NameChoice
+from pathways.certificates.issuance.services import ISSUE_OVERRIDE_ACTION
+from pathways.cohorts.models import MembershipStatus
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from pathways.lms.accounts.roles import Role
+from pathways.mentoring.models import PairingStatus
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.cohorts import (

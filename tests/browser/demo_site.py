@@ -49,9 +49,11 @@ class Demo:
 def seed_demo() -> Demo:
     """Load the demo data (committed, so the live server sees it) and return the ids."""
     from demo_site.demo_cohorts import COHORT_NAME
-    from pathways.certificates.models import Certificate, EmployerOrganisation
-    from pathways.cohorts.models import Cohort, MentorshipPairing
+    from pathways.certificates.employers.models import EmployerOrganisation
+    from pathways.certificates.issuance.models import Certificate
+    from pathways.cohorts.models import Cohort
     from pathways.courses.models import CoursePage, LessonPage, QuizAttempt
+    from pathways.mentoring.models import MentorshipPairing
 
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
     cohort = Cohort.objects.get(name=COHORT_NAME)
@@ -150,7 +152,7 @@ class DemoPage:
 
 def _forget_pdf(demo: Demo) -> None:
     """Rosa's certificate as if its PDF were not rendered yet: the "being prepared" pages."""
-    from pathways.certificates.models import Certificate
+    from pathways.certificates.issuance.models import Certificate
 
     Certificate.objects.filter(pk=demo.certificates["rosa-valid"]).update(pdf="")
 
@@ -206,7 +208,7 @@ PAGES: list[DemoPage] = [
     ),
     DemoPage("participant/reflections", "maya", lambda d: "/learn/reflections/"),
     DemoPage("participant/certificates", "maya", lambda d: "/certificates/"),
-    DemoPage("participant/sharing-nothing-to-share", "maya", lambda d: "/certificates/sharing/"),
+    DemoPage("participant/sharing-nothing-to-share", "maya", lambda d: "/sharing/"),
     DemoPage("participant/groups", "maya", lambda d: "/cohorts/mine/"),
     DemoPage("participant/your-data", "maya", lambda d: "/privacy/"),
     DemoPage(
@@ -235,30 +237,28 @@ PAGES: list[DemoPage] = [
         "rosa",
         lambda d: f"/certificates/{d.certificates['rosa-valid']}/pdf/",
         status=202,
-        patches=("pathways.certificates.tasks.ensure_certificate_pdf",),
+        patches=("pathways.certificates.issuance.tasks.ensure_certificate_pdf",),
         setup=_forget_pdf,
     ),
-    DemoPage("participant-es/sharing", "rosa", lambda d: "/certificates/sharing/"),
-    DemoPage(
-        "participant-es/share-choose-employer", "rosa", lambda d: "/certificates/sharing/new/"
-    ),
+    DemoPage("participant-es/sharing", "rosa", lambda d: "/sharing/"),
+    DemoPage("participant-es/share-choose-employer", "rosa", lambda d: "/sharing/new/"),
     DemoPage(
         "participant-es/share-consent",
         "rosa",
-        lambda d: f"/certificates/sharing/new/?employer={d.harbour}",
+        lambda d: f"/sharing/new/?employer={d.harbour}",
         screenshot="sharing-form",
     ),
     DemoPage(
         "participant-es/share-consent-mistakes",
         "rosa",
-        lambda d: f"/certificates/sharing/new/?employer={d.harbour}",
+        lambda d: f"/sharing/new/?employer={d.harbour}",
         before=_unsigned_share,
         status=400,
     ),
     DemoPage(
         "participant-es/who-has-seen",
         "rosa",
-        lambda d: "/certificates/sharing/seen/",
+        lambda d: "/sharing/seen/",
         screenshot="who-has-seen",
     ),
     # Mentor (and participant): Amara.
@@ -299,7 +299,7 @@ PAGES: list[DemoPage] = [
         "lee",
         lambda d: f"/employer/credentials/{d.codes['rosa-valid']}/pdf/",
         status=202,
-        patches=("pathways.certificates.tasks.ensure_certificate_pdf",),
+        patches=("pathways.certificates.issuance.tasks.ensure_certificate_pdf",),
         setup=_forget_pdf,
     ),
     DemoPage("employer/what-is-shared", "lee", lambda d: "/employer/shared/"),

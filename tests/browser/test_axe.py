@@ -46,7 +46,7 @@ async (tags) => {
 
 # Page templates no demo page can show, and why.
 NOT_VISITED = {
-    "certificates/verify_rate_limited.html": "has its own test, below",
+    "credentials/verify_rate_limited.html": "has its own test, below",
     "security/sign_in_paused.html": "has its own test, below",
     # /api/v1/docs/ and /api/v1/redoc/: drf-spectacular's Swagger UI and ReDoc, third-party pages
     # for the developers of partner employers' systems.

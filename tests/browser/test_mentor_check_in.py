@@ -7,9 +7,9 @@ from django.utils import timezone
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.cohorts.models import MentorshipCheckIn
 from pathways.courses import services
 from pathways.courses.selectors import course_lessons
+from pathways.mentoring.models import MentorshipCheckIn
 from tests.factories.accounts import MentorFactory, ParticipantFactory
 from tests.factories.courses import build_course
 from tests.factories.mentoring import MentorshipPairingFactory

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pathways.certificates import openbadges
-from pathways.certificates.codes import new_verification_code
-from pathways.certificates.models import Certificate, CertificateTemplate, StatusListAllocation
-from pathways.certificates.openbadges import credential_issuer
-from pathways.certificates.status_list import allocate_index
+from pathways.certificates.credentials import openbadges
+from pathways.certificates.credentials.models import StatusListAllocation
+from pathways.certificates.credentials.openbadges import credential_issuer
+from pathways.certificates.credentials.status_list import allocate_index
+from pathways.certificates.issuance.codes import new_verification_code
+from pathways.certificates.issuance.models import Certificate, CertificateTemplate
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import build_course
 
@@ -55,8 +56,8 @@ def make_certificate(*, user=None, course=None, template=None, **fields) -> Cert
         }
     )
     certificate.status_list_index = allocate_index()
-    certificate.issuer = credential_issuer(certificate.printed_issuer_name)
-    certificate.save(update_fields=["status_list_index", "issuer"])
+    credential_issuer(certificate.printed_issuer_name)
+    certificate.save(update_fields=["status_list_index"])
     return certificate
 
 
@@ -94,7 +95,7 @@ def make_legacy_certificate(**fields) -> Certificate:
     # Kept from random draws while the test sets things up; the upgrade starts with none.
     StatusListAllocation.objects.get_or_create(index=certificate.pk)
     Certificate.objects.filter(pk=certificate.pk).update(
-        status_list_index=certificate.pk, issuer=None, credential=credential
+        status_list_index=certificate.pk, credential=credential
     )
     certificate.refresh_from_db()
     return certificate

@@ -8,9 +8,11 @@ from django.core.management.base import CommandError
 
 import pytest
 
-from pathways.certificates.employer_keys import employer_key_authenticate
-from pathways.certificates.models import Certificate, CredentialRelease, EmployerOrganisation
-from pathways.certificates.release_selectors import shared_credentials
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.employers.services import employer_key_authenticate
+from pathways.certificates.issuance.models import Certificate
+from pathways.certificates.sharing.models import CredentialRelease
+from pathways.certificates.sharing.selectors import shared_credentials
 from pathways.lms.accounts.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db

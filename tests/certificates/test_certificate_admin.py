@@ -9,10 +9,10 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from pathways.certificates import services
-from pathways.certificates.admin_certificates import REISSUE_ACTION, REVOKE_ACTION
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import (
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.admin import REISSUE_ACTION, REVOKE_ACTION
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import (
     BatchStatus,
     Certificate,
     CertificateBatch,
@@ -403,7 +403,7 @@ def cohort(course):
 def test_staff_check_then_issue_for_a_whole_cohort_and_see_the_progress(
     admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from pathways.certificates import tasks
+    from pathways.certificates.issuance import tasks
 
     monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
     template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
@@ -523,7 +523,7 @@ def test_a_batch_for_a_template_not_set_up_for_the_cohort_is_refused(admin, coho
 def test_staff_run_a_stopped_batch_again(
     admin, staff, cohort, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from pathways.certificates import tasks
+    from pathways.certificates.issuance import tasks
 
     monkeypatch.setattr(tasks, "ensure_certificate_pdf", lambda certificate: None)
     template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates import services
-from pathways.certificates.models import Certificate
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.models import Certificate
 from pathways.courses import services as course_services
 from pathways.courses.models import Enrollment, EnrollmentStatus, LessonProgress
 from pathways.courses.selectors import course_lessons

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates import services
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import Certificate, NameChoice
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import Certificate, NameChoice
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.courses import build_course
@@ -193,7 +193,7 @@ def test_a_pdf_not_made_yet_is_made_on_download_with_an_immediate_backend(signed
 
 
 def test_a_pdf_still_queued_gets_a_kind_please_wait_page(signed_in, participant, monkeypatch):
-    from pathways.certificates import tasks
+    from pathways.certificates.issuance import tasks
 
     certificate = issue(participant, rendered=False)
     queued = []

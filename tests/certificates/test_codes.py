@@ -2,7 +2,7 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.certificates.codes import (
+from pathways.certificates.issuance.codes import (
     ALPHABET,
     CHECK_ALPHABET,
     CODE_LENGTH,

@@ -8,12 +8,12 @@ from django.core.management import CommandError, call_command
 import pytest
 import time_machine
 
-from pathways.certificates.employer_keys import (
+from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
+from pathways.certificates.employers.services import (
     employer_key_authenticate,
     employer_key_create,
     employer_key_revoke,
 )
-from pathways.certificates.models import EmployerApiKey, EmployerOrganisation
 
 pytestmark = pytest.mark.django_db
 

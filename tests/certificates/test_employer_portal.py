@@ -14,9 +14,9 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import AccessChannel, CredentialAccess
-from pathways.certificates.release_services import release_revoke
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.sharing.models import AccessChannel, CredentialAccess
+from pathways.certificates.sharing.services import release_revoke
 from tests.factories.accounts import EmployerUserFactory, ParticipantFactory
 from tests.factories.certificates import (
     CertificateFactory,
@@ -178,7 +178,7 @@ def test_pdf_and_badge_downloads_record_one_access_each(
 def test_a_pdf_still_being_made_shows_a_waiting_page_and_records_nothing(
     employer_client, participant, employer_org, monkeypatch
 ):
-    from pathways.certificates import tasks
+    from pathways.certificates.issuance import tasks
 
     certificate = CertificateFactory(user=participant)
     share(participant, employer_org, [certificate])

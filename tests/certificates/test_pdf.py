@@ -28,17 +28,17 @@ from wagtail_factories import ImageFactory
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from pathways.certificates import tasks
-from pathways.certificates.codes import format_code, new_verification_code
-from pathways.certificates.models import Certificate, CertificateTemplate
-from pathways.certificates.rendering import (
+from pathways.certificates.issuance import tasks
+from pathways.certificates.issuance.codes import format_code, new_verification_code
+from pathways.certificates.issuance.models import Certificate, CertificateTemplate
+from pathways.certificates.issuance.rendering import (
     ExternalResourceRefused,
     LocalOnlyURLFetcher,
     certificate_html,
     render_certificate_pdf,
     verification_url,
 )
-from pathways.certificates.tasks import ensure_certificate_pdf, render_certificate_pdf_task
+from pathways.certificates.issuance.tasks import ensure_certificate_pdf, render_certificate_pdf_task
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import build_course
 

@@ -25,9 +25,10 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates import openbadges, services
-from pathways.certificates.codes import format_code
-from pathways.certificates.models import NameChoice
+from pathways.certificates.credentials import openbadges
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.codes import format_code
+from pathways.certificates.issuance.models import NameChoice
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
 from tests.factories.courses import build_course

@@ -10,21 +10,21 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from pathways.certificates.consent import CONSENT_VERSION, consent_text
-from pathways.certificates.models import (
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.sharing.models import (
     AccessChannel,
     CredentialAccess,
     CredentialRelease,
     ReleaseMethod,
     ReleaseStatus,
 )
-from pathways.certificates.release_selectors import (
+from pathways.certificates.sharing.selectors import (
     employer_active_releases,
     shared_credential,
     shared_credentials,
     shared_view,
 )
-from pathways.certificates.release_services import (
+from pathways.certificates.sharing.services import (
     access_record,
     default_end_date,
     latest_end_date,

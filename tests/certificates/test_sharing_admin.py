@@ -12,18 +12,13 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from pathways.certificates.admin_sharing import RECORD_RELEASE_ACTION, RECORD_REVOCATION_ACTION
-from pathways.certificates.consent import CONSENT_VERSION
-from pathways.certificates.employer_keys import employer_key_authenticate, employer_key_create
-from pathways.certificates.models import (
-    AccessChannel,
-    CredentialRelease,
-    EmployerApiKey,
-    EmployerOrganisation,
-    ReleaseMethod,
-)
-from pathways.certificates.release_selectors import shared_credentials
-from pathways.certificates.release_services import access_record, default_end_date
+from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
+from pathways.certificates.employers.services import employer_key_authenticate, employer_key_create
+from pathways.certificates.sharing.admin import RECORD_RELEASE_ACTION, RECORD_REVOCATION_ACTION
+from pathways.certificates.sharing.consent import CONSENT_VERSION
+from pathways.certificates.sharing.models import AccessChannel, CredentialRelease, ReleaseMethod
+from pathways.certificates.sharing.selectors import shared_credentials
+from pathways.certificates.sharing.services import access_record, default_end_date
 from tests.factories.certificates import (
     CertificateFactory,
     CredentialReleaseFactory,

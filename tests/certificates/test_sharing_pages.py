@@ -12,15 +12,15 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates.consent import CONSENT_VERSION, consent_text
-from pathways.certificates.models import (
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.sharing.models import (
     AccessChannel,
     CredentialAccess,
     CredentialRelease,
     ReleaseMethod,
 )
-from pathways.certificates.release_selectors import shared_credentials
-from pathways.certificates.release_services import (
+from pathways.certificates.sharing.selectors import shared_credentials
+from pathways.certificates.sharing.services import (
     access_record,
     default_end_date,
     latest_end_date,

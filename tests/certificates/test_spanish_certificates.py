@@ -15,8 +15,8 @@ from django.utils import translation
 import pytest
 import time_machine
 
-from pathways.certificates import services
-from pathways.certificates.rendering import render_certificate_pdf
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.rendering import render_certificate_pdf
 from tests.factories.certificates import CertificateTemplateFactory
 from tests.factories.courses import SkillFactory, build_course
 

@@ -1,9 +1,6 @@
 """Status-list indexes: drawn at random from at least 131,072 entries, never given twice; the
 published lists; and the upgrade of certificates issued when the index was the database id."""
 
-from datetime import timedelta
-
-from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
@@ -11,16 +8,16 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates import openbadges, status_list
-from pathways.certificates.credential_upgrade import upgrade_certificates
-from pathways.certificates.models import Certificate, StatusListAllocation
-from pathways.certificates.openbadges import (
+from pathways.certificates.credentials import status_list
+from pathways.certificates.credentials.models import StatusListAllocation
+from pathways.certificates.credentials.openbadges import (
     decode_status_list,
-    issue_credential,
+    issuer_of,
     status_bit,
     status_list_credential,
     verify,
 )
+from pathways.certificates.issuance.models import Certificate
 from tests.certificates.openbadges_support import (
     ISSUER_NAME,
     make_certificate,
@@ -111,19 +108,19 @@ def test_a_list_size_below_the_minimum_or_not_whole_bytes_is_refused(db, setting
 
 def test_published_list_has_at_least_131072_bits(db, base_url):
     certificate = make_certificate()
-    assert len(bits_of(status_list_credential(certificate.issuer))) * 8 >= 131_072
+    assert len(bits_of(status_list_credential(issuer_of(certificate)))) * 8 >= 131_072
 
 
 def test_published_list_follows_a_larger_configured_size(db, base_url, settings):
     settings.PATHWAYS_STATUS_LIST_SIZE = 2 * 131_072
     certificate = make_certificate()
-    assert len(bits_of(status_list_credential(certificate.issuer))) * 8 == 2 * 131_072
+    assert len(bits_of(status_list_credential(issuer_of(certificate)))) * 8 == 2 * 131_072
 
 
 def test_published_list_covers_every_index_given_out(db, base_url):
     certificate = make_certificate()
     StatusListAllocation.objects.create(index=300_000)
-    assert len(bits_of(status_list_credential(certificate.issuer))) * 8 >= 300_001
+    assert len(bits_of(status_list_credential(issuer_of(certificate)))) * 8 >= 300_001
 
 
 def test_each_issuers_list_carries_only_its_own_certificates(db, base_url):
@@ -131,8 +128,8 @@ def test_each_issuers_list_carries_only_its_own_certificates(db, base_url):
     theirs = make_certificate(
         template=make_template(issuer_name="Harbourside Training"), revoked_at=timezone.now()
     )
-    assert ours.issuer != theirs.issuer
-    ours_bits = bits_of(status_list_credential(ours.issuer))
+    assert issuer_of(ours) != issuer_of(theirs)
+    ours_bits = bits_of(status_list_credential(issuer_of(ours)))
     assert status_bit(ours_bits, ours.status_list_index)
     assert not status_bit(ours_bits, theirs.status_list_index)
 
@@ -153,75 +150,3 @@ def test_a_legacy_copy_still_checks_out_on_this_site(db, base_url):
     certificate.revoked_at = timezone.now()
     certificate.save(update_fields=["revoked_at"])
     assert verify(certificate.credential).status == "revoked"
-
-
-def test_upgrade_gives_existing_certificates_random_indexes_issuers_and_fresh_signatures(
-    db, base_url
-):
-    valid = make_legacy_certificate()
-    expiring = make_legacy_certificate(expires_at=timezone.now() + timedelta(days=30))
-    revoked = make_legacy_certificate(revoked_at=timezone.now())
-    other_issuer = make_legacy_certificate(
-        template=make_template(issuer_name="Harbourside Training")
-    )
-    erased = make_legacy_certificate()
-    Certificate.objects.filter(pk=erased.pk).update(credential=None, revoked_at=timezone.now())
-    certificates = [valid, expiring, revoked, other_issuer, erased]
-    old_copies = {certificate.pk: certificate.credential for certificate in certificates}
-    StatusListAllocation.objects.all().delete()  # the table is new in that migration
-
-    assert upgrade_certificates(django_apps) == 4
-
-    indexes = set()
-    for certificate in certificates:
-        certificate.refresh_from_db()
-        indexes.add(certificate.status_list_index)
-        assert certificate.issuer.name == certificate.printed_issuer_name
-        assert StatusListAllocation.objects.filter(index=certificate.status_list_index).exists()
-    assert len(indexes) == len(certificates)
-    assert [c.status_list_index for c in certificates] != [c.pk for c in certificates]
-    assert valid.issuer == expiring.issuer != other_issuer.issuer
-    assert other_issuer.issuer.name == "Harbourside Training"
-    assert erased.credential is None
-
-    for certificate in (valid, expiring, other_issuer):
-        credential = certificate.credential
-        assert credential["issuer"]["id"] == openbadges.issuer_url(certificate.issuer)
-        assert "#" not in credential["proof"]["verificationMethod"]
-        status = credential["credentialStatus"]
-        assert status["statusListIndex"] == str(certificate.status_list_index)
-        assert status["statusListCredential"] == openbadges.status_list_url(certificate.issuer)
-        assert verify(credential).ok
-        # What was printed is unchanged.
-        old = old_copies[certificate.pk]
-        assert credential["credentialSubject"] == {
-            **old["credentialSubject"],
-            "achievement": {
-                **old["credentialSubject"]["achievement"],
-                "creator": credential["issuer"],
-            },
-        }
-        assert credential.get("validUntil") == old.get("validUntil")
-        # The copy signed before still checks out here.
-        assert verify(old).ok
-    assert verify(revoked.credential).status == "revoked"
-    assert verify(old_copies[revoked.pk]).status == "revoked"
-    revoked_bits = bits_of(status_list_credential(revoked.issuer))
-    assert status_bit(revoked_bits, revoked.status_list_index)
-    assert status_bit(revoked_bits, erased.status_list_index)
-    assert not status_bit(revoked_bits, valid.status_list_index)
-
-
-def test_upgrade_of_an_empty_site_does_nothing(db):
-    assert upgrade_certificates(django_apps) == 0
-    assert not StatusListAllocation.objects.exists()
-
-
-def test_credentials_issued_after_the_upgrade_get_unused_indexes(db, base_url):
-    legacy = make_legacy_certificate()
-    StatusListAllocation.objects.all().delete()
-    upgrade_certificates(django_apps)
-    legacy.refresh_from_db()
-    fresh = make_certificate()
-    assert fresh.status_list_index != legacy.status_list_index
-    assert verify(issue_credential(fresh)).ok

@@ -10,8 +10,8 @@ from django.db import connection
 
 import pytest
 
-from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.models import MentorshipPairing, PairingStatus
+from pathways.mentoring import services
+from pathways.mentoring.models import MentorshipPairing, PairingStatus
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.mentoring import MentorProfileFactory, MentorshipPairingFactory
 

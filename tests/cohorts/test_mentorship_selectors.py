@@ -8,22 +8,15 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.cohorts import mentorship_selectors as selectors
-from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.models import (
-    Cohort,
-    CohortMembership,
-    GoalStatus,
-    MembershipStatus,
-    MentorProfileStatus,
-    PairingStatus,
-)
+from pathways.cohorts.models import Cohort, CohortMembership, MembershipStatus
 from pathways.courses import services as course_services
 from pathways.courses.selectors import (
     course_lessons,
     enrollment_summaries_for_users,
     participant_enrollment_summaries,
 )
+from pathways.mentoring import selectors, services
+from pathways.mentoring.models import GoalStatus, MentorProfileStatus, PairingStatus
 from tests.factories.accounts import MentorFactory, ParticipantFactory
 from tests.factories.courses import SkillFactory, build_course, quiz_answer_ids
 from tests.factories.mentoring import (

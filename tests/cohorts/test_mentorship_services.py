@@ -13,8 +13,10 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.models import (
+from pathways.cohorts.tasks import flag_overdue_pairings
+from pathways.lms.accounts.roles import Role
+from pathways.mentoring import services
+from pathways.mentoring.models import (
     CheckInMode,
     GoalStatus,
     MentorProfile,
@@ -25,8 +27,6 @@ from pathways.cohorts.models import (
     PairingOrigin,
     PairingStatus,
 )
-from pathways.cohorts.tasks import flag_overdue_pairings
-from pathways.lms.accounts.roles import Role
 from tests.factories.accounts import MentorFactory, ParticipantFactory, UserFactory
 from tests.factories.courses import SkillFactory
 from tests.factories.mentoring import (

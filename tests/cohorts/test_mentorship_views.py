@@ -10,8 +10,11 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from pathways.cohorts import mentorship_services as services
-from pathways.cohorts.models import (
+from pathways.courses import services as course_services
+from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.roles import Role
+from pathways.mentoring import services
+from pathways.mentoring.models import (
     GoalStatus,
     MentorProfile,
     MentorshipCheckIn,
@@ -19,9 +22,6 @@ from pathways.cohorts.models import (
     MentorshipPairing,
     PairingStatus,
 )
-from pathways.courses import services as course_services
-from pathways.courses.selectors import course_lessons
-from pathways.lms.accounts.roles import Role
 from tests.factories.accounts import MentorFactory, ParticipantFactory
 from tests.factories.courses import build_course
 from tests.factories.mentoring import (
@@ -640,7 +640,7 @@ def test_staff_manage_mentor_profiles_through_the_service(client, staff):
 
 
 def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mentor(client):
-    from pathways.cohorts.models import MentorshipPairing, PairingStatus
+    from pathways.mentoring.models import MentorshipPairing, PairingStatus
     from tests.factories.accounts import ParticipantFactory
     from tests.factories.mentoring import MentorProfileFactory
 
@@ -659,7 +659,7 @@ def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mento
 
 
 def test_asking_someone_who_is_not_an_available_mentor_is_404(client):
-    from pathways.cohorts.models import MentorProfileStatus, MentorshipPairing
+    from pathways.mentoring.models import MentorProfileStatus, MentorshipPairing
     from tests.factories.accounts import ParticipantFactory
     from tests.factories.mentoring import MentorProfileFactory
 

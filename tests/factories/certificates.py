@@ -14,18 +14,20 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.certificates.codes import new_verification_code
-from pathways.certificates.consent import CONSENT_VERSION, consent_text
-from pathways.certificates.models import (
+from pathways.certificates.credentials.models import StatusListAllocation
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.issuance.codes import new_verification_code
+from pathways.certificates.issuance.models import (
     Certificate,
     CertificateTemplate,
-    CredentialRelease,
-    EmployerOrganisation,
     NameChoice,
     PaperSize,
+)
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.sharing.models import (
+    CredentialRelease,
     ReleasedCertificate,
     ReleaseMethod,
-    StatusListAllocation,
 )
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import CoursePageFactory
@@ -103,16 +105,14 @@ class CertificateFactory(DjangoModelFactory):
     def status_list_index(self, create: bool, extracted, **kwargs) -> None:
         """A random index and the issuer of its printed name, as issuing gives them."""
         if create and self.status_list_index is None:
-            from pathways.certificates.openbadges import credential_issuer
-            from pathways.certificates.status_list import allocate_index
+            from pathways.certificates.credentials.openbadges import credential_issuer
+            from pathways.certificates.credentials.status_list import allocate_index
 
             if extracted is not None:
                 StatusListAllocation.objects.get_or_create(index=extracted)
             self.status_list_index = extracted if extracted is not None else allocate_index()
-            self.issuer = credential_issuer(self.printed_issuer_name)
-            Certificate.objects.filter(pk=self.pk).update(
-                status_list_index=self.status_list_index, issuer=self.issuer
-            )
+            credential_issuer(self.printed_issuer_name)
+            Certificate.objects.filter(pk=self.pk).update(status_list_index=self.status_list_index)
 
 
 class EmployerOrganisationFactory(DjangoModelFactory):

@@ -11,7 +11,8 @@ from django.utils import timezone
 import factory
 from factory.django import DjangoModelFactory
 
-from pathways.cohorts.models import (
+from pathways.courses.models import Skill
+from pathways.mentoring.models import (
     CheckInMode,
     GoalStatus,
     MenteePreferences,
@@ -23,7 +24,6 @@ from pathways.cohorts.models import (
     PairingOrigin,
     PairingStatus,
 )
-from pathways.courses.models import Skill
 from tests.factories.accounts import MentorFactory, ParticipantFactory
 
 

@@ -19,8 +19,9 @@ from wagtail.users.models import UserProfile
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from pathways.certificates.models import AccessChannel, CertificateBatch, NameChoice
-from pathways.certificates.release_services import access_record
+from pathways.certificates.issuance.models import CertificateBatch, NameChoice
+from pathways.certificates.sharing.models import AccessChannel
+from pathways.certificates.sharing.services import access_record
 from pathways.cohorts.models import CohortMembership, MembershipStatus
 from pathways.courses import services as course_services
 from pathways.courses.models import LessonPage

@@ -14,25 +14,20 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from pathways.certificates.models import (
-    Certificate,
-    CertificateStatus,
-    CredentialAccess,
-    CredentialRelease,
-)
-from pathways.cohorts.models import (
-    Attendance,
-    CohortMembership,
-    MentorshipCheckIn,
-    MentorshipGoal,
-    MentorshipPairing,
-    PairingStatus,
-)
+from pathways.certificates.issuance.models import Certificate, CertificateStatus
+from pathways.certificates.sharing.models import CredentialAccess, CredentialRelease
+from pathways.cohorts.models import Attendance, CohortMembership
 from pathways.courses.models import Enrollment, LessonProgress, QuizAttempt, ReflectionAnswer
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.roles import Role
 from pathways.lms.privacy.models import ErasureRecord
 from pathways.lms.privacy.services import ERASED_NAME, participant_erase
+from pathways.mentoring.models import (
+    MentorshipCheckIn,
+    MentorshipGoal,
+    MentorshipPairing,
+    PairingStatus,
+)
 from tests.factories.accounts import StaffFactory
 from tests.privacy.scenario import (
     GOAL,

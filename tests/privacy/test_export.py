@@ -15,13 +15,13 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from pathways.certificates.codes import format_code
-from pathways.cohorts.models import PairingOrigin, PairingStatus
+from pathways.certificates.issuance.codes import format_code
 from pathways.courses import services as course_services
 from pathways.courses.models import LessonPage
 from pathways.lms.privacy import selectors
 from pathways.lms.privacy.inventory import REFERENCES
 from pathways.lms.privacy.services import personal_data_archive
+from pathways.mentoring.models import PairingOrigin, PairingStatus
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateFactory
 from tests.factories.courses import build_course

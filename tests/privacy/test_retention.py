@@ -22,8 +22,8 @@ import time_machine
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from pathways.certificates.models import AccessChannel, CredentialAccess, CredentialRelease
-from pathways.certificates.release_services import access_record
+from pathways.certificates.sharing.models import AccessChannel, CredentialAccess, CredentialRelease
+from pathways.certificates.sharing.services import access_record
 from pathways.lms.privacy.models import ErasureRecord
 from pathways.lms.privacy.retention import KINDS, check_retention_settings, purge_expired
 from pathways.lms.security.models import LegalNameRead
@@ -145,7 +145,7 @@ def test_finished_task_results_are_deleted_and_waiting_ones_kept():
             id=uuid.uuid4(),
             status=status,
             args_kwargs={"args": [], "kwargs": {}},
-            task_path="pathways.certificates.tasks.render_certificate_pdf_task",
+            task_path="pathways.certificates.issuance.tasks.render_certificate_pdf_task",
             backend_name="default",
             run_after=days_ago(DAYS + 10),
             finished_at=finished_at,

@@ -9,8 +9,8 @@ from django.urls import reverse
 import pytest
 from rest_framework.test import APIClient
 
-from pathways.certificates import ratelimit
-from pathways.certificates.codes import new_verification_code
+from pathways.certificates.credentials import ratelimit
+from pathways.certificates.issuance.codes import new_verification_code
 from pathways.lms.security import addresses
 from tests.factories.accounts import ParticipantFactory
 

@@ -145,7 +145,7 @@ def test_pdfs_are_sent_without_a_policy(client, participant):
 
 TEMPLATE_ROOTS = ["lms", "courses", "cohorts", "certificates", "api", "frontend_templates"]
 # Rendered to PDF by WeasyPrint on the server, never served to a browser.
-PDF_TEMPLATES = {"certificates/templates/certificates/pdf/certificate.html"}
+PDF_TEMPLATES = {"certificates/issuance/templates/certificates/pdf/certificate.html"}
 # Swagger UI and Redoc: their start-up script carries the request's nonce.
 NONCE_TEMPLATES = {
     "lms/security/templates/drf_spectacular/swagger_ui.html",

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 import pytest
 
-from pathways.certificates import services
-from pathways.certificates.models import NameChoice
+from pathways.certificates.issuance import services
+from pathways.certificates.issuance.models import NameChoice
 from pathways.courses.models import Enrollment, EnrollmentStatus
 from pathways.lms.security.models import LegalNameRead
 from tests.factories.accounts import ParticipantFactory, UserFactory

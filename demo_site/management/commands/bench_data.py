@@ -25,26 +25,24 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from pathways.certificates.codes import new_verification_code
-from pathways.certificates.consent import CONSENT_VERSION, consent_text
-from pathways.certificates.employer_keys import employer_key_create
-from pathways.certificates.models import (
+from pathways.certificates.credentials.models import StatusListAllocation
+from pathways.certificates.credentials.openbadges import credential_issuer
+from pathways.certificates.credentials.status_list import configured_size, draw_indexes
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.employers.services import employer_key_create
+from pathways.certificates.issuance.codes import new_verification_code
+from pathways.certificates.issuance.models import Certificate, CertificateTemplate, NameChoice
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.sharing.models import (
     AccessChannel,
-    Certificate,
-    CertificateTemplate,
     CredentialAccess,
     CredentialRelease,
     DisclosedField,
-    EmployerOrganisation,
-    NameChoice,
     ReleasedCertificate,
     ReleaseMethod,
-    StatusListAllocation,
 )
-from pathways.certificates.openbadges import credential_issuer
-from pathways.certificates.release_selectors import shared_credentials
-from pathways.certificates.release_services import disclosed_fields_of
-from pathways.certificates.status_list import configured_size, draw_indexes
+from pathways.certificates.sharing.selectors import shared_credentials
+from pathways.certificates.sharing.services import disclosed_fields_of
 from pathways.courses.models import CourseIndexPage, CoursePage, Track
 from pathways.courses.site_tree import default_site_root
 from pathways.lms.accounts.roles import Role
@@ -233,11 +231,11 @@ def _give_status_list_bits(templates) -> None:
     StatusListAllocation.objects.bulk_create(
         [StatusListAllocation(index=index) for index in indexes], batch_size=BATCH
     )
-    issuers = {name: credential_issuer(name) for name in {c.printed_issuer_name for c in pending}}
+    for name in {c.printed_issuer_name for c in pending}:
+        credential_issuer(name)
     for certificate, index in zip(pending, indexes, strict=True):
         certificate.status_list_index = index
-        certificate.issuer = issuers[certificate.printed_issuer_name]
-    Certificate.objects.bulk_update(pending, ["status_list_index", "issuer"], batch_size=BATCH)
+    Certificate.objects.bulk_update(pending, ["status_list_index"], batch_size=BATCH)
 
 
 def _fields(rng: random.Random) -> list[str]:

@@ -1,0 +1,63 @@
+"""Certificates in the Wagtail admin: templates (snippets with revisions), issued certificates and
+cohort batches, grouped under one menu item; partner employers, their API keys, releases and
+employer access records under another."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+
+from pathways.certificates.issuance import admin as admin_certificates
+from pathways.certificates.issuance import services
+from pathways.certificates.sharing import admin as admin_sharing
+
+register_snippet(admin_certificates.CertificatesViewSetGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_sharing_viewsets():
+    return admin_sharing.SharingViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_certificate_log_actions(actions):
+    @actions.register_action(services.ISSUE_OVERRIDE_ACTION)
+    class IssuedWithoutCompletion(LogFormatter):
+        label = _("Issue certificate although the completion rules are not met")
+
+        def format_message(self, log_entry):
+            return _(
+                "Certificate issued although the completion rules were not met. Reason: "
+                "%(reason)s. Not met: %(missing)s."
+            ) % {
+                "reason": log_entry.data.get("reason", ""),
+                "missing": "; ".join(log_entry.data.get("missing", [])),
+            }
+
+    actions.register_action(
+        admin_certificates.REVOKE_ACTION, _("Revoke certificate"), _("Certificate revoked")
+    )
+    actions.register_action(
+        admin_certificates.REISSUE_ACTION,
+        _("Reissue certificate"),
+        _("Certificate reissued (replaced by a new one)"),
+    )
+    actions.register_action(
+        admin_certificates.BATCH_RUN_ACTION,
+        _("Run certificate batch again"),
+        _("Certificate batch run again"),
+    )
+    actions.register_action(
+        admin_sharing.RECORD_RELEASE_ACTION,
+        _("Record consent given on paper or orally"),
+        _("Consent given on paper or orally recorded"),
+    )
+    actions.register_action(
+        admin_sharing.RECORD_REVOCATION_ACTION,
+        _("Record a request to stop sharing"),
+        _("Request to stop sharing recorded"),
+    )
+    actions.register_action(
+        admin_sharing.KEY_REVOKE_ACTION, _("Revoke API key"), _("API key revoked")
+    )

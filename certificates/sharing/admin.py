@@ -1,0 +1,976 @@
+"""Staff tools for sharing with employers in the Wagtail admin: partner employers, their API keys,
+participants' releases and the record of every disclosure.
+
+Staff never share on a participant's behalf without her consent: they record consent she gave on
+paper or orally, or her request to stop, each through ``release_services`` and marked with how it
+was given and who recorded it. An API key is shown once, on the page that made it, and never
+again: only its hash is kept. Nothing here is deleted (an employer's releases and disclosure
+records are the participants' history); keys are revoked, releases stopped.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.generic import View
+
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
+
+import django_filters
+
+from pathways.certificates.employers import services as employer_keys
+from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
+from pathways.certificates.issuance.admin import AdminFormView, ParticipantChoiceField, participants
+from pathways.certificates.issuance.models import Certificate
+from pathways.certificates.sharing import services as release_services
+from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.sharing.models import (
+    CredentialAccess,
+    CredentialRelease,
+    DisclosedField,
+    ReleasedCertificate,
+    ReleaseMethod,
+    ReleaseStatus,
+)
+from pathways.certificates.sharing.selectors import active_release_q, releasable_certificates
+from pathways.lms.accounts.models import User
+from pathways.lms.accounts.roles import Role
+from pathways.lms.core.errors import add_form_errors
+
+RECORD_RELEASE_ACTION = "pathways.release.record"
+RECORD_REVOCATION_ACTION = "pathways.release.record_revocation"
+KEY_REVOKE_ACTION = "pathways.employer_key.revoke"
+STAFF_METHODS = [
+    (ReleaseMethod.PAPER.value, ReleaseMethod.PAPER.label),
+    (ReleaseMethod.ORAL.value, ReleaseMethod.ORAL.label),
+]
+
+
+def employer_users():
+    return (
+        User.objects.filter(is_active=True, groups__name=Role.EMPLOYER.value)
+        .distinct()
+        .order_by("chosen_name", "username")
+    )
+
+
+def _person(user) -> str:
+    return f"{user.chosen_name or user.username} ({user.username})" if user else "-"
+
+
+def _certificate_label(certificate: Certificate) -> str:
+    """A certificate by what it is for, never by the (maybe legal) name printed on it."""
+    if certificate.printed_achievement and certificate.printed_achievement != (
+        certificate.printed_title
+    ):
+        return f"{certificate.printed_achievement} ({certificate.printed_title})"
+    return certificate.printed_title
+
+
+def _date(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else "-"
+
+
+class NotEditableView(View):
+    """Employers are never deleted, and keys, releases and disclosure records never edited or
+    deleted here: back to the record's page (which says what staff can do) or the list."""
+
+    index_url_name = None
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, pk=None, **kwargs):
+        if self.inspect_url_name and pk is not None:
+            return redirect(self.inspect_url_name, pk)
+        return redirect(self.index_url_name)
+
+
+# Partner employers ----------------------------------------------------------------------------
+
+
+class EmployerOrganisationForm(WagtailAdminModelForm):
+    """Web users are chosen among people with the Employer role only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "users" in self.fields:
+            users = self.fields["users"]
+            users.queryset = employer_users()
+            users.label_from_instance = _person
+            users.widget = forms.CheckboxSelectMultiple(choices=users.choices)
+            users.help_text = _(
+                "People with the Employer role who sign in for this employer. They see only "
+                "what participants shared with it."
+            )
+
+
+class EmployerIndexView(IndexView):
+    keys_url_name = None
+    add_key_url_name = None
+    releases_url_name = None
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .annotate(
+                active_releases=Count(
+                    "releases", filter=active_release_q("releases__"), distinct=True
+                ),
+                live_keys=Count(
+                    "api_keys", filter=Q(api_keys__revoked_at__isnull=True), distinct=True
+                ),
+                web_users=Count("users", distinct=True),
+            )
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        query = urlencode({"employer": instance.pk})
+        buttons.append(
+            MenuItem(
+                _("API keys"),
+                url=f"{reverse(self.keys_url_name)}?{query}",
+                icon_name="key",
+                priority=40,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                _("New API key"),
+                url=f"{reverse(self.add_key_url_name)}?{query}",
+                icon_name="plus",
+                priority=50,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                _("Releases"),
+                url=f"{reverse(self.releases_url_name)}?{query}",
+                icon_name="link",
+                priority=60,
+            )
+        )
+        return buttons
+
+
+class EmployerOrganisationViewSet(ModelViewSet):
+    model = EmployerOrganisation
+    icon = "group"
+    menu_label = gettext_lazy("Partner employers")
+    index_view_class = EmployerIndexView
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("users")], base_form_class=EmployerOrganisationForm
+    )
+    list_display = [
+        "name",
+        Column("web_users", label=gettext_lazy("Web users")),
+        Column("active_releases", label=gettext_lazy("Active releases")),
+        Column("live_keys", label=gettext_lazy("Live API keys")),
+        "created_at",
+    ]
+    search_fields = ["name"]
+    search_backend_name = None
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"delete_url_name": None, **kwargs})
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            keys_url_name="employer_api_keys:index",
+            add_key_url_name="employer_api_keys:add",
+            releases_url_name="credential_releases:index",
+            **kwargs,
+        )
+
+    @property
+    def delete_view(self):
+        # Deleting would take its releases' disclosure records, the participants' history.
+        return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
+
+
+# API keys -------------------------------------------------------------------------------------
+
+
+def _scopes(key: EmployerApiKey) -> str:
+    return ", ".join(key.scopes or []) or "-"
+
+
+def _key_status(key: EmployerApiKey) -> str:
+    if key.revoked_at is not None:
+        return _("Revoked on %(date)s") % {"date": _date(key.revoked_at)}
+    return pgettext("API key state", "Live")
+
+
+class KeyCreateForm(forms.Form):
+    employer = forms.ModelChoiceField(
+        label=gettext_lazy("Employer"), queryset=EmployerOrganisation.objects.none()
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        help_text=gettext_lazy("What will use it, for example: Harbour Hotels HR system."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("Scopes"),
+        choices=list(employer_keys.SCOPES.items()),
+        initial=employer_keys.DEFAULT_SCOPES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = EmployerOrganisation.objects.order_by("name")
+
+
+class KeyCreateView(AdminFormView):
+    """Makes a key and shows it on this response only; it is never stored, logged or put in a
+    message, and the page is not cached."""
+
+    model = EmployerApiKey
+    permission_required = "add"
+    form_class = KeyCreateForm
+    page_title = gettext_lazy("New API key")
+    header_icon = "key"
+    submit_button_label = gettext_lazy("Make the key")
+    breadcrumbs_label = gettext_lazy("API keys")
+    intro = gettext_lazy(
+        "The key is shown once, on the next page. Give it to the employer's technical contact "
+        "through a safe channel. Only a fingerprint is kept, so a lost key cannot be shown "
+        "again: revoke it and make a new one."
+    )
+
+    def get_initial(self):
+        employer = self.request.GET.get("employer", "")
+        return {"employer": employer} if employer.isdigit() else {}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            key, raw_key = employer_keys.employer_key_create(
+                employer=data["employer"],
+                name=data["name"],
+                scopes=data["scopes"],
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        log(instance=key, action="wagtail.create", user=self.request.user)
+        response = TemplateResponse(
+            self.request,
+            "sharing/admin/key_created.html",
+            {
+                **self.get_context_data(form=form),
+                "page_title": _("Copy the key now"),
+                "key": key,
+                "raw_key": raw_key,
+                "keys_url": f"{reverse(self.index_url_name)}?"
+                + urlencode({"employer": key.employer_id}),
+            },
+        )
+        add_never_cache_headers(response)
+        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response
+
+
+class KeyRevokeView(AdminFormView):
+    model = EmployerApiKey
+    permission_required = "change"
+    form_class = forms.Form
+    page_title = gettext_lazy("Revoke API key")
+    header_icon = "cross"
+    submit_button_label = gettext_lazy("Revoke the key")
+    breadcrumbs_label = gettext_lazy("API keys")
+    template_name = "sharing/admin/form.html"
+    intro = gettext_lazy(
+        "The key stops working at once: the employer's system gets an error from its next "
+        "request. This cannot be undone; make a new key if they need one."
+    )
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(
+            EmployerApiKey.objects.select_related("employer"), pk=kwargs["pk"]
+        )
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facts"] = [
+            (_("Employer"), self.object.employer.name),
+            (_("Name"), self.object.name),
+            (_("Prefix"), self.object.prefix),
+            (_("Status"), _key_status(self.object)),
+        ]
+        return context
+
+    def form_valid(self, form):
+        if self.object.revoked_at is not None:
+            messages.success(self.request, _("This key was already revoked."))
+        else:
+            try:
+                employer_keys.employer_key_revoke(key=self.object, actor=self.request.user)
+            except ValidationError as error:
+                add_form_errors(form, error)
+                return self.form_invalid(form)
+            log(instance=self.object, action=KEY_REVOKE_ACTION, user=self.request.user)
+            messages.success(
+                self.request,
+                _("The key %(prefix)s is revoked.") % {"prefix": self.object.prefix},
+            )
+        return redirect(
+            f"{reverse(self.index_url_name)}?{urlencode({'employer': self.object.employer_id})}"
+        )
+
+
+class KeyIndexView(IndexView):
+    revoke_url_name = None
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("employer")
+
+    def get_add_url(self):
+        url = super().get_add_url()
+        employer = self.request.GET.get("employer", "")
+        if url and employer.isdigit():
+            return f"{url}?{urlencode({'employer': employer})}"
+        return url
+
+    def get_list_more_buttons(self, instance):
+        buttons = []
+        if instance.revoked_at is None and self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Revoke"),
+                    url=reverse(self.revoke_url_name, args=[instance.pk]),
+                    icon_name="cross",
+                    priority=10,
+                )
+            )
+        return buttons
+
+
+class EmployerApiKeyViewSet(ModelViewSet):
+    model = EmployerApiKey
+    icon = "key"
+    menu_label = gettext_lazy("API keys")
+    index_view_class = KeyIndexView
+    list_display = [
+        "name",
+        "employer",
+        "prefix",
+        Column("scopes", label=gettext_lazy("Scopes"), accessor=_scopes),
+        "created_at",
+        "last_used_at",
+        Column("status", label=gettext_lazy("Status"), accessor=_key_status),
+    ]
+    list_filter = ["employer"]
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"edit_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
+
+    def _action_kwargs(self) -> dict:
+        return {"index_url_name": self.get_url_name("index")}
+
+    @property
+    def add_view(self):
+        return KeyCreateView.as_view(**self._action_kwargs())
+
+    @property
+    def edit_view(self):
+        return NotEditableView.as_view(**self._action_kwargs())
+
+    @property
+    def delete_view(self):
+        return NotEditableView.as_view(**self._action_kwargs())
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("revoke/<int:pk>/", KeyRevokeView.as_view(**self._action_kwargs()), name="revoke"),
+        ]
+
+
+# Releases -------------------------------------------------------------------------------------
+
+
+def _release_certificates(release: CredentialRelease) -> str:
+    return "; ".join(
+        _certificate_label(item.certificate) for item in release.released_certificates.all()
+    )
+
+
+def _release_status(release: CredentialRelease) -> str:
+    return release.get_status_display()
+
+
+def _fields_label(fields: list[str]) -> str:
+    labels = dict(DisclosedField.choices)
+    chosen = [str(labels[name]) for name in DisclosedField.values if name in (fields or [])]
+    return ", ".join([_("Name as printed and title"), *chosen])
+
+
+class ReleaseFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        method="filter_status",
+        empty_label=gettext_lazy("Any"),
+        choices=ReleaseStatus.choices,
+    )
+    participant = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Participant"), queryset=lambda request: participants()
+    )
+
+    class Meta:
+        model = CredentialRelease
+        fields = ["status", "employer", "participant", "method"]
+
+    def filter_status(self, queryset, name, value):
+        now = timezone.now()
+        if value == ReleaseStatus.ACTIVE:
+            return queryset.filter(active_release_q(now=now))
+        if value == ReleaseStatus.REVOKED:
+            return queryset.filter(revoked_at__isnull=False)
+        if value == ReleaseStatus.SUPERSEDED:
+            return queryset.filter(revoked_at__isnull=True, superseded_at__isnull=False)
+        if value == ReleaseStatus.EXPIRED:
+            return queryset.filter(
+                revoked_at__isnull=True, superseded_at__isnull=True, expires_at__lte=now
+            )
+        return queryset
+
+
+def _released_certificates_prefetch() -> Prefetch:
+    return Prefetch(
+        "released_certificates",
+        queryset=ReleasedCertificate.objects.select_related("certificate")
+        .only(
+            "id",
+            "release_id",
+            "certificate_id",
+            "certificate__printed_title",
+            "certificate__printed_achievement",
+        )
+        .order_by("certificate__pk"),
+    )
+
+
+class ReleaseIndexView(IndexView):
+    record_revocation_url_name = None
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("participant", "employer")
+            .prefetch_related(_released_certificates_prefetch())
+        )
+
+    @cached_property
+    def add_item_label(self):
+        return _("Record consent given on paper or orally")
+
+    def get_list_more_buttons(self, instance):
+        buttons = []
+        if inspect_url := self.get_inspect_url(instance):
+            buttons.append(
+                MenuItem(_("Details"), url=inspect_url, icon_name="info-circle", priority=10)
+            )
+        if instance.revoked_at is None and self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Record a request to stop sharing"),
+                    url=reverse(self.record_revocation_url_name, args=[instance.pk]),
+                    icon_name="cross",
+                    priority=20,
+                )
+            )
+        return buttons
+
+
+class ReleaseInspectView(InspectView):
+    record_revocation_url_name = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            CredentialRelease.objects.select_related(
+                "participant", "employer", "recorded_by", "revoked_by", "superseded_by"
+            ).prefetch_related(_released_certificates_prefetch()),
+            pk=self.pk,
+        )
+
+    @cached_property
+    def header_more_buttons(self):
+        if self.object.revoked_at is None and self.user_has_permission("change"):
+            return [
+                Button(
+                    _("Record a request to stop sharing"),
+                    url=reverse(self.record_revocation_url_name, args=[self.object.pk]),
+                    icon_name="cross",
+                    priority=10,
+                )
+            ]
+        return []
+
+    def get_participant_display_value(self):
+        return _person(self.object.participant)
+
+    def get_certificates_display_value(self):
+        return _release_certificates(self.object) or "-"
+
+    def get_disclosed_fields_display_value(self):
+        return _fields_label(self.object.disclosed_fields)
+
+    def get_recorded_by_display_value(self):
+        return _person(self.object.recorded_by)
+
+    def get_revoked_by_display_value(self):
+        return _person(self.object.revoked_by)
+
+    def get_revocation_method_display_value(self):
+        return self.object.get_revocation_method_display() or "-"
+
+    def get_superseded_by_display_value(self):
+        newer = self.object.superseded_by
+        return str(newer) if newer else "-"
+
+
+class RecordStepForm(forms.Form):
+    """Step one: who gave consent, to which employer; the consent text then names it."""
+
+    participant = ParticipantChoiceField(
+        label=gettext_lazy("Participant"), queryset=User.objects.none()
+    )
+    employer = forms.ModelChoiceField(
+        label=gettext_lazy("Employer"), queryset=EmployerOrganisation.objects.none()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants()
+        self.fields["employer"].queryset = EmployerOrganisation.objects.order_by("name")
+
+
+class CertificateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _certificate_label(obj)
+
+
+class RecordReleaseForm(forms.Form):
+    certificates = CertificateChoiceField(
+        label=gettext_lazy("Certificates she agreed to share"),
+        queryset=Certificate.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    disclosed_fields = forms.MultipleChoiceField(
+        label=gettext_lazy("Also shown"),
+        choices=DisclosedField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("The name as printed and the title are always shown."),
+    )
+    purpose = forms.CharField(
+        label=gettext_lazy("Purpose"),
+        max_length=500,
+        help_text=gettext_lazy("In her words, or for example: a job application."),
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Share until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("How she gave consent"), choices=STAFF_METHODS, widget=forms.RadioSelect
+    )
+    signature = forms.CharField(
+        label=gettext_lazy("Name as signed on paper, or a note for oral consent"),
+        max_length=200,
+        help_text=gettext_lazy("For consent given orally, write for example: Oral, by phone."),
+    )
+    staff_note = forms.CharField(
+        label=gettext_lazy("Note (staff only)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For example: where the signed form is kept, or who witnessed it."),
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificates"].queryset = releasable_certificates(participant)
+        today = timezone.localdate()
+        self.fields["ends_on"].initial = release_services.default_end_date(today)
+        self.fields["ends_on"].widget.attrs.update(
+            {
+                "min": today.isoformat(),
+                "max": release_services.latest_end_date(today).isoformat(),
+            }
+        )
+        self.fields["ends_on"].help_text = _(
+            "90 days unless she chose otherwise; at most one year (%(latest)s)."
+        ) % {"latest": release_services.latest_end_date(today).isoformat()}
+
+
+class RecordReleaseView(AdminFormView):
+    """Staff record consent a participant gave on paper or orally. Step one chooses her and the
+    employer (``?participant=&employer=``), so that step two offers only her own current
+    certificates and shows the consent text naming that employer."""
+
+    model = CredentialRelease
+    permission_required = "add"
+    template_name = "sharing/admin/form.html"
+    page_title = gettext_lazy("Record consent given on paper or orally")
+    header_icon = "doc-full"
+    submit_button_label = gettext_lazy("Record the consent")
+    breadcrumbs_label = gettext_lazy("Releases")
+    add_url_name = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        started = {"participant", "employer"} & set(request.GET)
+        self.step_form = RecordStepForm(request.GET if started else None)
+        chosen = self.step_form.cleaned_data if self.step_form.is_valid() else {}
+        self.participant = chosen.get("participant")
+        self.employer = chosen.get("employer")
+
+    def get_form_class(self):
+        return RecordReleaseForm if self.participant else RecordStepForm
+
+    def get_form_kwargs(self):
+        if self.participant is None:
+            return {"data": self.step_form.data or None}
+        return {**super().get_form_kwargs(), "participant": self.participant}
+
+    def get_page_subtitle(self):
+        return self.participant.get_full_name() if self.participant else ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["choose_participant"] = self.participant is None
+        if self.participant is None:
+            context["intro"] = _(
+                "Use this only when a participant gave consent on a signed paper form, or out "
+                "loud. First choose her and the employer; next, what she agreed to."
+            )
+        else:
+            context["intro"] = _(
+                "She must have read, or heard read to her, the consent text below (version "
+                "%(version)s). The release is marked as given on paper or orally, and as "
+                "recorded by you."
+            ) % {"version": CONSENT_VERSION}
+            context["consent_text"] = consent_text(employer_name=self.employer.name)
+            context["facts"] = [
+                (_("Participant"), _person(self.participant)),
+                (_("Employer"), self.employer.name),
+            ]
+            context["change_url"] = reverse(self.add_url_name)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.participant is None:
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            release = release_services.release_create(
+                participant=self.participant,
+                employer=self.employer,
+                certificates=data["certificates"],
+                disclosed_fields=data["disclosed_fields"],
+                purpose=data["purpose"],
+                ends_on=data["ends_on"],
+                signature=data["signature"],
+                actor=self.request.user,
+                method=data["method"],
+                staff_note=data["staff_note"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        log(instance=release, action=RECORD_RELEASE_ACTION, user=self.request.user)
+        messages.success(
+            self.request,
+            _("Consent recorded: %(name)s's certificates are shared with %(employer)s.")
+            % {"name": self.participant.get_full_name(), "employer": release.employer.name},
+        )
+        return redirect(self.inspect_url_name, release.pk)
+
+
+class RecordRevocationForm(forms.Form):
+    method = forms.ChoiceField(
+        label=gettext_lazy("How she asked"), choices=STAFF_METHODS, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=gettext_lazy("How and when she asked (staff only)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For example: asked by phone on Tuesday morning."),
+    )
+
+
+class RecordRevocationView(AdminFormView):
+    model = CredentialRelease
+    permission_required = "change"
+    form_class = RecordRevocationForm
+    template_name = "sharing/admin/form.html"
+    page_title = gettext_lazy("Record a request to stop sharing")
+    header_icon = "cross"
+    submit_button_label = gettext_lazy("Stop sharing now")
+    breadcrumbs_label = gettext_lazy("Releases")
+    intro = gettext_lazy(
+        "Sharing stops at once: the employer sees nothing from its next request. The release "
+        "is marked as stopped at her request, on paper or orally, by you."
+    )
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(
+            CredentialRelease.objects.select_related("participant", "employer"), pk=kwargs["pk"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        if self.object.revoked_at is not None:
+            messages.success(request, _("Sharing under this release has already stopped."))
+            return redirect(self.inspect_url_name, self.object.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["facts"] = [
+            (_("Participant"), _person(self.object.participant)),
+            (_("Employer"), self.object.employer.name),
+            (_("Status"), self.object.get_status_display()),
+            (_("Ends"), _date(self.object.expires_at)),
+        ]
+        return context
+
+    def form_valid(self, form):
+        if self.object.revoked_at is not None:
+            messages.success(self.request, _("Sharing under this release has already stopped."))
+            return redirect(self.inspect_url_name, self.object.pk)
+        try:
+            release = release_services.release_revoke(
+                release=self.object,
+                actor=self.request.user,
+                method=form.cleaned_data["method"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return self.form_invalid(form)
+        log(instance=release, action=RECORD_REVOCATION_ACTION, user=self.request.user)
+        messages.success(
+            self.request,
+            _("Sharing with %(employer)s has stopped.") % {"employer": release.employer.name},
+        )
+        return redirect(self.inspect_url_name, release.pk)
+
+
+class CredentialReleaseViewSet(ModelViewSet):
+    model = CredentialRelease
+    icon = "link"
+    menu_label = gettext_lazy("Releases")
+    index_view_class = ReleaseIndexView
+    inspect_view_class = ReleaseInspectView
+    filterset_class = ReleaseFilterSet
+    list_display = [
+        "participant",  # her chosen name, linking to the release's page
+        "employer",
+        Column("certificates", label=gettext_lazy("Certificates"), accessor=_release_certificates),
+        Column("status", label=gettext_lazy("Status"), accessor=_release_status),
+        "method",
+        "created_at",
+        "expires_at",
+    ]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    inspect_view_fields = [
+        "participant",
+        "employer",
+        "certificates",
+        "status",
+        "disclosed_fields",
+        "purpose",
+        "method",
+        "recorded_by",
+        "staff_note",
+        "created_at",
+        "expires_at",
+        "consent_version",
+        "consent_language",
+        "consent_text",
+        "signature",
+        "revoked_at",
+        "revoked_by",
+        "revocation_method",
+        "revocation_note",
+        "superseded_by",
+        "superseded_at",
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"edit_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            record_revocation_url_name=self.get_url_name("record_revocation"), **kwargs
+        )
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            record_revocation_url_name=self.get_url_name("record_revocation"), **kwargs
+        )
+
+    def _action_kwargs(self) -> dict:
+        return {
+            "index_url_name": self.get_url_name("index"),
+            "inspect_url_name": self.get_url_name("inspect"),
+        }
+
+    @property
+    def add_view(self):
+        return RecordReleaseView.as_view(
+            add_url_name=self.get_url_name("add"), **self._action_kwargs()
+        )
+
+    @property
+    def edit_view(self):
+        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
+
+    @property
+    def delete_view(self):
+        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "stop/<int:pk>/",
+                RecordRevocationView.as_view(**self._action_kwargs()),
+                name="record_revocation",
+            ),
+        ]
+
+
+# Disclosure records ---------------------------------------------------------------------------
+
+
+def _access_certificate(access: CredentialAccess) -> str:
+    return _certificate_label(access.certificate)
+
+
+def _access_by(access: CredentialAccess) -> str:
+    if access.employer_user_id:
+        return _person(access.employer_user)
+    if access.api_key_id:
+        return f"{access.api_key.name} ({access.api_key.prefix})"
+    return "-"
+
+
+def _access_shown(access: CredentialAccess) -> str:
+    return ", ".join(access.disclosed_fields or []) or "-"
+
+
+class AccessFilterSet(WagtailFilterSet):
+    participant = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Participant"), queryset=lambda request: participants()
+    )
+
+    class Meta:
+        model = CredentialAccess
+        fields = ["employer", "participant", "channel"]
+
+
+class AccessIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("employer", "participant", "certificate", "employer_user", "api_key")
+            .defer("certificate__credential", "certificate__printed_data")
+        )
+
+
+class CredentialAccessViewSet(ModelViewSet):
+    model = CredentialAccess
+    icon = "view"
+    menu_label = gettext_lazy("Employer access records")
+    index_view_class = AccessIndexView
+    filterset_class = AccessFilterSet
+    list_display = [
+        "employer",
+        Column("participant", label=gettext_lazy("Participant"), accessor="participant"),
+        Column("certificate", label=gettext_lazy("Certificate"), accessor=_access_certificate),
+        "channel",
+        Column("by", label=gettext_lazy("By"), accessor=_access_by),
+        Column("shown", label=gettext_lazy("What was shown"), accessor=_access_shown),
+        "accessed_at",
+    ]
+    copy_view_enabled = False
+    list_per_page = 50
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, **kwargs}
+        )
+
+    def _read_only(self):
+        return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
+
+    @property
+    def add_view(self):
+        return self._read_only()
+
+    @property
+    def edit_view(self):
+        return self._read_only()
+
+    @property
+    def delete_view(self):
+        return self._read_only()
+
+
+class SharingViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Sharing with employers")
+    menu_icon = "link"
+    menu_order = 240
+    items = (
+        EmployerOrganisationViewSet("partner_employers", url_prefix="partner-employers"),
+        EmployerApiKeyViewSet("employer_api_keys", url_prefix="employer-api-keys"),
+        CredentialReleaseViewSet("credential_releases", url_prefix="credential-releases"),
+        CredentialAccessViewSet("credential_accesses", url_prefix="credential-accesses"),
+    )

@@ -1,0 +1,216 @@
+"""Reads for sharing: what an employer may see now, and what a participant has shared.
+
+Every employer read starts from ``shared_credentials``, which holds the whole rule: a certificate
+is visible to an employer only through a release to that employer that is neither revoked,
+superseded nor past its end, and only while the certificate is current. Anything else answers
+404, exactly like a certificate that does not exist.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.issuance.models import Certificate
+from pathways.certificates.sharing.models import (
+    CredentialAccess,
+    CredentialRelease,
+    DisclosedField,
+    ReleasedCertificate,
+)
+from pathways.lms.accounts.roles import Role, has_role
+
+
+def active_release_q(prefix: str = "", *, now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    return Q(
+        **{
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}superseded_at__isnull": True,
+            f"{prefix}expires_at__gt": now,
+        }
+    )
+
+
+def last_day(ends: datetime) -> date:
+    """The last day sharing lasts through, in the site's time zone (a release ends at midnight
+    after it)."""
+    return (timezone.localtime(ends) - timedelta(microseconds=1)).date()
+
+
+def employer_for_user(user) -> EmployerOrganisation | None:
+    """The organisation an employer web user acts for, or None."""
+    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.EMPLOYER):
+        return None
+    return user.employer_organisations.order_by("pk").first()
+
+
+def shared_credentials(*, employer: EmployerOrganisation) -> QuerySet[ReleasedCertificate]:
+    """The certificates shared with ``employer`` right now, newest first, in one query."""
+    return (
+        ReleasedCertificate.objects.filter(
+            active_release_q("release__"),
+            release__employer_id=employer.pk,
+            # superseded_at, not superseded_by: SQLite's planner takes "IS NULL" on the unique
+            # superseded_by index for a near-unique match and walks every certificate.
+            certificate__superseded_at__isnull=True,
+        )
+        .select_related("release", "certificate")
+        .defer("certificate__credential")
+        .order_by("-certificate__issued_at", "-certificate__pk")
+    )
+
+
+def shared_credential(*, employer: EmployerOrganisation, code: str) -> ReleasedCertificate:
+    """One certificate shared with ``employer`` now, by its verification code, or 404."""
+    code = (code or "").replace("-", "").upper()
+    shared = (
+        shared_credentials(employer=employer)
+        .filter(certificate__verification_code=code)
+        .select_related(None)
+        .select_related("release", "certificate")
+        .first()
+    )
+    if shared is None:
+        raise Http404
+    return shared
+
+
+def shared_document(*, employer: EmployerOrganisation, code: str) -> ReleasedCertificate:
+    """A shared certificate whose document (PDF, badge) she chose to share, and that is still
+    valid to hand out (not revoked), or 404."""
+    shared = shared_credential(employer=employer, code=code)
+    if not shared.release.discloses(DisclosedField.DOCUMENT) or (
+        shared.certificate.revoked_at is not None
+    ):
+        raise Http404
+    return shared
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """A shared certificate as the employer may see it: only the details she chose."""
+
+    code: str
+    name: str
+    title: str
+    achievement: str
+    issuer: str
+    status: str
+    shared_until: datetime
+    completed_on: date | None
+    issued_at: datetime | None
+    expires_at: datetime | None
+    hours: str | None
+    skills: list[str] | None
+    document_shared: bool
+
+
+def shared_view(shared: ReleasedCertificate) -> SharedView:
+    cert, release = shared.certificate, shared.release
+    dates = release.discloses(DisclosedField.DATES)
+    data = cert.printed_data or {}
+    return SharedView(
+        code=cert.verification_code,
+        name=cert.printed_name,
+        title=cert.printed_title,
+        achievement=cert.printed_achievement,
+        issuer=cert.printed_issuer_name,
+        status=str(cert.status),
+        shared_until=release.expires_at,
+        completed_on=cert.completed_on if dates else None,
+        issued_at=cert.issued_at if dates else None,
+        expires_at=cert.expires_at if dates else None,
+        hours=(data.get("hours") or None) if release.discloses(DisclosedField.HOURS) else None,
+        skills=list(data.get("skills") or []) if release.discloses(DisclosedField.SKILLS) else None,
+        document_shared=release.discloses(DisclosedField.DOCUMENT) and cert.revoked_at is None,
+    )
+
+
+def employer_active_releases(*, employer: EmployerOrganisation) -> QuerySet[CredentialRelease]:
+    """The releases to ``employer`` in force now, with their current certificates, in two
+    queries whatever their number."""
+    return (
+        CredentialRelease.objects.filter(active_release_q(), employer_id=employer.pk)
+        .prefetch_related(
+            Prefetch(
+                "released_certificates",
+                queryset=ReleasedCertificate.objects.filter(certificate__superseded_at__isnull=True)
+                .select_related("certificate")
+                .defer("certificate__credential", "certificate__printed_data")
+                .order_by("certificate__pk"),
+            )
+        )
+        .order_by("expires_at", "pk")
+    )
+
+
+def releasable_certificates(user) -> QuerySet[Certificate]:
+    """Her certificates she can share: current and not revoked."""
+    return (
+        Certificate.objects.filter(
+            user_id=user.pk, superseded_by__isnull=True, revoked_at__isnull=True
+        )
+        .defer("credential")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def participant_releases(user) -> QuerySet[CredentialRelease]:
+    """Everything she has shared, current first, with employers and certificates, in a fixed
+    number of queries."""
+    return (
+        CredentialRelease.objects.filter(participant_id=user.pk)
+        .select_related("employer")
+        .prefetch_related(
+            Prefetch(
+                "released_certificates",
+                queryset=ReleasedCertificate.objects.select_related("certificate")
+                .defer("certificate__credential", "certificate__printed_data")
+                .order_by("certificate__pk"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def participant_release(user, release_id) -> CredentialRelease:
+    """One of her releases, or 404 (someone else's looks like one that does not exist)."""
+    try:
+        release_id = int(release_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    release = participant_releases(user).filter(pk=release_id).first()
+    if release is None:
+        raise Http404
+    return release
+
+
+def participant_access_log(user) -> QuerySet[CredentialAccess]:
+    """Every time an employer saw one of her certificates, newest first, in one query."""
+    return (
+        CredentialAccess.objects.filter(participant_id=user.pk)
+        .select_related("employer", "certificate", "api_key", "employer_user")
+        .only(
+            "id",
+            "channel",
+            "disclosed_fields",
+            "accessed_at",
+            "release_id",
+            "employer__name",
+            "certificate__printed_title",
+            "certificate__printed_achievement",
+            "certificate__verification_code",
+            "api_key__name",
+            "api_key__prefix",
+            "employer_user__chosen_name",
+        )
+        .order_by("-accessed_at", "-pk")
+    )
+
+
+def employers_for_sharing() -> QuerySet[EmployerOrganisation]:
+    return EmployerOrganisation.objects.order_by("name")

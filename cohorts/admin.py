@@ -1,0 +1,609 @@
+"""Staff tools for cohorts in the Wagtail admin: cohorts, memberships, sessions and attendance.
+
+Every change made here goes through ``cohorts.services``, the same functions the participant and
+facilitator pages use, so the admin cannot overfill a cohort, skip a status transition or record
+attendance for someone outside the cohort. A refusal shows on the form and changes nothing.
+Nothing here deletes a cohort, a membership or attendance: people are withdrawn, cohorts closed;
+only a session with no attendance yet can be removed.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from wagtail.admin import messages
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.views.generic import (
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+)
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.log_actions import log
+
+from pathways.cohorts import services
+from pathways.cohorts.models import (
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    CohortMembership,
+    CohortSession,
+    CohortStatus,
+    MembershipStatus,
+)
+from pathways.lms.accounts.roles import Role
+from pathways.lms.core.errors import add_form_errors
+
+
+def participants():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
+        .distinct()
+        .order_by("chosen_name", "username")
+    )
+
+
+def facilitators():
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=[Role.FACILITATOR, Role.PROGRAMME_STAFF], is_active=True)
+        .distinct()
+        .order_by("chosen_name", "username")
+    )
+
+
+class ServiceFormMixin:
+    """A create or edit view whose change is made by a service instead of ``form.save()``."""
+
+    log_action = "wagtail.edit"
+
+    def call_service(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.call_service(form)
+                log(instance=self.object, action=self.log_action, user=self.request.user)
+        except ValidationError as error:
+            add_form_errors(form, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        response = self.save_action()
+        return self.run_after_hook() or response
+
+
+class ServiceCreateView(ServiceFormMixin, CreateView):
+    log_action = "wagtail.create"
+
+
+class ServiceEditView(ServiceFormMixin, EditView):
+    pass
+
+
+class NoUniquenessCheckMixin:
+    """Leave duplicate checks to the service, which answers them in plain words."""
+
+    unchecked_fields = ()
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.update(self.unchecked_fields)
+        return exclusions
+
+
+# Cohorts -------------------------------------------------------------------------------------
+
+
+class CohortForm(WagtailAdminModelForm):
+    """Facilitators are chosen among facilitators and staff; the status offers allowed moves."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "facilitators" in self.fields:
+            self.fields["facilitators"].queryset = facilitators()
+            self.fields["facilitators"].widget = forms.CheckboxSelectMultiple(
+                choices=self.fields["facilitators"].choices
+            )
+        if "status" in self.fields:
+            if self.instance.pk:
+                current = self.instance.status
+                allowed = {current, *services.COHORT_TRANSITIONS[current]}
+            else:
+                allowed = set(services.COHORT_INITIAL_STATUSES)
+            self.fields["status"].choices = [
+                (value, label) for value, label in CohortStatus.choices if value in allowed
+            ]
+
+
+class CohortServiceMixin:
+    def call_service(self, form):
+        cohort = form.save(commit=False)
+        return services.cohort_save(
+            cohort=cohort,
+            actor=self.request.user,
+            facilitators=form.cleaned_data.get("facilitators"),
+        )
+
+
+class CohortCreateView(CohortServiceMixin, ServiceCreateView):
+    pass
+
+
+class CohortEditView(CohortServiceMixin, ServiceEditView):
+    pass
+
+
+class CohortIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Roster and attendance"),
+                url=reverse("cohorts:detail", args=[instance.pk]),
+                icon_name="group",
+                priority=30,
+            )
+        )
+        return buttons
+
+
+class CohortViewSet(ModelViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = gettext_lazy("Cohorts")
+    add_view_class = CohortCreateView
+    edit_view_class = CohortEditView
+    index_view_class = CohortIndexView
+    list_display = ["name", "start_date", "end_date", "status", "mode", "capacity"]
+    list_filter = ["status", "mode"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    def get_edit_handler(self):
+        return ObjectList(Cohort.panels, base_form_class=CohortForm).bind_to_model(Cohort)
+
+
+# Memberships ---------------------------------------------------------------------------------
+
+ENROL, INVITE, COMPLETE, WITHDRAW = "enrol", "invite", "complete", "withdraw"
+ACTION_LABELS = {
+    ENROL: gettext_lazy("Give a place now (the waiting list if the cohort is full)"),
+    INVITE: gettext_lazy("Invite (she accepts on her cohorts page)"),
+    COMPLETE: gettext_lazy("Mark as completed"),
+    WITHDRAW: gettext_lazy("Withdraw from the cohort"),
+}
+ACTIONS_BY_STATUS = {
+    MembershipStatus.INVITED: [ENROL, WITHDRAW],
+    MembershipStatus.APPLIED: [ENROL, WITHDRAW],
+    MembershipStatus.WAITLISTED: [WITHDRAW],
+    MembershipStatus.ACTIVE: [COMPLETE, WITHDRAW],
+    MembershipStatus.COMPLETED: [],
+    MembershipStatus.WITHDRAWN: [ENROL, INVITE],
+}
+
+
+class MembershipAddForm(NoUniquenessCheckMixin, WagtailAdminModelForm):
+    unchecked_fields = ("cohort", "user")
+    action = forms.ChoiceField(
+        label=gettext_lazy("How"),
+        choices=[(ENROL, ACTION_LABELS[ENROL]), (INVITE, ACTION_LABELS[INVITE])],
+        initial=ENROL,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = CohortMembership
+        fields = ["cohort", "user"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
+        self.fields["user"].queryset = participants()
+
+
+class MembershipChangeForm(WagtailAdminModelForm):
+    action = forms.ChoiceField(label=gettext_lazy("Change"), widget=forms.RadioSelect)
+
+    class Meta:
+        model = CohortMembership
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.instance.status
+        self.fields["action"].choices = [
+            (action, ACTION_LABELS[action]) for action in ACTIONS_BY_STATUS.get(status, [])
+        ]
+        self.fields["action"].help_text = _("Now: %(status)s.") % {
+            "status": MembershipStatus(status).label if status else "—"
+        }
+
+
+class MembershipCreateView(ServiceCreateView):
+    def call_service(self, form):
+        data = form.cleaned_data
+        if data["action"] == INVITE:
+            return services.membership_invite(
+                cohort=data["cohort"], user=data["user"], actor=self.request.user
+            )
+        return services.membership_enrol(
+            cohort=data["cohort"], user=data["user"], actor=self.request.user
+        )
+
+
+class MembershipEditView(ServiceEditView):
+    success_message = gettext_lazy("%(model_name)s '%(object)s' changed.")
+
+    def call_service(self, form):
+        membership = CohortMembership.objects.select_related("cohort", "user").get(
+            pk=self.object.pk
+        )
+        actor = self.request.user
+        action = form.cleaned_data["action"]
+        if action == ENROL:
+            return services.membership_enrol(
+                cohort=membership.cohort, user=membership.user, actor=actor
+            )
+        if action == INVITE:
+            return services.membership_invite(
+                cohort=membership.cohort, user=membership.user, actor=actor
+            )
+        if action == COMPLETE:
+            return services.membership_complete(membership=membership, actor=actor)
+        return services.membership_withdraw(membership=membership, actor=actor)
+
+
+class MembershipIndexView(IndexView):
+    add_many_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.add_many_url_name and self.user_has_permission("add"):
+            buttons.append(
+                HeaderButton(
+                    _("Add many participants"),
+                    url=reverse(self.add_many_url_name),
+                    icon_name="group",
+                )
+            )
+        return buttons
+
+
+class AddManyForm(forms.Form):
+    cohort = forms.ModelChoiceField(
+        label=gettext_lazy("Cohort"), queryset=Cohort.objects.none(), empty_label=None
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Participants"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Each gets a place while places last, in this order; the rest join the waiting list."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
+        self.fields["participants"].queryset = participants()
+
+
+class AddManyView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """Staff add several participants to a cohort at once, through ``memberships_add_many``."""
+
+    model = CohortMembership
+    permission_required = "add"
+    form_class = AddManyForm
+    template_name = "cohorts/admin/add_many.html"
+    page_title = gettext_lazy("Add many participants")
+    header_icon = "group"
+    index_url_name = None
+    add_many_url_name = None
+
+    def get_initial(self):
+        cohort = self.request.GET.get("cohort", "")
+        return {"cohort": cohort} if cohort.isdigit() else {}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Cohort memberships")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action_url"] = reverse(self.add_many_url_name)
+        context["submit_button_label"] = _("Add them")
+        context["submit_button_active_label"] = _("Adding…")
+        context["media"] = context["form"].media
+        return context
+
+    def form_valid(self, form):
+        cohort = form.cleaned_data["cohort"]
+        try:
+            result = services.memberships_add_many(
+                cohort=cohort, users=form.cleaned_data["participants"], actor=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        for membership in [*result.active, *result.waitlisted]:
+            log(instance=membership, action="wagtail.create", user=self.request.user)
+        messages.success(
+            self.request,
+            _(
+                "%(cohort)s: %(active)s given a place, %(waitlisted)s on the waiting list, "
+                "%(skipped)s not added."
+            )
+            % {"cohort": cohort.name, **result.counts},
+        )
+        for _user, reasons in result.skipped:
+            messages.warning(self.request, " ".join(reasons))
+        return redirect(f"{reverse(self.index_url_name)}?cohort={cohort.pk}")
+
+
+class CohortMembershipViewSet(ModelViewSet):
+    model = CohortMembership
+    icon = "user"
+    menu_label = gettext_lazy("Memberships")
+    add_view_class = MembershipCreateView
+    edit_view_class = MembershipEditView
+    index_view_class = MembershipIndexView
+    list_display = ["user", "cohort", "status", "waitlisted_at", "joined_at"]
+    list_filter = ["status", "cohort"]
+    search_fields = ["user__chosen_name", "user__username"]
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "user",
+        "cohort",
+        "status",
+        "created_at",
+        "waitlisted_at",
+        "joined_at",
+        "completed_at",
+        "withdrawn_at",
+        "added_by",
+    ]
+
+    def get_edit_handler(self):
+        return None
+
+    def get_form_class(self, for_update=False):
+        return MembershipChangeForm if for_update else MembershipAddForm
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            add_many_url_name=self.get_url_name("add_many"), **kwargs
+        )
+
+    @property
+    def add_many_view(self):
+        return AddManyView.as_view(
+            index_url_name=self.get_url_name("index"),
+            add_many_url_name=self.get_url_name("add_many"),
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("add-many/", self.add_many_view, name="add_many"),
+        ]
+
+
+# Sessions ------------------------------------------------------------------------------------
+
+
+class SessionCreateForm(WagtailAdminModelForm):
+    class Meta:
+        model = CohortSession
+        fields = ["cohort", "title", "starts_at", "duration_minutes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
+
+
+class SessionEditForm(WagtailAdminModelForm):
+    class Meta:
+        model = CohortSession
+        fields = ["title", "starts_at", "duration_minutes"]
+
+
+class SessionCreateView(ServiceCreateView):
+    def call_service(self, form):
+        data = form.cleaned_data
+        return services.session_schedule(
+            cohort=data["cohort"],
+            title=data["title"],
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+            actor=self.request.user,
+        )
+
+
+class SessionEditView(ServiceEditView):
+    def call_service(self, form):
+        data = form.cleaned_data
+        return services.session_update(
+            session=self.object,
+            title=data["title"],
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+            actor=self.request.user,
+        )
+
+
+class SessionDeleteView(DeleteView):
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                log(instance=self.object, action="wagtail.delete", user=self.request.user)
+                services.session_cancel(session=self.object, actor=self.request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(self.request, message)
+            return redirect(reverse(self.index_url_name))
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+
+class SessionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem(
+                _("Take attendance"),
+                url=reverse("cohorts:attendance", args=[instance.cohort_id, instance.pk]),
+                icon_name="tasks",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class CohortSessionViewSet(ModelViewSet):
+    model = CohortSession
+    icon = "date"
+    menu_label = gettext_lazy("Sessions")
+    add_view_class = SessionCreateView
+    edit_view_class = SessionEditView
+    delete_view_class = SessionDeleteView
+    index_view_class = SessionIndexView
+    list_display = ["title", "cohort", "starts_at", "duration_minutes"]
+    list_filter = ["cohort"]
+    search_fields = ["title", "cohort__name"]
+    copy_view_enabled = False
+
+    def get_edit_handler(self):
+        return None
+
+    def get_form_class(self, for_update=False):
+        return SessionEditForm if for_update else SessionCreateForm
+
+
+# Attendance ----------------------------------------------------------------------------------
+
+
+class AttendanceCreateForm(NoUniquenessCheckMixin, WagtailAdminModelForm):
+    unchecked_fields = ("session", "membership")
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes attended"),
+        required=False,
+        min_value=0,
+        help_text=gettext_lazy(
+            "Only for late arrivals; present counts the whole session, excused and absent none."
+        ),
+    )
+
+    class Meta:
+        model = Attendance
+        fields = ["session", "membership", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = CohortSession.objects.select_related("cohort")
+        self.fields["membership"].queryset = CohortMembership.objects.filter(
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.COMPLETED]
+        ).select_related("user", "cohort")
+
+
+class AttendanceEditForm(WagtailAdminModelForm):
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes attended"),
+        required=False,
+        min_value=0,
+        help_text=AttendanceCreateForm.base_fields["minutes"].help_text,
+    )
+
+    class Meta:
+        model = Attendance
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.status == AttendanceStatus.LATE:
+            self.fields["minutes"].initial = self.instance.minutes_attended
+
+
+def _minutes(data) -> int | None:
+    return data.get("minutes") if data.get("status") == AttendanceStatus.LATE else None
+
+
+class AttendanceCreateView(ServiceCreateView):
+    def call_service(self, form):
+        data = form.cleaned_data
+        return services.attendance_record(
+            session=data["session"],
+            membership=data["membership"],
+            status=data["status"],
+            minutes=_minutes(data),
+            actor=self.request.user,
+        )
+
+
+class AttendanceEditView(ServiceEditView):
+    def call_service(self, form):
+        data = form.cleaned_data
+        current = Attendance.objects.select_related("session", "membership").get(pk=self.object.pk)
+        return services.attendance_record(
+            session=current.session,
+            membership=current.membership,
+            status=data["status"],
+            minutes=_minutes(data),
+            actor=self.request.user,
+        )
+
+
+class AttendanceViewSet(ModelViewSet):
+    model = Attendance
+    icon = "tasks"
+    menu_label = gettext_lazy("Attendance")
+    add_view_class = AttendanceCreateView
+    edit_view_class = AttendanceEditView
+    list_display = ["membership", "session", "status", "minutes_attended", "recorded_by"]
+    list_filter = ["status", "session__cohort", "session"]
+    search_fields = ["membership__user__chosen_name", "membership__user__username"]
+    copy_view_enabled = False
+
+    def get_edit_handler(self):
+        return None
+
+    def get_form_class(self, for_update=False):
+        return AttendanceEditForm if for_update else AttendanceCreateForm
+
+
+class CohortsViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Cohorts")
+    menu_icon = "group"
+    menu_order = 220
+    items = (
+        CohortViewSet("cohorts_admin"),
+        CohortMembershipViewSet("cohort_memberships"),
+        CohortSessionViewSet("cohort_sessions"),
+        AttendanceViewSet("cohort_attendance"),
+    )
+
+
+def viewset_group() -> ViewSetGroup:
+    return CohortsViewSetGroup()

@@ -1,0 +1,21 @@
+"""What programme staff may do here, granted after every migrate (see
+:mod:`pathways.lms.accounts.permissions`)."""
+
+from pathways.lms.accounts.permissions import register_role_permissions
+from pathways.lms.accounts.roles import Role
+
+# Skills are kept in the admin; staff enrol participants there.
+STAFF_PERMISSIONS = {
+    "pathways_courses": [
+        "add_skill",
+        "change_skill",
+        "delete_skill",
+        "view_skill",
+        "add_enrollment",
+        "view_enrollment",
+    ],
+}
+
+
+def register() -> None:
+    register_role_permissions(Role.PROGRAMME_STAFF, STAFF_PERMISSIONS)
