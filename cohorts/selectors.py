@@ -694,3 +694,15 @@ def participant_cohorts(user, *, upcoming_per_cohort: int = 3) -> list[MyCohort]
         )
         for m in memberships
     ]
+
+
+def facilitated_enrolments_q(user) -> Q:
+    """A condition on course enrolments: those of participants who have (or had, having
+    completed) a place in a cohort ``user`` facilitates that runs the course."""
+    in_a_cohort_she_runs = CohortMembership.objects.filter(
+        user_id=OuterRef("user_id"),
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.COMPLETED],
+        cohort__facilitators=user,
+        cohort__cohort_courses__course_id=OuterRef("course_id"),
+    )
+    return Q(Exists(in_a_cohort_she_runs))

@@ -1,21 +1,14 @@
-"""Staff tools for cohorts and mentorship in the Wagtail admin, and the completion rule they add."""
+"""Registers the cohort screens of the Wagtail admin, and the completion rule cohorts add."""
 
 from wagtail import hooks
 
-from pathways.cohorts import admin as admin_cohorts
-from pathways.cohorts import selectors
-from pathways.courses.selectors import COMPLETION_REQUIREMENTS_HOOK
-from pathways.mentoring import admin as admin_mentorship
+from pathways.cohorts import admin, selectors
+from pathways.courses.selectors import COMPLETION_REQUIREMENTS_HOOK, FACILITATED_ENROLMENTS_HOOK
 
 
 @hooks.register("register_admin_viewset")
 def register_cohort_viewsets():
-    return admin_cohorts.viewset_group()
-
-
-@hooks.register("register_admin_viewset")
-def register_mentorship_viewsets():
-    return admin_mentorship.viewset_group()
+    return admin.viewset_group()
 
 
 @hooks.register(COMPLETION_REQUIREMENTS_HOOK)
@@ -25,3 +18,8 @@ def attended_hours(enrollment):
 
 # Lists explaining many people's progress ask for all of them at once.
 attended_hours.for_enrollments = selectors.attended_hours_requirements_for
+
+
+@hooks.register(FACILITATED_ENROLMENTS_HOOK)
+def enrolments_in_cohorts_she_runs(user):
+    return selectors.facilitated_enrolments_q(user)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("learn/", include("pathways.courses.urls")),
     path("cohorts/", include("pathways.cohorts.urls")),
     path("mentoring/", include("pathways.mentoring.urls")),
+    path("certificates/sharing/", include("pathways.certificates.sharing.urls")),
     path("certificates/", include("pathways.certificates.issuance.urls")),
     path("verify/", include("pathways.certificates.credentials.verify_urls")),
     path("credentials/", include("pathways.certificates.credentials.urls")),

@@ -294,26 +294,26 @@ TABLE = [
     # --- participant pages --------------------------------------------------------------
     Row(
         "sharing page",
-        page("certificates:sharing"),
+        page("sharing:list"),
         {"participant": 200, "other_participant": 200, **PAGE_ANON},
         404,
     ),
     Row(
         "share form",
-        page("certificates:share"),
+        page("sharing:share"),
         {"participant": 200, "other_participant": 200, **PAGE_ANON},
         404,
     ),
     Row(
         "stop sharing",
-        page("certificates:sharing_stop", RELEASE),
+        page("sharing:stop", RELEASE),
         {"participant": 302, **PAGE_ANON},
         404,
         method="post",
     ),
     Row(
         "who has seen my certificates",
-        page("certificates:seen"),
+        page("sharing:seen"),
         {"participant": 200, "other_participant": 200, **PAGE_ANON},
         404,
     ),

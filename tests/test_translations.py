@@ -385,13 +385,13 @@ def test_participant_who_prefers_spanish_sees_certificates_and_sharing_in_spanis
     assert "Quién vio mis certificados" in html
     assert "My certificates" not in html
 
-    html = client.get(reverse("certificates:sharing")).content.decode()
+    html = client.get(reverse("sharing:list")).content.decode()
     assert "Tú decides qué empresas pueden ver tus certificados" in html
     assert "Lo que compartes ahora" in html
     assert "Dejar de compartir" in html
     assert "Stop sharing" not in html
 
-    share = reverse("certificates:share")
+    share = reverse("sharing:share")
     html = client.get(share, {"employer": employer_org.pk}).content.decode()
     assert "Paso 2 de 2." in html
     assert "Esta es mi decisión." in html  # the consent text she signs
@@ -399,7 +399,7 @@ def test_participant_who_prefers_spanish_sees_certificates_and_sharing_in_spanis
     assert "Firmar y compartir" in html
     assert "This is my choice." not in html
 
-    html = client.get(reverse("certificates:seen")).content.decode()
+    html = client.get(reverse("sharing:seen")).content.decode()
     assert "Todavía ninguna empresa vio tus certificados." in html
 
 

@@ -1,6 +1,5 @@
-"""Certificates in the Wagtail admin: templates (snippets with revisions), issued certificates and
-cohort batches, grouped under one menu item; partner employers, their API keys, releases and
-employer access records under another."""
+"""Registers certificates in the Wagtail admin: templates (snippets with revisions), issued
+certificates and cohort batches, grouped under one menu item, and their log actions."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,14 +9,8 @@ from wagtail.snippets.models import register_snippet
 
 from pathways.certificates.issuance import admin as admin_certificates
 from pathways.certificates.issuance import services
-from pathways.certificates.sharing import admin as admin_sharing
 
 register_snippet(admin_certificates.CertificatesViewSetGroup)
-
-
-@hooks.register("register_admin_viewset")
-def register_sharing_viewsets():
-    return admin_sharing.SharingViewSetGroup()
 
 
 @hooks.register("register_log_actions")
@@ -47,17 +40,4 @@ def register_certificate_log_actions(actions):
         admin_certificates.BATCH_RUN_ACTION,
         _("Run certificate batch again"),
         _("Certificate batch run again"),
-    )
-    actions.register_action(
-        admin_sharing.RECORD_RELEASE_ACTION,
-        _("Record consent given on paper or orally"),
-        _("Consent given on paper or orally recorded"),
-    )
-    actions.register_action(
-        admin_sharing.RECORD_REVOCATION_ACTION,
-        _("Record a request to stop sharing"),
-        _("Request to stop sharing recorded"),
-    )
-    actions.register_action(
-        admin_sharing.KEY_REVOKE_ACTION, _("Revoke API key"), _("API key revoked")
     )

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.employers.selectors import employer_for_user
 from pathways.certificates.issuance import tasks
 from pathways.certificates.issuance.codes import format_code, normalize_code
 from pathways.certificates.sharing.filters import SharedCredentialFilter
 from pathways.certificates.sharing.models import AccessChannel, ReleasedCertificate
 from pathways.certificates.sharing.selectors import (
     employer_active_releases,
-    employer_for_user,
     last_day,
     shared_credential,
     shared_credentials,

@@ -21,7 +21,6 @@ from pathways.certificates.sharing.models import (
     DisclosedField,
     ReleasedCertificate,
 )
-from pathways.lms.accounts.roles import Role, has_role
 
 
 def active_release_q(prefix: str = "", *, now: datetime | None = None) -> Q:
@@ -39,13 +38,6 @@ def last_day(ends: datetime) -> date:
     """The last day sharing lasts through, in the site's time zone (a release ends at midnight
     after it)."""
     return (timezone.localtime(ends) - timedelta(microseconds=1)).date()
-
-
-def employer_for_user(user) -> EmployerOrganisation | None:
-    """The organisation an employer web user acts for, or None."""
-    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.EMPLOYER):
-        return None
-    return user.employer_organisations.order_by("pk").first()
 
 
 def shared_credentials(*, employer: EmployerOrganisation) -> QuerySet[ReleasedCertificate]:

@@ -96,7 +96,7 @@ def _share_url(*, employer_id: int | None = None, renew_id: int | None = None) -
         query["employer"] = employer_id
     if renew_id:
         query["renew"] = renew_id
-    url = reverse("certificates:share")
+    url = reverse("sharing:share")
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -112,7 +112,7 @@ def sharing(request):
             "current": [row for row in rows if row.release.status == ReleaseStatus.ACTIVE],
             "past": [row for row in rows if row.release.status != ReleaseStatus.ACTIVE],
             "statuses": ReleaseStatus,
-            "share_url": reverse("certificates:share"),
+            "share_url": reverse("sharing:share"),
         },
     )
 
@@ -127,7 +127,7 @@ def sharing_stop(request, release_id: int):
             request,
             _("Sharing with %(employer)s had already ended.") % {"employer": release.employer},
         )
-        return redirect("certificates:sharing")
+        return redirect("sharing:list")
     try:
         services.release_revoke(release=release, actor=request.user)
     except ValidationError as error:
@@ -138,7 +138,7 @@ def sharing_stop(request, release_id: int):
             _("You stopped sharing with %(employer)s. They can no longer see your certificates.")
             % {"employer": release.employer},
         )
-    return redirect("certificates:sharing")
+    return redirect("sharing:list")
 
 
 def _renewed_release(request) -> CredentialRelease | None:
@@ -219,7 +219,7 @@ def share(request):
                         "date": date_format(selectors.last_day(release.expires_at), "DATE_FORMAT"),
                     },
                 )
-                return redirect("certificates:sharing")
+                return redirect("sharing:list")
     else:
         form = ReleaseForm(initial=_renew_initial(renewing), user=request.user)
     return render(
@@ -234,7 +234,7 @@ def share(request):
             "action_url": _share_url(
                 employer_id=employer.pk, renew_id=renewing.pk if renewing else None
             ),
-            "change_employer_url": reverse("certificates:share"),
+            "change_employer_url": reverse("sharing:share"),
         },
         status=400 if form.is_bound else 200,
     )

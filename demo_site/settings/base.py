@@ -130,6 +130,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pathways.lms.core.context_processors.pathways",
+                "pathways.lms.accounts.context_processors.roles",
+                "pathways.certificates.employers.context_processors.employer",
             ],
         },
     },
@@ -329,7 +331,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DisclosedFieldEnum": "pathways.certificates.sharing.models.DisclosedField",
         "CertificateStatusEnum": "pathways.certificates.issuance.models.CertificateStatus",
-        "CurrentCertificateStatusEnum": "pathways.certificates.issuance.models.CURRENT_STATUS_CHOICES",
+        "CurrentCertificateStatusEnum": (
+            "pathways.certificates.issuance.models.CURRENT_STATUS_CHOICES"
+        ),
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
     "PREPROCESSING_HOOKS": ["pathways.api.schema.only_this_api"],

@@ -17,6 +17,14 @@ from django.dispatch import Signal
 #: Sent with ``user`` inside the transaction that saved her new password.
 password_changed = Signal()
 
+#: Sent with ``reader``, ``subject`` and ``request`` each time a person's account page in the
+#: admin is shown to a member of staff (the security app records a legal name shown).
+account_shown_to_staff = Signal()
+
+#: Wagtail hook: functions given ``request_user`` and ``user`` that return a header button for
+#: that person's account page in the admin, or None.
+USER_HEADER_BUTTONS_HOOK = "pathways_user_header_buttons"
+
 #: Set on a user instance by the one service through which staff set a password
 #: (``lms.security.passwords``), so that saving it keeps ``password_set_by_staff_at``.
 PASSWORD_SET_BY_STAFF = "_pathways_password_set_by_staff"  # noqa: S105  (an attribute name)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.utils.translation import gettext_lazy as _
 
 from pathways.lms.accounts.forms import SignInForm
-from pathways.lms.safety.views import clear_site_data
+from pathways.lms.core.responses import clear_site_data
 
 
 class SignInView(auth_views.LoginView):

@@ -4,6 +4,7 @@ accounts and roles within their reach (``lms.accounts.user_admin``)."""
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from wagtail import hooks
 from wagtail.users.views.users import CreateView as WagtailUserCreateView
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import EditView as WagtailUserEditView
@@ -11,9 +12,8 @@ from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from pathways.lms.accounts.forms import PathwaysUserCreationForm, PathwaysUserEditForm
+from pathways.lms.accounts.signals import USER_HEADER_BUTTONS_HOOK, account_shown_to_staff
 from pathways.lms.accounts.user_admin import may_manage_account
-from pathways.lms.security.legal_names import legal_name_read_record
-from pathways.lms.security.views import temporary_password_button
 
 
 class _WithinReach:
@@ -53,18 +53,26 @@ class UserCreateView(_FormForActor, WagtailUserCreateView):
 
 
 class UserEditView(_WithinReach, _FormForActor, WagtailUserEditView):
-    """A person's page shows her legal name to staff: each showing is recorded (lms.security),
-    and a participant's page offers "Set a temporary password"."""
+    """A person's page shows her legal name to staff: each showing is announced (the security app
+    records it), and other apps may add header buttons ("Set a temporary password")."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        legal_name_read_record(reader=self.request.user, subject=self.object, request=self.request)
+        account_shown_to_staff.send(
+            sender=type(self.object),
+            reader=self.request.user,
+            subject=self.object,
+            request=self.request,
+        )
         return context
 
     @cached_property
     def header_more_buttons(self):
-        button = temporary_password_button(request_user=self.request.user, user=self.object)
-        return [*super().header_more_buttons, *([button] if button else [])]
+        buttons = [
+            hook(request_user=self.request.user, user=self.object)
+            for hook in hooks.get_hooks(USER_HEADER_BUTTONS_HOOK)
+        ]
+        return [*super().header_more_buttons, *(button for button in buttons if button)]
 
 
 class UserDeleteView(_WithinReach, WagtailUserDeleteView):

@@ -15,17 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
+from pathways.lms.core.responses import clear_site_data
 from pathways.lms.safety import sessions
-
-# What the browser is asked to forget on exit and on sign-out: pages it kept, the session and
-# language cookies, and anything a script stored.
-CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
-
-
-def clear_site_data(response):
-    response["Clear-Site-Data"] = CLEAR_SITE_DATA
-    add_never_cache_headers(response)
-    return response
 
 
 def _safe_next(request, value: str | None) -> str | None:

@@ -13,7 +13,14 @@ class SecurityConfig(AppConfig):
 
     def ready(self):
 
-        from pathways.lms.security import checks  # noqa: F401  (registers the deployment checks)
+        from pathways.lms.accounts.signals import account_shown_to_staff
+        from pathways.lms.security import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            legal_names,
+        )
         from pathways.lms.security.permissions import register as register_permissions
 
         register_permissions()
+        account_shown_to_staff.connect(
+            legal_names.record_when_shown, dispatch_uid="security_legal_name_shown"
+        )

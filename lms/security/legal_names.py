@@ -30,3 +30,8 @@ def legal_name_read_record(*, reader, subject, request) -> LegalNameRead | None:
         path=request.path[:500],
         view_name=(match.view_name if match else "")[:200],
     )
+
+
+def record_when_shown(sender, *, reader, subject, request, **kwargs) -> None:
+    """``accounts.signals.account_shown_to_staff``: the page shows her legal name."""
+    legal_name_read_record(reader=reader, subject=subject, request=request)

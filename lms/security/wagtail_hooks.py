@@ -10,6 +10,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from pathways.lms.accounts.signals import USER_HEADER_BUTTONS_HOOK
 from pathways.lms.security import passwords, sign_in_limits, views
 from pathways.lms.security.admin_sign_in_pauses import SignInPausesView, may_end_pauses
 from pathways.lms.security.models import LegalNameRead
@@ -135,3 +136,8 @@ class LegalNameReadViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_legal_name_reads():
     return LegalNameReadViewSet()
+
+
+@hooks.register(USER_HEADER_BUTTONS_HOOK)
+def temporary_password_header_button(*, request_user, user):
+    return views.temporary_password_button(request_user=request_user, user=user)

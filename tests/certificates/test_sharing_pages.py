@@ -52,7 +52,7 @@ def release(participant, employer_org, certificate):
 
 
 def share_url(employer=None, renew=None) -> str:
-    url = reverse("certificates:share")
+    url = reverse("sharing:share")
     query = []
     if employer is not None:
         query.append(f"employer={employer.pk}")
@@ -89,11 +89,11 @@ def _client_for(client, request, role, owner):
     return client
 
 
-@pytest.mark.parametrize("page", ["sharing", "share", "seen"])
+@pytest.mark.parametrize("page", ["list", "share", "seen"])
 @pytest.mark.parametrize("role", ROLES)
 def test_only_participants_reach_the_sharing_pages(client, request, release, role, page):
     client = _client_for(client, request, role, release.participant)
-    response = client.get(reverse(f"certificates:{page}"))
+    response = client.get(reverse(f"sharing:{page}"))
     if role == "anonymous":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -107,7 +107,7 @@ def test_only_participants_reach_the_sharing_pages(client, request, release, rol
 @pytest.mark.parametrize("role", ROLES)
 def test_only_she_can_stop_her_sharing(client, request, release, role):
     client = _client_for(client, request, role, release.participant)
-    response = client.post(reverse("certificates:sharing_stop", args=[release.pk]))
+    response = client.post(reverse("sharing:stop", args=[release.pk]))
     release.refresh_from_db()
     if role == "owner":
         assert response.status_code == 302
@@ -126,7 +126,7 @@ def test_nobody_else_can_sign_a_release_for_her(client, request, certificate, em
 
 
 def test_her_sharing_lists_only_her_own_releases(signed_in, release, other_participant):
-    page = signed_in(other_participant).get(reverse("certificates:sharing")).content.decode()
+    page = signed_in(other_participant).get(reverse("sharing:list")).content.decode()
     assert release.employer.name not in page
     assert "You are not sharing your certificates with any employer." in page
 
@@ -135,41 +135,41 @@ def test_her_sharing_lists_only_her_own_releases(signed_in, release, other_parti
 
 
 def test_the_list_shows_employer_certificates_details_end_date_and_actions(signed_in, release):
-    page = signed_in(release.participant).get(reverse("certificates:sharing")).content.decode()
+    page = signed_in(release.participant).get(reverse("sharing:list")).content.decode()
     assert "Harbour Hotels" in page
     assert "Customer Service Fundamentals" in page
     assert "name as printed, title, dates" in page
     assert timezone.localtime(release.expires_at).strftime("%Y") in page
     assert "Shared" in page
-    assert reverse("certificates:sharing_stop", args=[release.pk]) in page
+    assert reverse("sharing:stop", args=[release.pk]) in page
     assert f"employer={release.employer_id}&amp;renew={release.pk}" in page
 
 
 def test_past_releases_are_listed_apart_with_how_they_ended(signed_in, participant, release):
     release.revoked_at = timezone.now()
     release.save()
-    page = signed_in(participant).get(reverse("certificates:sharing")).content.decode()
+    page = signed_in(participant).get(reverse("sharing:list")).content.decode()
     assert "You are not sharing your certificates with any employer." in page
     assert "Sharing that has ended" in page
     assert "Stopped on" in page
-    assert reverse("certificates:sharing_stop", args=[release.pk]) not in page
+    assert reverse("sharing:stop", args=[release.pk]) not in page
 
 
 def test_a_release_staff_recorded_from_paper_is_marked_so(signed_in, participant, release):
     CredentialRelease.objects.filter(pk=release.pk).update(method=ReleaseMethod.PAPER)
-    page = signed_in(participant).get(reverse("certificates:sharing")).content.decode()
+    page = signed_in(participant).get(reverse("sharing:list")).content.decode()
     assert "Given on paper, recorded by staff" in page
 
 
 def test_my_certificates_links_to_the_sharing_pages(signed_in, participant):
     page = signed_in(participant).get(reverse("certificates:mine")).content.decode()
-    assert reverse("certificates:sharing") in page
-    assert reverse("certificates:seen") in page
+    assert reverse("sharing:list") in page
+    assert reverse("sharing:seen") in page
 
 
 def test_my_certificates_has_no_sharing_links_for_someone_not_a_participant(signed_in, mentor):
     page = signed_in(mentor).get(reverse("certificates:mine")).content.decode()
-    assert reverse("certificates:sharing") not in page
+    assert reverse("sharing:list") not in page
 
 
 # Sharing: a new release -----------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_step_one_says_so_when_she_has_nothing_to_share(signed_in, participant, 
 def test_an_unknown_employer_goes_back_to_step_one(
     signed_in, participant, certificate, employer_org
 ):
-    response = signed_in(participant).get(f"{reverse('certificates:share')}?employer=999999")
+    response = signed_in(participant).get(f"{reverse('sharing:share')}?employer=999999")
     page = response.content.decode()
     assert "Choose an employer from the list." in page
     assert "Sign and share" not in page
@@ -218,7 +218,7 @@ def test_signing_creates_a_release_with_the_consent_text_and_version_stored(
     client = signed_in(participant)
     response = client.post(share_url(employer_org), form_data([certificate]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("certificates:sharing")
+    assert response["Location"] == reverse("sharing:list")
     release = CredentialRelease.objects.get()
     assert release.participant == participant
     assert release.employer == employer_org
@@ -322,7 +322,7 @@ def test_a_changed_consent_text_must_be_read_again(
 
 def test_a_bad_employer_on_sending_creates_nothing(signed_in, participant, certificate):
     response = signed_in(participant).post(
-        f"{reverse('certificates:share')}?employer=999999", form_data([certificate])
+        f"{reverse('sharing:share')}?employer=999999", form_data([certificate])
     )
     assert response.status_code == 400
     assert not CredentialRelease.objects.exists()
@@ -367,9 +367,9 @@ def test_one_post_stops_sharing_and_the_employer_sees_nothing_next(signed_in, pa
     employer = release.employer
     assert shared_credentials(employer=employer).exists()
     client = signed_in(participant)
-    response = client.post(reverse("certificates:sharing_stop", args=[release.pk]))
+    response = client.post(reverse("sharing:stop", args=[release.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("certificates:sharing")
+    assert response["Location"] == reverse("sharing:list")
     release.refresh_from_db()
     assert release.revoked_at is not None
     assert release.revoked_by == participant
@@ -381,17 +381,17 @@ def test_one_post_stops_sharing_and_the_employer_sees_nothing_next(signed_in, pa
 
 def test_stopping_twice_changes_nothing(signed_in, participant, release):
     client = signed_in(participant)
-    client.post(reverse("certificates:sharing_stop", args=[release.pk]))
+    client.post(reverse("sharing:stop", args=[release.pk]))
     release.refresh_from_db()
     stopped_at = release.revoked_at
-    response = client.post(reverse("certificates:sharing_stop", args=[release.pk]), follow=True)
+    response = client.post(reverse("sharing:stop", args=[release.pk]), follow=True)
     release.refresh_from_db()
     assert release.revoked_at == stopped_at
     assert "had already ended" in response.content.decode()
 
 
 def test_stopping_needs_a_post(signed_in, participant, release):
-    response = signed_in(participant).get(reverse("certificates:sharing_stop", args=[release.pk]))
+    response = signed_in(participant).get(reverse("sharing:stop", args=[release.pk]))
     assert response.status_code == 405
     release.refresh_from_db()
     assert release.revoked_at is None
@@ -412,7 +412,7 @@ def test_the_log_shows_employer_certificate_details_channel_and_time(
     _accesses(release, 1, channel=AccessChannel.PDF)
     key, _raw = employer_key
     _accesses(release, 1, channel=AccessChannel.API, api_key=key)
-    page = signed_in(participant).get(reverse("certificates:seen")).content.decode()
+    page = signed_in(participant).get(reverse("sharing:seen")).content.decode()
     assert page.count('class="card access-card"') == 3
     assert "Harbour Hotels" in page
     assert "Customer Service Fundamentals" in page
@@ -427,7 +427,7 @@ def test_the_log_shows_employer_certificate_details_channel_and_time(
 
 def test_the_log_shows_only_her_own_records(signed_in, release, other_participant):
     _accesses(release, 2)
-    page = signed_in(other_participant).get(reverse("certificates:seen")).content.decode()
+    page = signed_in(other_participant).get(reverse("sharing:seen")).content.decode()
     assert "Harbour Hotels" not in page
     assert "No employer has seen your certificates yet." in page
 
@@ -445,19 +445,19 @@ def test_the_log_runs_a_fixed_number_of_queries(
     key, _raw = employer_key
     _accesses(release, number, employer_user=employer_user, api_key=key)
     client = signed_in(participant)
-    client.get(reverse("certificates:seen"))
+    client.get(reverse("sharing:seen"))
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("certificates:seen"))
+        response = client.get(reverse("sharing:seen"))
     assert response.content.decode().count('class="card access-card"') == number
 
 
 def test_the_log_is_paged_fifty_at_a_time(signed_in, participant, release):
     _accesses(release, 51)
     client = signed_in(participant)
-    first = client.get(reverse("certificates:seen")).content.decode()
+    first = client.get(reverse("sharing:seen")).content.decode()
     assert first.count('class="card access-card"') == 50
     assert "Page 1 of 2" in first
-    second = client.get(reverse("certificates:seen") + "?page=2").content.decode()
+    second = client.get(reverse("sharing:seen") + "?page=2").content.decode()
     assert second.count('class="card access-card"') == 1
     assert CredentialAccess.objects.count() == 51
 
@@ -480,9 +480,9 @@ def test_the_sharing_list_runs_a_fixed_number_of_queries(
             actor=participant,
         )
     client = signed_in(participant)
-    client.get(reverse("certificates:sharing"))
+    client.get(reverse("sharing:list"))
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("certificates:sharing"))
+        response = client.get(reverse("sharing:list"))
     assert response.content.decode().count("release-card") == number
 
 

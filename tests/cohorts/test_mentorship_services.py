@@ -13,7 +13,6 @@ from django.utils import timezone
 import pytest
 import time_machine
 
-from pathways.cohorts.tasks import flag_overdue_pairings
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring import services
 from pathways.mentoring.models import (
@@ -27,6 +26,7 @@ from pathways.mentoring.models import (
     PairingOrigin,
     PairingStatus,
 )
+from pathways.mentoring.tasks import flag_overdue_pairings
 from tests.factories.accounts import MentorFactory, ParticipantFactory, UserFactory
 from tests.factories.courses import SkillFactory
 from tests.factories.mentoring import (

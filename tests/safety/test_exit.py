@@ -14,7 +14,7 @@ from django.urls import reverse
 
 import pytest
 
-from pathways.lms.safety.views import CLEAR_SITE_DATA
+from pathways.lms.core.responses import CLEAR_SITE_DATA
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

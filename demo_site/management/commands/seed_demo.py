@@ -689,7 +689,7 @@ def _demo_users() -> list[DemoUser]:
             "Rosa",
             "participant (Spanish)",
             f"{dashboard}: a completed course; the interface in Spanish; "
-            f"{_url('certificates:sharing')}: what she shares with employers, and who looked; "
+            f"{_url('sharing:list')}: what she shares with employers, and who looked; "
             "sees 'Staying safe online' once, first",
             (Role.PARTICIPANT,),
             {

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pathways.cohorts.tasks import flag_overdue_pairings
+from pathways.mentoring.tasks import flag_overdue_pairings
 
 
 class Command(BaseCommand):
