@@ -24,7 +24,7 @@ from pathways.certificates.sharing.models import (
     ReleaseMethod,
     ReleaseStatus,
 )
-from pathways.courses.models import EnrollmentStatus
+from pathways.courses.models import EnrolmentStatus
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.mentoring.models import GoalStatus
 
@@ -108,18 +108,18 @@ class CourseRefSerializer(serializers.Serializer):
 
 
 class EnrolmentSerializer(serializers.Serializer):
-    """One of her enrolments with its progress (an ``EnrollmentSummary``)."""
+    """One of her enrolments with its progress (an ``EnrolmentSummary``)."""
 
     course = CourseRefSerializer()
-    status = serializers.ChoiceField(source="enrollment.status", choices=EnrollmentStatus.choices)
-    status_label = serializers.CharField(source="enrollment.get_status_display")
+    status = serializers.ChoiceField(source="enrolment.status", choices=EnrolmentStatus.choices)
+    status_label = serializers.CharField(source="enrolment.get_status_display")
     percent = serializers.IntegerField()
     lessons_done = serializers.IntegerField()
     lessons_total = serializers.IntegerField()
-    enrolled_at = serializers.DateTimeField(source="enrollment.enrolled_at")
-    completed_at = serializers.DateTimeField(source="enrollment.completed_at", allow_null=True)
+    enrolled_at = serializers.DateTimeField(source="enrolment.enrolled_at")
+    completed_at = serializers.DateTimeField(source="enrolment.completed_at", allow_null=True)
     last_activity_at = serializers.DateTimeField(
-        source="enrollment.last_activity_at", allow_null=True
+        source="enrolment.last_activity_at", allow_null=True
     )
 
 
@@ -303,7 +303,7 @@ class MenteeCourseSerializer(serializers.Serializer):
     lessons_total = serializers.IntegerField()
     # A withdrawn enrolment is never part of the summary.
     status = serializers.ChoiceField(
-        choices=[(v, label) for v, label in EnrollmentStatus.choices if v != "withdrawn"]
+        choices=[(v, label) for v, label in EnrolmentStatus.choices if v != "withdrawn"]
     )
     status_label = serializers.CharField()
     last_activity_at = serializers.DateTimeField(allow_null=True)

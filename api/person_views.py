@@ -37,7 +37,7 @@ from pathways.certificates.sharing import selectors as release_selectors
 from pathways.certificates.sharing import services as release_services
 from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_language, consent_text
 from pathways.certificates.sharing.models import CredentialRelease, DisclosedField
-from pathways.courses.selectors import participant_enrollment_summaries
+from pathways.courses.selectors import participant_enrolment_summaries
 from pathways.lms.security.two_factor import (
     confirmed_authenticator,
     needs_second_factor,
@@ -206,7 +206,7 @@ class MyEnrolmentsView(ParticipantListView):
     serializer_class = s.EnrolmentSerializer
 
     def selected(self):
-        return participant_enrollment_summaries(self.request.user)
+        return participant_enrolment_summaries(self.request.user)
 
 
 @extend_schema(tags=["me"], summary="My certificates")

@@ -28,8 +28,8 @@ from pathways.cohorts.models import (
 )
 from pathways.courses.models import (
     CoursePage,
-    Enrollment,
-    EnrollmentStatus,
+    Enrolment,
+    EnrolmentStatus,
     LessonProgress,
     QuizAttempt,
 )
@@ -232,49 +232,49 @@ def cohort_roster(cohort: Cohort) -> Roster:
     )
     courses = [run.course for run in runs]
     lessons = _lessons_by_course(courses)
-    enrollments = {}
+    enrolments = {}
     done: set[tuple[int, int]] = set()
     best: dict[int, dict[int, int]] = {}
     if courses and members:
-        enrollments = {
-            (enrollment.user_id, enrollment.course_id): enrollment
-            for enrollment in Enrollment.objects.filter(
+        enrolments = {
+            (enrolment.user_id, enrolment.course_id): enrolment
+            for enrolment in Enrolment.objects.filter(
                 user_id__in=[m.user_id for m in members], course__in=courses
             ).only("id", "user_id", "course_id", "status")
         }
-        enrollment_ids = [enrollment.pk for enrollment in enrollments.values()]
-        if enrollment_ids:
+        enrolment_ids = [enrolment.pk for enrolment in enrolments.values()]
+        if enrolment_ids:
             done = set(
                 LessonProgress.objects.filter(
-                    enrollment_id__in=enrollment_ids, completed_at__isnull=False
-                ).values_list("enrollment_id", "lesson_id")
+                    enrolment_id__in=enrolment_ids, completed_at__isnull=False
+                ).values_list("enrolment_id", "lesson_id")
             )
             for row in (
-                QuizAttempt.objects.filter(enrollment_id__in=enrollment_ids)
-                .values("enrollment_id", "lesson_id")
+                QuizAttempt.objects.filter(enrolment_id__in=enrolment_ids)
+                .values("enrolment_id", "lesson_id")
                 .annotate(best=Max("score"))
                 .order_by()
             ):
-                best.setdefault(row["enrollment_id"], {})[row["lesson_id"]] = row["best"]
+                best.setdefault(row["enrolment_id"], {})[row["lesson_id"]] = row["best"]
     entries = []
     for membership in members:
         progress = []
         for course in courses:
-            enrollment = enrollments.get((membership.user_id, course.pk))
+            enrolment = enrolments.get((membership.user_id, course.pk))
             course_lessons = lessons.get(course.pk, [])
             counted = [lesson for lesson in course_lessons if lesson.required] or course_lessons
-            if enrollment is None:
+            if enrolment is None:
                 progress.append(
                     CourseProgress(course, False, False, 0, len(counted), quiz_scores=[])
                 )
                 continue
-            scores = best.get(enrollment.pk, {})
+            scores = best.get(enrolment.pk, {})
             progress.append(
                 CourseProgress(
                     course=course,
                     enrolled=True,
-                    completed=enrollment.status == "completed",
-                    lessons_done=sum((enrollment.pk, lesson.pk) in done for lesson in counted),
+                    completed=enrolment.status == "completed",
+                    lessons_done=sum((enrolment.pk, lesson.pk) in done for lesson in counted),
                     lessons_total=len(counted),
                     quiz_scores=[
                         (lesson.title, scores[lesson.pk])
@@ -365,25 +365,25 @@ def _hours_requirement(*, cohort_name: str, minutes: int, needed: Decimal) -> Re
     )
 
 
-def attended_hours_requirements(enrollment: Enrollment) -> list[Requirement]:
+def attended_hours_requirements(enrolment: Enrolment) -> list[Requirement]:
     """The attended-hours rule of each cohort running this course with the participant in it.
 
     Added to the course's completion rules through the ``pathways_completion_requirements`` hook.
     Only cohorts where she holds (or held, having completed) a place count.
     """
-    return attended_hours_requirements_for([enrollment]).get(enrollment.pk, [])
+    return attended_hours_requirements_for([enrolment]).get(enrolment.pk, [])
 
 
-def attended_hours_requirements_for(enrollments) -> dict[int, list[Requirement]]:
+def attended_hours_requirements_for(enrolments) -> dict[int, list[Requirement]]:
     """:func:`attended_hours_requirements` for many enrolments, keyed by enrolment id, in two
     queries whatever their number."""
-    enrollments = list(enrollments)
-    if not enrollments:
+    enrolments = list(enrolments)
+    if not enrolments:
         return {}
-    user_ids = {enrollment.user_id for enrollment in enrollments}
+    user_ids = {enrolment.user_id for enrolment in enrolments}
     runs = list(
         CohortCourse.objects.filter(
-            course_id__in={enrollment.course_id for enrollment in enrollments},
+            course_id__in={enrolment.course_id for enrolment in enrolments},
             min_attended_hours__gt=0,
             cohort__memberships__user_id__in=user_ids,
             cohort__memberships__status__in=ATTENDING_STATUSES,
@@ -413,16 +413,16 @@ def attended_hours_requirements_for(enrollments) -> dict[int, list[Requirement]]
         .values_list("user_id", "cohort_id", "total")
     }
     requirements: dict[int, list[Requirement]] = {}
-    for enrollment in enrollments:
-        requirements[enrollment.pk] = [
+    for enrolment in enrolments:
+        requirements[enrolment.pk] = [
             _hours_requirement(
                 cohort_name=run.cohort.name,
-                minutes=attended[(enrollment.user_id, run.cohort_id)],
+                minutes=attended[(enrolment.user_id, run.cohort_id)],
                 needed=run.min_attended_hours,
             )
             for run in runs
-            if run.course_id == enrollment.course_id
-            and (enrollment.user_id, run.cohort_id) in attended
+            if run.course_id == enrolment.course_id
+            and (enrolment.user_id, run.cohort_id) in attended
         ]
     return requirements
 
@@ -450,7 +450,7 @@ def cohort_member_completion(
 
     The rules: she completed every course the cohort runs (each course's own rules: lessons,
     quizzes, sign-offs and whatever the ``pathways_completion_requirements`` hook adds, decided by
-    ``courses.services.enrollment_evaluate_completion``) and attended the hours the cohort asks
+    ``courses.services.enrolment_evaluate_completion``) and attended the hours the cohort asks
     for each. Staff marking a membership completed does not stand in for those rules (a
     certificate must mean they were met; issuing without them takes a per-person reason). A
     cohort running no course has no rule but staff's record, so there it is completed when staff
@@ -484,13 +484,13 @@ def cohort_member_completion(
     )
     courses = {run.course_id: run.course for run in runs}
     working = memberships if runs else []
-    enrollments = {}
+    enrolments = {}
     if working and runs:
-        for enrollment in Enrollment.objects.filter(
+        for enrolment in Enrolment.objects.filter(
             user_id__in=[m.user_id for m in working], course_id__in=list(courses)
         ):
-            enrollment.course = courses[enrollment.course_id]
-            enrollments[(enrollment.user_id, enrollment.course_id)] = enrollment
+            enrolment.course = courses[enrolment.course_id]
+            enrolments[(enrolment.user_id, enrolment.course_id)] = enrolment
     minutes = {}
     if working and any(run.min_attended_hours > 0 for run in runs):
         minutes = dict(
@@ -501,7 +501,7 @@ def cohort_member_completion(
             .values_list("membership_id", "total")
         )
     reports = completion_reports(
-        [e for e in enrollments.values() if e.status == EnrollmentStatus.ACTIVE]
+        [e for e in enrolments.values() if e.status == EnrolmentStatus.ACTIVE]
     )
     results = []
     for membership in memberships:
@@ -532,18 +532,18 @@ def cohort_member_completion(
                     minutes=minutes.get(membership.pk, 0),
                     needed=run.min_attended_hours,
                 )
-            enrollment = enrollments.get((membership.user_id, run.course_id))
+            enrolment = enrolments.get((membership.user_id, run.course_id))
             title = run.course.title
-            if enrollment is None:
+            if enrolment is None:
                 missing.append(_("%(course)s: not enrolled") % {"course": title})
-            elif enrollment.status == EnrollmentStatus.WITHDRAWN:
+            elif enrolment.status == EnrolmentStatus.WITHDRAWN:
                 missing.append(_("%(course)s: withdrew from the course") % {"course": title})
-            elif enrollment.status == EnrollmentStatus.COMPLETED:
-                finished.append(enrollment.completed_at)
+            elif enrolment.status == EnrolmentStatus.COMPLETED:
+                finished.append(enrolment.completed_at)
             else:
                 unmet = [
                     str(requirement.label)
-                    for requirement in reports[enrollment.pk].unmet
+                    for requirement in reports[enrolment.pk].unmet
                     # The cohort's own hours rule is said once, below.
                     if hours is None or requirement.label != hours.label
                 ]

@@ -14,7 +14,7 @@ list; when a place frees up (a member withdraws, staff raise the capacity) the f
 by ``waitlisted_at`` then id, is given it.
 
 Courses. When a membership becomes active, the participant is enrolled in the cohort's live
-courses through ``courses.services.enrollment_start``. Taking a place in a cohort is the
+courses through ``courses.services.enrolment_start``. Taking a place in a cohort is the
 enrolment decision, so the courses' own self-enrolment rules (open for enrolment, prerequisites)
 do not apply: the enrolment is recorded as made by the staff member who acted, or, when the
 participant acted herself (joining, accepting an invitation, being promoted from the waiting
@@ -54,7 +54,7 @@ from pathways.cohorts.models import (
 from pathways.cohorts.selectors import ATTENDING_STATUSES, PLACE_STATUSES, may_run
 from pathways.cohorts.signals import cohort_programme_completed
 from pathways.courses import services as course_services
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
 
 logger = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ def _enrol_in_courses(*, membership: CohortMembership, actor, strict: bool) -> N
     ).select_related("course")
     for run in runs:
         try:
-            course_services.enrollment_start(
+            course_services.enrolment_start(
                 user=membership.user, course=run.course, enrolled_by=enroller
             )
         except ValidationError:
@@ -717,13 +717,13 @@ def _record(
 
 def _evaluate_courses(session: CohortSession, user_ids: Iterable[int]) -> None:
     """Attended hours are a completion rule: re-check the members' courses of this cohort."""
-    enrollments = Enrollment.objects.filter(
+    enrolments = Enrolment.objects.filter(
         user_id__in=list(user_ids),
         course__cohort_runs__cohort_id=session.cohort_id,
-        status=EnrollmentStatus.ACTIVE,
+        status=EnrolmentStatus.ACTIVE,
     ).select_related("course")
-    for enrollment in enrollments:
-        course_services.enrollment_evaluate_completion(enrollment=enrollment)
+    for enrolment in enrolments:
+        course_services.enrolment_evaluate_completion(enrolment=enrolment)
 
 
 @transaction.atomic

@@ -12,12 +12,12 @@ def register_cohort_viewsets():
 
 
 @hooks.register(COMPLETION_REQUIREMENTS_HOOK)
-def attended_hours(enrollment):
-    return selectors.attended_hours_requirements(enrollment)
+def attended_hours(enrolment):
+    return selectors.attended_hours_requirements(enrolment)
 
 
 # Lists explaining many people's progress ask for all of them at once.
-attended_hours.for_enrollments = selectors.attended_hours_requirements_for
+attended_hours.for_enrolments = selectors.attended_hours_requirements_for
 
 
 @hooks.register(FACILITATED_ENROLMENTS_HOOK)

@@ -201,29 +201,29 @@ class LessonPage(Page):
         return None
 
 
-class EnrollmentStatus(models.TextChoices):
+class EnrolmentStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Enrollment(models.Model):
+class Enrolment(models.Model):
     """A participant taking a course. Completion is decided only by ``services``."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="enrollments",
+        related_name="enrolments",
         verbose_name=_("participant"),
     )
     course = models.ForeignKey(
-        CoursePage, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course")
+        CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
     )
     status = models.CharField(
         _("status"),
         max_length=20,
-        choices=EnrollmentStatus.choices,
-        default=EnrollmentStatus.ACTIVE,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ACTIVE,
     )
     enrolled_at = models.DateTimeField(_("started"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -261,8 +261,8 @@ class Enrollment(models.Model):
 class LessonProgress(models.Model):
     """When a participant started and finished one lesson."""
 
-    enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="lesson_progress"
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="lesson_progress"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -272,19 +272,17 @@ class LessonProgress(models.Model):
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
         constraints = [
-            models.UniqueConstraint(fields=["enrollment", "lesson"], name="courses_one_progress")
+            models.UniqueConstraint(fields=["enrolment", "lesson"], name="courses_one_progress")
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id}: {self.lesson_id}"
+        return f"{self.enrolment_id}: {self.lesson_id}"
 
 
 class QuizAttempt(models.Model):
     """One submitted attempt at a quiz; the best score counts."""
 
-    enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="quiz_attempts"
-    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_attempts")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     block_id = models.CharField(max_length=64)
     attempt_number = models.PositiveIntegerField()
@@ -299,19 +297,19 @@ class QuizAttempt(models.Model):
         ordering = ["submitted_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "lesson", "block_id", "attempt_number"],
+                fields=["enrolment", "lesson", "block_id", "attempt_number"],
                 name="courses_one_attempt_number",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id}: {self.block_id} #{self.attempt_number}"
+        return f"{self.enrolment_id}: {self.block_id} #{self.attempt_number}"
 
 
 class ReflectionAnswer(models.Model):
     """A participant's written answer to a reflection prompt. Private: only she ever sees it."""
 
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="reflections")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="reflections")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     block_id = models.CharField(max_length=64)
     text = models.TextField(_("answer"), max_length=10_000)
@@ -323,12 +321,12 @@ class ReflectionAnswer(models.Model):
         verbose_name_plural = _("reflections")
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "lesson", "block_id"], name="courses_one_reflection"
+                fields=["enrolment", "lesson", "block_id"], name="courses_one_reflection"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id}: {self.block_id}"
+        return f"{self.enrolment_id}: {self.block_id}"
 
 
 class ActivityStatus(models.TextChoices):
@@ -339,8 +337,8 @@ class ActivityStatus(models.TextChoices):
 class ActivitySignoff(models.Model):
     """A practical activity the participant did, and the facilitator who confirmed it."""
 
-    enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="activity_signoffs"
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="activity_signoffs"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
     block_id = models.CharField(max_length=64)
@@ -363,9 +361,9 @@ class ActivitySignoff(models.Model):
         verbose_name_plural = _("practical activity sign-offs")
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "lesson", "block_id"], name="courses_one_signoff"
+                fields=["enrolment", "lesson", "block_id"], name="courses_one_signoff"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.enrollment_id}: {self.block_id} ({self.status})"
+        return f"{self.enrolment_id}: {self.block_id} ({self.status})"

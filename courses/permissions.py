@@ -11,8 +11,8 @@ STAFF_PERMISSIONS = {
         "change_skill",
         "delete_skill",
         "view_skill",
-        "add_enrollment",
-        "view_enrollment",
+        "add_enrolment",
+        "view_enrolment",
     ],
 }
 

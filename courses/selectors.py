@@ -19,8 +19,8 @@ from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
     CoursePage,
-    Enrollment,
-    EnrollmentStatus,
+    Enrolment,
+    EnrolmentStatus,
     LessonPage,
     LessonProgress,
     ModulePage,
@@ -60,20 +60,20 @@ class CompletionReport:
 
 
 @dataclass
-class EnrollmentSummary:
-    enrollment: Enrollment
+class EnrolmentSummary:
+    enrolment: Enrolment
     lessons_total: int
     lessons_done: int
     continue_lesson: LessonPage | None
 
     @property
     def course(self) -> CoursePage:
-        return self.enrollment.course
+        return self.enrolment.course
 
     @property
     def percent(self) -> int:
         if not self.lessons_total:
-            return 100 if self.enrollment.status == EnrollmentStatus.COMPLETED else 0
+            return 100 if self.enrolment.status == EnrolmentStatus.COMPLETED else 0
         return round(100 * self.lessons_done / self.lessons_total)
 
 
@@ -105,9 +105,9 @@ def _lessons_by_course(courses: list[CoursePage]) -> dict[int, list[LessonPage]]
     return grouped
 
 
-def participant_enrollment_summaries(user) -> list[EnrollmentSummary]:
+def participant_enrolment_summaries(user) -> list[EnrolmentSummary]:
     """The dashboard: each of the participant's enrolments with progress, in three queries."""
-    return enrollment_summaries_for_users([user.pk]).get(user.pk, [])
+    return enrolment_summaries_for_users([user.pk]).get(user.pk, [])
 
 
 def open_courses():
@@ -120,8 +120,8 @@ def open_courses():
     )
 
 
-def participant_enrollment(user, course: CoursePage) -> Enrollment | None:
-    return Enrollment.objects.filter(user=user, course=course).first()
+def participant_enrolment(user, course: CoursePage) -> Enrolment | None:
+    return Enrolment.objects.filter(user=user, course=course).first()
 
 
 @dataclass
@@ -137,15 +137,15 @@ class OutlineModule:
     lessons: list[OutlineLesson]
 
 
-def course_outline(course: CoursePage, enrollment: Enrollment | None) -> list[OutlineModule]:
+def course_outline(course: CoursePage, enrolment: Enrolment | None) -> list[OutlineModule]:
     """Modules and lessons of a course with the participant's state, in three queries."""
     modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
     lessons = list(course_lessons(course).only("id", "title", "path", "depth", "required"))
     progress = {}
-    if enrollment is not None:
+    if enrolment is not None:
         progress = {
             row.lesson_id: row
-            for row in LessonProgress.objects.filter(enrollment=enrollment).only(
+            for row in LessonProgress.objects.filter(enrolment=enrolment).only(
                 "lesson_id", "completed_at"
             )
         }
@@ -164,7 +164,7 @@ def course_outline(course: CoursePage, enrollment: Enrollment | None) -> list[Ou
     return outline
 
 
-def lesson_for_participant(user, lesson_id: int) -> tuple[LessonPage, Enrollment]:
+def lesson_for_participant(user, lesson_id: int) -> tuple[LessonPage, Enrolment]:
     """A live lesson of a course the participant is actively enrolled in, or 404.
 
     A lesson she may not open answers exactly like a lesson that does not exist.
@@ -173,17 +173,17 @@ def lesson_for_participant(user, lesson_id: int) -> tuple[LessonPage, Enrollment
     if lesson is None:
         raise Http404
     course = CoursePage.objects.live().ancestor_of(lesson).first()
-    enrollment = (
-        Enrollment.objects.filter(user=user, course=course)
-        .exclude(status=EnrollmentStatus.WITHDRAWN)
+    enrolment = (
+        Enrolment.objects.filter(user=user, course=course)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
         .first()
         if course is not None
         else None
     )
-    if enrollment is None:
+    if enrolment is None:
         raise Http404
-    enrollment.course = course
-    return lesson, enrollment
+    enrolment.course = course
+    return lesson, enrolment
 
 
 def lesson_neighbours(lesson: LessonPage, course: CoursePage):
@@ -193,7 +193,7 @@ def lesson_neighbours(lesson: LessonPage, course: CoursePage):
     return previous, following
 
 
-def completion_report(enrollment: Enrollment) -> CompletionReport:
+def completion_report(enrolment: Enrolment) -> CompletionReport:
     """Every rule of completing the enrolment's course, and which are met.
 
     Rules: each required lesson done, each quiz in a required lesson passed (the best attempt
@@ -201,21 +201,21 @@ def completion_report(enrollment: Enrollment) -> CompletionReport:
     capabilities add through the ``pathways_completion_requirements`` hook (for example,
     attended hours in a cohort).
     """
-    return completion_reports([enrollment])[enrollment.pk]
+    return completion_reports([enrolment])[enrolment.pk]
 
 
-def completion_reports(enrollments) -> dict[int, CompletionReport]:
+def completion_reports(enrolments) -> dict[int, CompletionReport]:
     """:func:`completion_report` for several enrolments at once, keyed by enrolment id.
 
     The one implementation of the rules, so that a list explaining many people's progress (a
     cohort's certificate preview) runs a fixed number of queries whatever its length. A hook may
-    carry ``for_enrollments(enrollments) -> {enrolment id: [Requirement, ...]}`` to answer for many
+    carry ``for_enrolments(enrolments) -> {enrolment id: [Requirement, ...]}`` to answer for many
     at once; a plain hook is asked once per enrolment.
     """
-    enrollments = list(enrollments)
-    if not enrollments:
+    enrolments = list(enrolments)
+    if not enrolments:
         return {}
-    courses = {enrollment.course_id: enrollment.course for enrollment in enrollments}
+    courses = {enrolment.course_id: enrolment.course for enrolment in enrolments}
     condition = Q()
     for course in courses.values():
         condition |= Q(path__startswith=course.path, depth__gt=course.depth)
@@ -224,36 +224,36 @@ def completion_reports(enrollments) -> dict[int, CompletionReport]:
         for course_id, course in courses.items():
             if lesson.path.startswith(course.path):
                 lessons_by_course[course_id].append(lesson)
-    ids = [enrollment.pk for enrollment in enrollments]
+    ids = [enrolment.pk for enrolment in enrolments]
     done = set(
-        LessonProgress.objects.filter(
-            enrollment_id__in=ids, completed_at__isnull=False
-        ).values_list("enrollment_id", "lesson_id")
+        LessonProgress.objects.filter(enrolment_id__in=ids, completed_at__isnull=False).values_list(
+            "enrolment_id", "lesson_id"
+        )
     )
     # The best attempt counts: one passed attempt is enough.
     passed = set(
-        QuizAttempt.objects.filter(enrollment_id__in=ids, passed=True).values_list(
-            "enrollment_id", "lesson_id", "block_id"
+        QuizAttempt.objects.filter(enrolment_id__in=ids, passed=True).values_list(
+            "enrolment_id", "lesson_id", "block_id"
         )
     )
     signed_off = set(
         ActivitySignoff.objects.filter(
-            enrollment_id__in=ids, status=ActivityStatus.SIGNED_OFF
-        ).values_list("enrollment_id", "lesson_id", "block_id")
+            enrolment_id__in=ids, status=ActivityStatus.SIGNED_OFF
+        ).values_list("enrolment_id", "lesson_id", "block_id")
     )
     blocks: dict[int, tuple[list, list]] = {}
     reports: dict[int, CompletionReport] = {}
-    for enrollment in enrollments:
-        required = [lesson for lesson in lessons_by_course[enrollment.course_id] if lesson.required]
+    for enrolment in enrolments:
+        required = [lesson for lesson in lessons_by_course[enrolment.course_id] if lesson.required]
         report = CompletionReport()
         report.requirements.append(
             Requirement(
                 label=_("Lessons done: %(done)s of %(total)s")
                 % {
-                    "done": sum(1 for lesson in required if (enrollment.pk, lesson.pk) in done),
+                    "done": sum(1 for lesson in required if (enrolment.pk, lesson.pk) in done),
                     "total": len(required),
                 },
-                met=all((enrollment.pk, lesson.pk) in done for lesson in required),
+                met=all((enrolment.pk, lesson.pk) in done for lesson in required),
             )
         )
         # Quizzes and activities count where the lesson holding them counts.
@@ -268,7 +268,7 @@ def completion_reports(enrollments) -> dict[int, CompletionReport]:
                 report.requirements.append(
                     Requirement(
                         label=_("Quiz passed: %(title)s") % {"title": block.value["title"]},
-                        met=(enrollment.pk, lesson.pk, block.id) in passed,
+                        met=(enrolment.pk, lesson.pk, block.id) in passed,
                     )
                 )
             for block in activities:
@@ -276,27 +276,27 @@ def completion_reports(enrollments) -> dict[int, CompletionReport]:
                     Requirement(
                         label=_("Practical activity signed off: %(title)s")
                         % {"title": block.value["title"]},
-                        met=(enrollment.pk, lesson.pk, block.id) in signed_off,
+                        met=(enrolment.pk, lesson.pk, block.id) in signed_off,
                     )
                 )
-        reports[enrollment.pk] = report
+        reports[enrolment.pk] = report
     for hook in hooks.get_hooks(COMPLETION_REQUIREMENTS_HOOK):
-        for_enrollments = getattr(hook, "for_enrollments", None)
-        if for_enrollments is not None:
-            added = for_enrollments(enrollments)
-            for enrollment in enrollments:
-                reports[enrollment.pk].requirements.extend(added.get(enrollment.pk) or [])
+        for_enrolments = getattr(hook, "for_enrolments", None)
+        if for_enrolments is not None:
+            added = for_enrolments(enrolments)
+            for enrolment in enrolments:
+                reports[enrolment.pk].requirements.extend(added.get(enrolment.pk) or [])
         else:
-            for enrollment in enrollments:
-                reports[enrollment.pk].requirements.extend(hook(enrollment) or [])
+            for enrolment in enrolments:
+                reports[enrolment.pk].requirements.extend(hook(enrolment) or [])
     return reports
 
 
 def participant_reflections(user):
     """The participant's own reflections, newest first. Nobody else's, ever."""
     return (
-        ReflectionAnswer.objects.filter(enrollment__user=user)
-        .select_related("lesson", "enrollment__course")
+        ReflectionAnswer.objects.filter(enrolment__user=user)
+        .select_related("lesson", "enrolment__course")
         .order_by("-updated_at")
     )
 
@@ -310,7 +310,7 @@ def pending_signoffs(user):
     """
     requested = (
         ActivitySignoff.objects.filter(status=ActivityStatus.REQUESTED)
-        .select_related("enrollment__user", "enrollment__course", "lesson")
+        .select_related("enrolment__user", "enrolment__course", "lesson")
         .order_by("requested_at")
     )
     if is_programme_staff(user):
@@ -323,11 +323,11 @@ def pending_signoffs(user):
     if not conditions:
         return requested.none()
     return requested.filter(
-        enrollment__in=Enrollment.objects.filter(reduce(operator.or_, conditions))
+        enrolment__in=Enrolment.objects.filter(reduce(operator.or_, conditions))
     )
 
 
-def enrollment_summaries_for_users(user_ids) -> dict[int, list[EnrollmentSummary]]:
+def enrolment_summaries_for_users(user_ids) -> dict[int, list[EnrolmentSummary]]:
     """Enrolments (not withdrawn) with progress for several people at once, in three queries.
 
     Keyed by user id, each list most recently active first; everyone asked about has a key. Feeds
@@ -336,36 +336,36 @@ def enrollment_summaries_for_users(user_ids) -> dict[int, list[EnrollmentSummary
     user_ids = list(dict.fromkeys(user_ids))
     if not user_ids:
         return {}
-    enrollments = list(
-        Enrollment.objects.filter(user_id__in=user_ids)
-        .exclude(status=EnrollmentStatus.WITHDRAWN)
+    enrolments = list(
+        Enrolment.objects.filter(user_id__in=user_ids)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("course", "last_lesson")
         .order_by("-last_activity_at", "-enrolled_at")
     )
-    courses = {enrollment.course_id: enrollment.course for enrollment in enrollments}
+    courses = {enrolment.course_id: enrolment.course for enrolment in enrolments}
     lessons = _lessons_by_course(list(courses.values()))
     done = set(
         LessonProgress.objects.filter(
-            enrollment__in=[enrollment.pk for enrollment in enrollments],
+            enrolment__in=[enrolment.pk for enrolment in enrolments],
             completed_at__isnull=False,
-        ).values_list("enrollment_id", "lesson_id")
+        ).values_list("enrolment_id", "lesson_id")
     )
-    summaries: dict[int, list[EnrollmentSummary]] = {user_id: [] for user_id in user_ids}
-    for enrollment in enrollments:
-        course_lessons_list = lessons.get(enrollment.course_id, [])
+    summaries: dict[int, list[EnrolmentSummary]] = {user_id: [] for user_id in user_ids}
+    for enrolment in enrolments:
+        course_lessons_list = lessons.get(enrolment.course_id, [])
         required = [lesson for lesson in course_lessons_list if lesson.required]
         counted = required or course_lessons_list
-        completed = [lesson for lesson in counted if (enrollment.pk, lesson.pk) in done]
+        completed = [lesson for lesson in counted if (enrolment.pk, lesson.pk) in done]
         next_lesson = next(
-            (lesson for lesson in course_lessons_list if (enrollment.pk, lesson.pk) not in done),
+            (lesson for lesson in course_lessons_list if (enrolment.pk, lesson.pk) not in done),
             None,
         )
-        summaries[enrollment.user_id].append(
-            EnrollmentSummary(
-                enrollment=enrollment,
+        summaries[enrolment.user_id].append(
+            EnrolmentSummary(
+                enrolment=enrolment,
                 lessons_total=len(counted),
                 lessons_done=len(completed),
-                continue_lesson=next_lesson or enrollment.last_lesson,
+                continue_lesson=next_lesson or enrolment.last_lesson,
             )
         )
     return summaries

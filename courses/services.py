@@ -2,7 +2,7 @@
 
 Each runs in one transaction, checks the rules before writing anything, and raises
 ``ValidationError`` with a plain-language message when a rule is not met, leaving data unchanged.
-Completion is decided in exactly one place, :func:`enrollment_evaluate_completion`.
+Completion is decided in exactly one place, :func:`enrolment_evaluate_completion`.
 """
 
 from collections.abc import Mapping, Sequence
@@ -17,8 +17,8 @@ from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
     CoursePage,
-    Enrollment,
-    EnrollmentStatus,
+    Enrolment,
+    EnrolmentStatus,
     LessonPage,
     LessonProgress,
     QuizAttempt,
@@ -29,29 +29,29 @@ from pathways.courses.signals import course_completed
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator
 
 
-def _lock(enrollment: Enrollment) -> Enrollment:
+def _lock(enrolment: Enrolment) -> Enrolment:
     """Re-read the enrolment under a row lock so that concurrent requests queue behind it."""
-    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    locked.course = enrollment.course
+    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    locked.course = enrolment.course
     return locked
 
 
-def _ensure_lesson_in_course(*, enrollment: Enrollment, lesson: LessonPage) -> None:
-    if not lesson.live or not lesson.path.startswith(enrollment.course.path):
+def _ensure_lesson_in_course(*, enrolment: Enrolment, lesson: LessonPage) -> None:
+    if not lesson.live or not lesson.path.startswith(enrolment.course.path):
         raise ValidationError(_("This lesson is not part of your course."))
-    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
         raise ValidationError(_("You are not taking this course at the moment."))
 
 
-def _touch(enrollment: Enrollment, lesson: LessonPage | None = None) -> None:
+def _touch(enrolment: Enrolment, lesson: LessonPage | None = None) -> None:
     fields = {"last_activity_at": timezone.now()}
     if lesson is not None:
         fields["last_lesson"] = lesson
-    Enrollment.objects.filter(pk=enrollment.pk).update(**fields)
+    Enrolment.objects.filter(pk=enrolment.pk).update(**fields)
 
 
 @transaction.atomic
-def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollment:
+def enrolment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrolment:
     """Enrol a participant in a course, or re-activate a withdrawn enrolment.
 
     A participant enrols herself only in live courses open for enrolment whose prerequisites she
@@ -63,8 +63,8 @@ def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollmen
     by_staff = enrolled_by is not None and enrolled_by != user
     if by_staff and not is_facilitator(enrolled_by):
         raise ValidationError(_("Only programme staff can enrol someone else."))
-    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
-    if existing is not None and existing.status != EnrollmentStatus.WITHDRAWN:
+    existing = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if existing is not None and existing.status != EnrolmentStatus.WITHDRAWN:
         return existing
     if not has_role(user, Role.PARTICIPANT):
         raise ValidationError(_("Only participants can take courses."))
@@ -76,10 +76,10 @@ def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollmen
         required = list(course.prerequisites.all())
         if required:
             completed = set(
-                Enrollment.objects.filter(
+                Enrolment.objects.filter(
                     user=user,
                     course__in=required,
-                    status=EnrollmentStatus.COMPLETED,
+                    status=EnrolmentStatus.COMPLETED,
                 ).values_list("course_id", flat=True)
             )
             missing = [
@@ -92,16 +92,16 @@ def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollmen
                 )
     now = timezone.now()
     if existing is not None:
-        existing.status = EnrollmentStatus.ACTIVE
+        existing.status = EnrolmentStatus.ACTIVE
         existing.withdrawn_at = None
         existing.last_activity_at = now
         existing.save(update_fields=["status", "withdrawn_at", "last_activity_at"])
         # Progress made before withdrawing still counts.
-        transaction.on_commit(lambda: enrollment_evaluate_completion(enrollment=existing))
+        transaction.on_commit(lambda: enrolment_evaluate_completion(enrolment=existing))
         return existing
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(
+            return Enrolment.objects.create(
                 user=user,
                 course=course,
                 enrolled_by=enrolled_by if by_staff else None,
@@ -109,37 +109,37 @@ def enrollment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrollmen
             )
     except IntegrityError:
         # A concurrent request enrolled the same person: theirs stands.
-        return Enrollment.objects.get(user=user, course=course)
+        return Enrolment.objects.get(user=user, course=course)
 
 
 @transaction.atomic
-def enrollment_withdraw(*, enrollment: Enrollment) -> Enrollment:
+def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
     """Stop taking a course. Progress is kept, so re-enrolling picks up where it left off."""
-    enrollment = _lock(enrollment)
-    if enrollment.status != EnrollmentStatus.ACTIVE:
+    enrolment = _lock(enrolment)
+    if enrolment.status != EnrolmentStatus.ACTIVE:
         raise ValidationError(_("Only a course you are taking can be left."))
-    enrollment.status = EnrollmentStatus.WITHDRAWN
-    enrollment.withdrawn_at = timezone.now()
-    enrollment.save(update_fields=["status", "withdrawn_at"])
-    return enrollment
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.withdrawn_at = timezone.now()
+    enrolment.save(update_fields=["status", "withdrawn_at"])
+    return enrolment
 
 
 @transaction.atomic
-def lesson_start(*, enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
+def lesson_start(*, enrolment: Enrolment, lesson: LessonPage) -> LessonProgress:
     """Record that the participant opened a lesson (idempotent) and remember where she is."""
-    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
-    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
-    _touch(enrollment, lesson)
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
+    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    _touch(enrolment, lesson)
     return progress
 
 
 @transaction.atomic
-def lesson_complete(*, enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
+def lesson_complete(*, enrolment: Enrolment, lesson: LessonPage) -> LessonProgress:
     """Mark a lesson as done. Every quiz in it must be passed first."""
-    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
-    enrollment = _lock(enrollment)
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
+    enrolment = _lock(enrolment)
     passed = set(
-        QuizAttempt.objects.filter(enrollment=enrollment, lesson=lesson, passed=True).values_list(
+        QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson, passed=True).values_list(
             "block_id", flat=True
         )
     )
@@ -149,12 +149,12 @@ def lesson_complete(*, enrollment: Enrollment, lesson: LessonPage) -> LessonProg
             _("Pass the quiz “%(title)s” before marking this lesson as done.")
             % {"title": unpassed[0].value["title"]}
         )
-    progress, _created = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     if progress.completed_at is None:
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])
-    _touch(enrollment, lesson)
-    enrollment_evaluate_completion(enrollment=enrollment)
+    _touch(enrolment, lesson)
+    enrolment_evaluate_completion(enrolment=enrolment)
     return progress
 
 
@@ -202,7 +202,7 @@ def _grade(quiz_value, answers: Mapping[str, Sequence[str]]) -> tuple[int, list[
 @transaction.atomic
 def quiz_submit(
     *,
-    enrollment: Enrollment,
+    enrolment: Enrolment,
     lesson: LessonPage,
     block_id: str,
     answers: Mapping[str, Sequence[str]],
@@ -212,12 +212,12 @@ def quiz_submit(
     ``answers`` maps question ids to the chosen answer ids. Incomplete or tampered submissions
     are refused without recording an attempt.
     """
-    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
     block = lesson.find_block("quiz", block_id)
     if block is None:
         raise ValidationError(_("That quiz could not be found in this lesson."))
-    enrollment = _lock(enrollment)
-    previous = QuizAttempt.objects.filter(enrollment=enrollment, lesson=lesson, block_id=block_id)
+    enrolment = _lock(enrolment)
+    previous = QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson, block_id=block_id)
     attempts_made = previous.count()
     max_attempts = block.value["max_attempts"] or 0
     if max_attempts and attempts_made >= max_attempts:
@@ -227,7 +227,7 @@ def quiz_submit(
         )
     score, _results = _grade(block.value, answers)
     attempt = QuizAttempt.objects.create(
-        enrollment=enrollment,
+        enrolment=enrolment,
         lesson=lesson,
         block_id=block_id,
         attempt_number=attempts_made + 1,
@@ -235,9 +235,9 @@ def quiz_submit(
         score=score,
         passed=score >= block.value["pass_mark"],
     )
-    LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
-    _touch(enrollment, lesson)
-    enrollment_evaluate_completion(enrollment=enrollment)
+    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    _touch(enrolment, lesson)
+    enrolment_evaluate_completion(enrolment=enrolment)
     return attempt
 
 
@@ -255,10 +255,10 @@ def quiz_attempt_results(*, attempt: QuizAttempt, lesson: LessonPage) -> list[Qu
 
 @transaction.atomic
 def reflection_save(
-    *, enrollment: Enrollment, lesson: LessonPage, block_id: str, text: str
+    *, enrolment: Enrolment, lesson: LessonPage, block_id: str, text: str
 ) -> ReflectionAnswer:
     """Save (or update) the participant's private answer to a reflection prompt."""
-    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
     if lesson.find_block("reflection", block_id) is None:
         raise ValidationError(_("That reflection prompt could not be found in this lesson."))
     text = (text or "").strip()
@@ -267,32 +267,32 @@ def reflection_save(
     if len(text) > 10_000:
         raise ValidationError(_("Please keep your reflection under 10,000 characters."))
     answer, _created = ReflectionAnswer.objects.update_or_create(
-        enrollment=enrollment, lesson=lesson, block_id=block_id, defaults={"text": text}
+        enrolment=enrolment, lesson=lesson, block_id=block_id, defaults={"text": text}
     )
-    LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
-    _touch(enrollment, lesson)
+    LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    _touch(enrolment, lesson)
     return answer
 
 
 @transaction.atomic
 def activity_request_signoff(
-    *, enrollment: Enrollment, lesson: LessonPage, block_id: str
+    *, enrolment: Enrolment, lesson: LessonPage, block_id: str
 ) -> ActivitySignoff:
     """The participant says she has done a practical activity; a facilitator confirms it later."""
-    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
     if lesson.find_block("activity", block_id) is None:
         raise ValidationError(_("That activity could not be found in this lesson."))
     signoff, _created = ActivitySignoff.objects.get_or_create(
-        enrollment=enrollment, lesson=lesson, block_id=block_id
+        enrolment=enrolment, lesson=lesson, block_id=block_id
     )
-    _touch(enrollment, lesson)
+    _touch(enrolment, lesson)
     return signoff
 
 
 @transaction.atomic
 def activity_sign_off(
     *,
-    enrollment: Enrollment,
+    enrolment: Enrolment,
     lesson: LessonPage,
     block_id: str,
     signed_off_by,
@@ -301,13 +301,13 @@ def activity_sign_off(
     """A facilitator confirms a participant did a practical activity."""
     if not is_facilitator(signed_off_by):
         raise ValidationError(_("Only a facilitator can sign off a practical activity."))
-    if signed_off_by == enrollment.user:
+    if signed_off_by == enrolment.user:
         raise ValidationError(_("Nobody can sign off their own practical activity."))
-    _ensure_lesson_in_course(enrollment=enrollment, lesson=lesson)
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
     if lesson.find_block("activity", block_id) is None:
         raise ValidationError(_("That activity could not be found in this lesson."))
     signoff, _created = ActivitySignoff.objects.select_for_update().get_or_create(
-        enrollment=enrollment, lesson=lesson, block_id=block_id
+        enrolment=enrolment, lesson=lesson, block_id=block_id
     )
     if signoff.status != ActivityStatus.SIGNED_OFF:
         signoff.status = ActivityStatus.SIGNED_OFF
@@ -315,28 +315,28 @@ def activity_sign_off(
         signoff.signed_off_at = timezone.now()
         signoff.note = (note or "").strip()[:2000]
         signoff.save(update_fields=["status", "signed_off_by", "signed_off_at", "note"])
-    enrollment_evaluate_completion(enrollment=enrollment)
+    enrolment_evaluate_completion(enrolment=enrolment)
     return signoff
 
 
 @transaction.atomic
-def enrollment_evaluate_completion(*, enrollment: Enrollment) -> bool:
+def enrolment_evaluate_completion(*, enrolment: Enrolment) -> bool:
     """Decide whether the enrolment is complete, and record and announce it if it just became so.
 
     The only place completion is decided. Runs under a row lock, so concurrent calls announce a
     completion exactly once; ``course_completed`` is sent after the transaction commits.
     """
-    enrollment = _lock(enrollment)
-    if enrollment.status == EnrollmentStatus.COMPLETED:
+    enrolment = _lock(enrolment)
+    if enrolment.status == EnrolmentStatus.COMPLETED:
         return True
-    if enrollment.status != EnrollmentStatus.ACTIVE:
+    if enrolment.status != EnrolmentStatus.ACTIVE:
         return False
-    if not completion_report(enrollment).complete:
+    if not completion_report(enrolment).complete:
         return False
-    enrollment.status = EnrollmentStatus.COMPLETED
-    enrollment.completed_at = timezone.now()
-    enrollment.save(update_fields=["status", "completed_at"])
+    enrolment.status = EnrolmentStatus.COMPLETED
+    enrolment.completed_at = timezone.now()
+    enrolment.save(update_fields=["status", "completed_at"])
     transaction.on_commit(
-        lambda: course_completed.send(sender=Enrollment, enrollment=enrollment), robust=False
+        lambda: course_completed.send(sender=Enrolment, enrolment=enrolment), robust=False
     )
     return True

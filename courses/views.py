@@ -21,11 +21,11 @@ from pathways.lms.core.errors import show_errors
 
 @login_required
 def dashboard(request):
-    summaries = selectors.participant_enrollment_summaries(request.user)
-    in_progress = [summary for summary in summaries if summary.enrollment.status == "active"]
+    summaries = selectors.participant_enrolment_summaries(request.user)
+    in_progress = [summary for summary in summaries if summary.enrolment.status == "active"]
     completed = sorted(
-        (summary for summary in summaries if summary.enrollment.status == "completed"),
-        key=lambda summary: summary.enrollment.completed_at,
+        (summary for summary in summaries if summary.enrolment.status == "completed"),
+        key=lambda summary: summary.enrolment.completed_at,
         reverse=True,
     )
     return render(
@@ -44,8 +44,8 @@ def dashboard(request):
 def catalogue(request):
     courses = list(selectors.open_courses())
     enrolled = {
-        summary.enrollment.course_id: summary.enrollment
-        for summary in selectors.participant_enrollment_summaries(request.user)
+        summary.enrolment.course_id: summary.enrolment
+        for summary in selectors.participant_enrolment_summaries(request.user)
     }
     return render(
         request,
@@ -64,19 +64,19 @@ def _live_course(course_id: int) -> CoursePage:
 @login_required
 def course_overview(request, course_id: int):
     course = _live_course(course_id)
-    enrollment = selectors.participant_enrollment(request.user, course)
-    active = enrollment is not None and enrollment.status != "withdrawn"
+    enrolment = selectors.participant_enrolment(request.user, course)
+    active = enrolment is not None and enrolment.status != "withdrawn"
     if not active and not course.enrolment_open:
         raise Http404
-    report = selectors.completion_report(enrollment) if active else None
+    report = selectors.completion_report(enrolment) if active else None
     return render(
         request,
         "courses/course.html",
         {
             "page_title": course.title,
             "course": course,
-            "enrollment": enrollment if active else None,
-            "outline": selectors.course_outline(course, enrollment if active else None),
+            "enrolment": enrolment if active else None,
+            "outline": selectors.course_outline(course, enrolment if active else None),
             "report": report,
             "skills": course.skills.all(),
             "prerequisites": course.prerequisites.live(),
@@ -89,7 +89,7 @@ def course_overview(request, course_id: int):
 def course_enrol(request, course_id: int):
     course = _live_course(course_id)
     try:
-        services.enrollment_start(user=request.user, course=course)
+        services.enrolment_start(user=request.user, course=course)
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -101,11 +101,11 @@ def course_enrol(request, course_id: int):
 @require_POST
 def course_withdraw(request, course_id: int):
     course = _live_course(course_id)
-    enrollment = selectors.participant_enrollment(request.user, course)
-    if enrollment is None:
+    enrolment = selectors.participant_enrolment(request.user, course)
+    if enrolment is None:
         raise Http404
     try:
-        services.enrollment_withdraw(enrollment=enrollment)
+        services.enrolment_withdraw(enrolment=enrolment)
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -115,18 +115,18 @@ def course_withdraw(request, course_id: int):
     return redirect("courses:dashboard")
 
 
-def _block_items(lesson, enrollment, attempt: QuizAttempt | None):
+def _block_items(lesson, enrolment, attempt: QuizAttempt | None):
     """Each block of the lesson with what the participant needs to see next to it."""
     attempts: dict[str, list[QuizAttempt]] = {}
-    for row in QuizAttempt.objects.filter(enrollment=enrollment, lesson=lesson):
+    for row in QuizAttempt.objects.filter(enrolment=enrolment, lesson=lesson):
         attempts.setdefault(row.block_id, []).append(row)
     reflections = {
         row.block_id: row
-        for row in ReflectionAnswer.objects.filter(enrollment=enrollment, lesson=lesson)
+        for row in ReflectionAnswer.objects.filter(enrolment=enrolment, lesson=lesson)
     }
     signoffs = {
         row.block_id: row
-        for row in ActivitySignoff.objects.filter(enrollment=enrollment, lesson=lesson)
+        for row in ActivitySignoff.objects.filter(enrolment=enrolment, lesson=lesson)
     }
     items = []
     for block in lesson.body:
@@ -160,25 +160,25 @@ def _block_items(lesson, enrollment, attempt: QuizAttempt | None):
 
 @login_required
 def lesson_detail(request, lesson_id: int):
-    lesson, enrollment = selectors.lesson_for_participant(request.user, lesson_id)
-    services.lesson_start(enrollment=enrollment, lesson=lesson)
+    lesson, enrolment = selectors.lesson_for_participant(request.user, lesson_id)
+    services.lesson_start(enrolment=enrolment, lesson=lesson)
     attempt = None
     attempt_id = request.GET.get("attempt", "")
     if attempt_id.isdigit():
         attempt = QuizAttempt.objects.filter(
-            pk=int(attempt_id), enrollment=enrollment, lesson=lesson
+            pk=int(attempt_id), enrolment=enrolment, lesson=lesson
         ).first()
-    previous, following = selectors.lesson_neighbours(lesson, enrollment.course)
-    progress = enrollment.lesson_progress.filter(lesson=lesson).first()
+    previous, following = selectors.lesson_neighbours(lesson, enrolment.course)
+    progress = enrolment.lesson_progress.filter(lesson=lesson).first()
     return render(
         request,
         "courses/lesson.html",
         {
             "page_title": lesson.title,
             "lesson": lesson,
-            "course": enrollment.course,
-            "enrollment": enrollment,
-            "items": _block_items(lesson, enrollment, attempt),
+            "course": enrolment.course,
+            "enrolment": enrolment,
+            "items": _block_items(lesson, enrolment, attempt),
             "done": bool(progress and progress.completed_at),
             "previous": previous,
             "next": following,
@@ -190,30 +190,30 @@ def lesson_detail(request, lesson_id: int):
 @login_required
 @require_POST
 def lesson_mark_done(request, lesson_id: int):
-    lesson, enrollment = selectors.lesson_for_participant(request.user, lesson_id)
+    lesson, enrolment = selectors.lesson_for_participant(request.user, lesson_id)
     try:
-        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        services.lesson_complete(enrolment=enrolment, lesson=lesson)
     except ValidationError as error:
         show_errors(request, error)
         return redirect("courses:lesson", lesson_id=lesson.pk)
-    enrollment.refresh_from_db(fields=["status"])
-    if enrollment.status == "completed":
+    enrolment.refresh_from_db(fields=["status"])
+    if enrolment.status == "completed":
         messages.success(
             request,
-            _("Well done! You have completed %(course)s.") % {"course": enrollment.course.title},
+            _("Well done! You have completed %(course)s.") % {"course": enrolment.course.title},
         )
-        return redirect("courses:course", course_id=enrollment.course_id)
+        return redirect("courses:course", course_id=enrolment.course_id)
     messages.success(request, _("Lesson marked as done."))
-    _previous, following = selectors.lesson_neighbours(lesson, enrollment.course)
+    _previous, following = selectors.lesson_neighbours(lesson, enrolment.course)
     if following is not None:
         return redirect("courses:lesson", lesson_id=following.pk)
-    return redirect("courses:course", course_id=enrollment.course_id)
+    return redirect("courses:course", course_id=enrolment.course_id)
 
 
 @login_required
 @require_POST
 def quiz_submit(request, lesson_id: int, block_id: str):
-    lesson, enrollment = selectors.lesson_for_participant(request.user, lesson_id)
+    lesson, enrolment = selectors.lesson_for_participant(request.user, lesson_id)
     block = lesson.find_block("quiz", block_id)
     if block is None:
         raise Http404
@@ -224,7 +224,7 @@ def quiz_submit(request, lesson_id: int, block_id: str):
     }
     try:
         attempt = services.quiz_submit(
-            enrollment=enrollment, lesson=lesson, block_id=block_id, answers=answers
+            enrolment=enrolment, lesson=lesson, block_id=block_id, answers=answers
         )
     except ValidationError as error:
         show_errors(request, error)
@@ -250,10 +250,10 @@ def quiz_submit(request, lesson_id: int, block_id: str):
 @login_required
 @require_POST
 def reflection_save(request, lesson_id: int, block_id: str):
-    lesson, enrollment = selectors.lesson_for_participant(request.user, lesson_id)
+    lesson, enrolment = selectors.lesson_for_participant(request.user, lesson_id)
     try:
         services.reflection_save(
-            enrollment=enrollment,
+            enrolment=enrolment,
             lesson=lesson,
             block_id=block_id,
             text=request.POST.get("text", ""),
@@ -268,9 +268,9 @@ def reflection_save(request, lesson_id: int, block_id: str):
 @login_required
 @require_POST
 def activity_request(request, lesson_id: int, block_id: str):
-    lesson, enrollment = selectors.lesson_for_participant(request.user, lesson_id)
+    lesson, enrolment = selectors.lesson_for_participant(request.user, lesson_id)
     try:
-        services.activity_request_signoff(enrollment=enrollment, lesson=lesson, block_id=block_id)
+        services.activity_request_signoff(enrolment=enrolment, lesson=lesson, block_id=block_id)
     except ValidationError as error:
         show_errors(request, error)
     else:
@@ -315,7 +315,7 @@ def signoff_confirm(request, signoff_id: int):
     signoff = get_object_or_404(selectors.pending_signoffs(request.user), pk=signoff_id)
     try:
         services.activity_sign_off(
-            enrollment=signoff.enrollment,
+            enrolment=signoff.enrolment,
             lesson=signoff.lesson,
             block_id=signoff.block_id,
             signed_off_by=request.user,
@@ -328,6 +328,6 @@ def signoff_confirm(request, signoff_id: int):
     else:
         messages.success(
             request,
-            _("Signed off for %(name)s.") % {"name": signoff.enrollment.user.chosen_name},
+            _("Signed off for %(name)s.") % {"name": signoff.enrolment.user.chosen_name},
         )
     return redirect("courses:signoffs")

@@ -8,16 +8,16 @@ from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from pathways.courses import services
-from pathways.courses.models import Enrollment
+from pathways.courses.models import Enrolment
 
 
-class EnrollmentCreateView(CreateView):
+class EnrolmentCreateView(CreateView):
     """Staff enrol a participant; the service applies the rules and records who did it."""
 
     def form_valid(self, form):
         self.form = form
         try:
-            self.object = services.enrollment_start(
+            self.object = services.enrolment_start(
                 user=form.cleaned_data["user"],
                 course=form.cleaned_data["course"],
                 enrolled_by=self.request.user,
@@ -29,13 +29,13 @@ class EnrollmentCreateView(CreateView):
         return self.run_after_hook() or response
 
 
-class EnrollmentViewSet(ModelViewSet):
-    model = Enrollment
+class EnrolmentViewSet(ModelViewSet):
+    model = Enrolment
     icon = "user"
     menu_label = _("Enrolments")
     menu_order = 210
     add_to_admin_menu = True
-    add_view_class = EnrollmentCreateView
+    add_view_class = EnrolmentCreateView
     form_fields = ["user", "course"]
     list_display = ["user", "course", "status", "enrolled_at", "completed_at"]
     list_filter = ["status", "course"]
@@ -55,5 +55,5 @@ class EnrollmentViewSet(ModelViewSet):
 
 
 @hooks.register("register_admin_viewset")
-def register_enrollment_viewset():
-    return EnrollmentViewSet("enrolments")
+def register_enrolment_viewset():
+    return EnrolmentViewSet("enrolments")

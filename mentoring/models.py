@@ -143,13 +143,13 @@ class MentorshipPairing(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(mentor=F("mentee")),
-                name="cohorts_pairing_not_with_oneself",
+                name="mentoring_pairing_not_with_oneself",
                 violation_error_message=_("Nobody can mentor themselves."),
             ),
             models.UniqueConstraint(
                 fields=["mentor", "mentee"],
                 condition=Q(status__in=OPEN_PAIRING_STATUSES),
-                name="cohorts_one_open_pairing",
+                name="mentoring_one_open_pairing",
                 violation_error_message=_("These two people are already paired."),
             ),
         ]

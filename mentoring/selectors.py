@@ -16,8 +16,8 @@ from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
 from pathways.cohorts.models import CohortMembership, MembershipStatus
-from pathways.courses.models import EnrollmentStatus
-from pathways.courses.selectors import enrollment_summaries_for_users
+from pathways.courses.models import EnrolmentStatus
+from pathways.courses.selectors import enrolment_summaries_for_users
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.mentoring.models import (
     CAPACITY_PAIRING_STATUSES,
@@ -97,16 +97,16 @@ class MenteeRow:
 
 
 def _course_progress(summaries) -> list[CourseProgress]:
-    labels = dict(EnrollmentStatus.choices)
+    labels = dict(EnrolmentStatus.choices)
     return [
         CourseProgress(
             title=summary.course.title,
             percent=summary.percent,
             lessons_done=summary.lessons_done,
             lessons_total=summary.lessons_total,
-            status=summary.enrollment.status,
-            status_label=str(labels.get(summary.enrollment.status, "")),
-            last_activity_at=summary.enrollment.last_activity_at,
+            status=summary.enrolment.status,
+            status_label=str(labels.get(summary.enrolment.status, "")),
+            last_activity_at=summary.enrolment.last_activity_at,
         )
         for summary in summaries
     ]
@@ -116,7 +116,7 @@ def mentee_progress(mentee_ids) -> dict[int, list[CourseProgress]]:
     """Course progress summaries of several mentees, in three queries."""
     return {
         user_id: _course_progress(summaries)
-        for user_id, summaries in enrollment_summaries_for_users(mentee_ids).items()
+        for user_id, summaries in enrolment_summaries_for_users(mentee_ids).items()
     }
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 import pytest
 
-from pathways.courses.models import CoursePage, Enrollment, EnrollmentStatus, QuizAttempt
+from pathways.courses.models import CoursePage, Enrolment, EnrolmentStatus, QuizAttempt
 from pathways.lms.accounts.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def _counts():
     return {
         "users": get_user_model().objects.count(),
         "pages": Page.objects.count(),
-        "enrollments": Enrollment.objects.count(),
+        "enrolments": Enrolment.objects.count(),
         "attempts": QuizAttempt.objects.count(),
         "sessions": CohortSession.objects.count(),
         "attendance": Attendance.objects.count(),
@@ -49,13 +49,13 @@ def test_seed_demo_builds_the_demo_site_and_is_safe_to_run_twice(capsys):
     assert has_role(users["sam"], Role.PROGRAMME_STAFF)
     assert has_role(users["lee"], Role.EMPLOYER)
 
-    maya = Enrollment.objects.get(user__username="maya", course__title="Workplace Readiness")
-    assert maya.status == EnrollmentStatus.ACTIVE
+    maya = Enrolment.objects.get(user__username="maya", course__title="Workplace Readiness")
+    assert maya.status == EnrolmentStatus.ACTIVE
     assert maya.lesson_progress.filter(completed_at__isnull=False).exists()
-    rosa = Enrollment.objects.get(
+    rosa = Enrolment.objects.get(
         user__username="rosa", course__title="Customer Service Fundamentals"
     )
-    assert rosa.status == EnrollmentStatus.COMPLETED
+    assert rosa.status == EnrolmentStatus.COMPLETED
     assert rosa.completed_at is not None
 
     from pathways.cohorts.models import Attendance, Cohort, CohortStatus

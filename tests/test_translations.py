@@ -278,7 +278,7 @@ def spanish_participant(db):
 def test_participant_who_prefers_spanish_sees_her_dashboard_in_spanish(
     spanish_participant, course, signed_in
 ):
-    services.enrollment_start(user=spanish_participant, course=course)
+    services.enrolment_start(user=spanish_participant, course=course)
     html = signed_in(spanish_participant).get(reverse("courses:dashboard")).content.decode()
     assert '<html lang="es">' in html
     assert "Mi aprendizaje" in html

@@ -2,7 +2,7 @@
 
 A certificate says its holder completed something, so issuing reads the completion rules here and
 nowhere else: a course's own rules (``courses.selectors.completion_report``, decided by
-``courses.services.enrollment_evaluate_completion``) and a cohort's
+``courses.services.enrolment_evaluate_completion``) and a cohort's
 (``cohorts.selectors.cohort_member_completion``). Staff see the same explanations before a cohort
 batch starts and when they issue to one person.
 """
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from pathways.certificates.issuance.models import Certificate, CertificateTemplate
 from pathways.cohorts.models import Cohort
 from pathways.cohorts.selectors import MemberCompletion, cohort_member_completion
-from pathways.courses.models import CoursePage, Enrollment, EnrollmentStatus
+from pathways.courses.models import CoursePage, Enrolment, EnrolmentStatus
 from pathways.courses.selectors import completion_report
 
 
@@ -38,15 +38,15 @@ def _day(moment) -> date:
 
 
 def _course_eligibility(user, course: CoursePage) -> Eligibility:
-    enrollment = Enrollment.objects.filter(user_id=user.pk, course=course).first()
-    if enrollment is None:
+    enrolment = Enrolment.objects.filter(user_id=user.pk, course=course).first()
+    if enrolment is None:
         return Eligibility(None, [_("Not enrolled in the course")])
-    if enrollment.status == EnrollmentStatus.COMPLETED:
-        return Eligibility(_day(enrollment.completed_at))
-    if enrollment.status == EnrollmentStatus.WITHDRAWN:
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        return Eligibility(_day(enrolment.completed_at))
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
         return Eligibility(None, [_("Withdrew from the course")])
-    enrollment.course = course
-    unmet = [str(requirement.label) for requirement in completion_report(enrollment).unmet]
+    enrolment.course = course
+    unmet = [str(requirement.label) for requirement in completion_report(enrolment).unmet]
     return Eligibility(None, unmet or [_("Course completion not recorded yet")])
 
 

@@ -25,9 +25,9 @@ def _issue_quietly(**kwargs) -> None:
         logger.exception("Issuing a certificate automatically failed.")
 
 
-def issue_for_completed_course(sender, enrollment, **kwargs) -> None:
+def issue_for_completed_course(sender, enrolment, **kwargs) -> None:
     """``courses.signals.course_completed``: sent once the completion has committed."""
-    _issue_quietly(user=enrollment.user, course=enrollment.course)
+    _issue_quietly(user=enrolment.user, course=enrolment.course)
 
 
 def issue_for_completed_membership(sender, membership, **kwargs) -> None:

@@ -117,16 +117,16 @@ class CredentialRelease(models.Model):
             models.UniqueConstraint(
                 fields=["participant", "employer"],
                 condition=Q(superseded_at__isnull=True, revoked_at__isnull=True),
-                name="certificates_one_current_release_per_employer",
+                name="sharing_one_current_release_per_employer",
                 violation_error_message=_("There is already a current release for this employer."),
             ),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("created_at")),
-                name="certificates_release_ends_after_signing",
+                name="sharing_release_ends_after_signing",
             ),
         ]
         indexes = [
-            models.Index(fields=["employer", "expires_at"], name="certificates_release_emp_exp"),
+            models.Index(fields=["employer", "expires_at"], name="sharing_release_emp_exp"),
         ]
 
     def __str__(self) -> str:
@@ -167,9 +167,7 @@ class ReleasedCertificate(models.Model):
         verbose_name = _("certificate in a release")
         verbose_name_plural = _("certificates in a release")
         constraints = [
-            models.UniqueConstraint(
-                fields=["release", "certificate"], name="certificates_released_once"
-            )
+            models.UniqueConstraint(fields=["release", "certificate"], name="sharing_released_once")
         ]
 
     def __str__(self) -> str:

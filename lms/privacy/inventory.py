@@ -40,14 +40,14 @@ TECHNICAL = "Short-lived technical state of the admin, not information about the
 
 REFERENCES: dict[str, Reference] = {
     # Courses
-    "pathways_courses.Enrollment.user": Reference(
+    "pathways_courses.Enrolment.user": Reference(
         section="enrolments",
         erasure=(
             "Kept for counts, with progress and scores; an active enrolment is withdrawn. "
             "Reflections are deleted, quiz answers and sign-off notes emptied."
         ),
     ),
-    "pathways_courses.Enrollment.enrolled_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_courses.Enrolment.enrolled_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     "pathways_courses.ActivitySignoff.signed_off_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Cohorts
     "pathways_cohorts.Cohort.facilitators": Reference(

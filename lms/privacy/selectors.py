@@ -32,7 +32,7 @@ from pathways.certificates.sharing.selectors import participant_access_log
 from pathways.cohorts.models import Attendance, Cohort, CohortMembership
 from pathways.courses.models import (
     ActivitySignoff,
-    Enrollment,
+    Enrolment,
     LessonProgress,
     QuizAttempt,
     ReflectionAnswer,
@@ -184,8 +184,8 @@ def _block_value(lesson, block_type: str, block_id: str, key: str) -> str:
 def enrolments(user, files: ArchiveFiles) -> list[dict]:
     """Her courses with lesson progress, quiz attempts (with answers), reflections and practical
     activities, in six queries."""
-    enrollments = (
-        Enrollment.objects.filter(user_id=user.pk)
+    enrolments = (
+        Enrolment.objects.filter(user_id=user.pk)
         .select_related("course", "last_lesson")
         .prefetch_related(
             Prefetch(
@@ -208,18 +208,18 @@ def enrolments(user, files: ArchiveFiles) -> list[dict]:
         .order_by("enrolled_at", "pk")
     )
     rows = []
-    for enrollment in enrollments:
+    for enrolment in enrolments:
         rows.append(
             {
-                "course": enrollment.course.title,
-                "status": enrollment.status,
-                "status_label": enrollment.get_status_display(),
-                "started": enrollment.enrolled_at,
-                "completed": enrollment.completed_at,
-                "withdrawn": enrollment.withdrawn_at,
-                "last_activity": enrollment.last_activity_at,
+                "course": enrolment.course.title,
+                "status": enrolment.status,
+                "status_label": enrolment.get_status_display(),
+                "started": enrolment.enrolled_at,
+                "completed": enrolment.completed_at,
+                "withdrawn": enrolment.withdrawn_at,
+                "last_activity": enrolment.last_activity_at,
                 "last_lesson_opened": (
-                    enrollment.last_lesson.title if enrollment.last_lesson else None
+                    enrolment.last_lesson.title if enrolment.last_lesson else None
                 ),
                 "lessons": [
                     {
@@ -227,7 +227,7 @@ def enrolments(user, files: ArchiveFiles) -> list[dict]:
                         "started": progress.started_at,
                         "completed": progress.completed_at,
                     }
-                    for progress in enrollment.lesson_progress.all()
+                    for progress in enrolment.lesson_progress.all()
                 ],
                 "quiz_attempts": [
                     {
@@ -239,7 +239,7 @@ def enrolments(user, files: ArchiveFiles) -> list[dict]:
                         "submitted": attempt.submitted_at,
                         "answers": _quiz_answers(attempt),
                     }
-                    for attempt in enrollment.quiz_attempts.all()
+                    for attempt in enrolment.quiz_attempts.all()
                 ],
                 "reflections": [
                     {
@@ -251,7 +251,7 @@ def enrolments(user, files: ArchiveFiles) -> list[dict]:
                         "written": reflection.created_at,
                         "last_changed": reflection.updated_at,
                     }
-                    for reflection in enrollment.reflections.all()
+                    for reflection in enrolment.reflections.all()
                 ],
                 "practical_activities": [
                     {
@@ -265,7 +265,7 @@ def enrolments(user, files: ArchiveFiles) -> list[dict]:
                         "signed_off": signoff.signed_off_at,
                         "note": signoff.note,
                     }
-                    for signoff in enrollment.activity_signoffs.all()
+                    for signoff in enrolment.activity_signoffs.all()
                 ],
             }
         )
@@ -650,8 +650,8 @@ def erasure_preview(subject) -> ErasurePreview:
     now = timezone.now()
     certs = Certificate.objects.filter(user_id=subject.pk)
     return ErasurePreview(
-        enrolments=Enrollment.objects.filter(user_id=subject.pk).count(),
-        reflections=ReflectionAnswer.objects.filter(enrollment__user_id=subject.pk).count(),
+        enrolments=Enrolment.objects.filter(user_id=subject.pk).count(),
+        reflections=ReflectionAnswer.objects.filter(enrolment__user_id=subject.pk).count(),
         cohort_memberships=CohortMembership.objects.filter(user_id=subject.pk).count(),
         minutes_attended=Attendance.objects.filter(membership__user_id=subject.pk).aggregate(
             total=Sum("minutes_attended")

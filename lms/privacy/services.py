@@ -45,12 +45,12 @@ from pathways.cohorts.models import CohortMembership, MembershipStatus
 from pathways.cohorts.services import membership_withdraw
 from pathways.courses.models import (
     ActivitySignoff,
-    Enrollment,
-    EnrollmentStatus,
+    Enrolment,
+    EnrolmentStatus,
     QuizAttempt,
     ReflectionAnswer,
 )
-from pathways.courses.services import enrollment_withdraw
+from pathways.courses.services import enrolment_withdraw
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.core import app_settings
 from pathways.lms.privacy import selectors
@@ -212,22 +212,22 @@ def _scrub_json(value, strings: Iterable[str]):
 
 def _erase_courses(subject, counts: dict) -> None:
     counts["reflections_deleted"] = ReflectionAnswer.objects.filter(
-        enrollment__user_id=subject.pk
+        enrolment__user_id=subject.pk
     ).delete()[0]
     counts["quiz_answers_cleared"] = QuizAttempt.objects.filter(
-        enrollment__user_id=subject.pk
+        enrolment__user_id=subject.pk
     ).update(answers={})
     counts["sign_off_notes_cleared"] = (
-        ActivitySignoff.objects.filter(enrollment__user_id=subject.pk)
+        ActivitySignoff.objects.filter(enrolment__user_id=subject.pk)
         .exclude(note="")
         .update(note="")
     )
-    active = Enrollment.objects.filter(user_id=subject.pk, status=EnrollmentStatus.ACTIVE)
+    active = Enrolment.objects.filter(user_id=subject.pk, status=EnrolmentStatus.ACTIVE)
     counts["enrolments_withdrawn"] = 0
-    for enrollment in active:
-        enrollment_withdraw(enrollment=enrollment)
+    for enrolment in active:
+        enrolment_withdraw(enrolment=enrolment)
         counts["enrolments_withdrawn"] += 1
-    counts["enrolments_kept"] = Enrollment.objects.filter(user_id=subject.pk).count()
+    counts["enrolments_kept"] = Enrolment.objects.filter(user_id=subject.pk).count()
 
 
 def _erase_cohorts(subject, actor, counts: dict) -> None:
@@ -313,9 +313,7 @@ def _her_objects(subject) -> dict[type, list[int]]:
     """Her records that admin history and unsaved admin forms may name."""
     return {
         get_user_model(): [subject.pk],
-        Enrollment: list(
-            Enrollment.objects.filter(user_id=subject.pk).values_list("pk", flat=True)
-        ),
+        Enrolment: list(Enrolment.objects.filter(user_id=subject.pk).values_list("pk", flat=True)),
         CohortMembership: list(
             CohortMembership.objects.filter(user_id=subject.pk).values_list("pk", flat=True)
         ),

@@ -15,7 +15,7 @@ from pathways.certificates.sharing.consent import CONSENT_VERSION
 from pathways.certificates.sharing.models import CredentialRelease, ReleasedCertificate
 from pathways.certificates.sharing.selectors import shared_credentials
 from pathways.certificates.sharing.services import access_record
-from pathways.courses.models import EnrollmentStatus, LessonProgress
+from pathways.courses.models import EnrolmentStatus, LessonProgress
 from pathways.courses.selectors import course_lessons
 from pathways.mentoring.models import PairingStatus
 from tests.factories.accounts import TEST_PASSWORD, MentorFactory, ParticipantFactory
@@ -25,7 +25,7 @@ from tests.factories.certificates import (
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from tests.factories.courses import CoursePageFactory, EnrollmentFactory
+from tests.factories.courses import CoursePageFactory, EnrolmentFactory
 from tests.factories.mentoring import MentorshipGoalFactory, MentorshipPairingFactory
 
 pytestmark = pytest.mark.django_db
@@ -228,17 +228,17 @@ def test_me_never_shows_contact_details(participant):
 def test_my_enrolments_show_progress_of_her_own_courses_only(
     participant, other_participant, course
 ):
-    enrollment = EnrollmentFactory(user=participant, course=course)
+    enrolment = EnrolmentFactory(user=participant, course=course)
     lessons = list(course_lessons(course))
     LessonProgress.objects.create(
-        enrollment=enrollment, lesson=lessons[0], completed_at=timezone.now()
+        enrolment=enrolment, lesson=lessons[0], completed_at=timezone.now()
     )
-    EnrollmentFactory(user=other_participant, course=CoursePageFactory())
+    EnrolmentFactory(user=other_participant, course=CoursePageFactory())
     body = as_user(participant).get(url("my-enrolments")).json()
     assert body["count"] == 1
     [item] = body["results"]
     assert item["course"] == {"id": course.pk, "title": "Workplace Readiness"}
-    assert item["status"] == EnrollmentStatus.ACTIVE
+    assert item["status"] == EnrolmentStatus.ACTIVE
     assert (item["lessons_done"], item["lessons_total"]) == (1, len(lessons))
     assert item["percent"] == round(100 / len(lessons))
 
@@ -572,7 +572,7 @@ def test_access_log_shows_only_her_own(participant, other_participant, employer)
 
 def _add_enrolments(participant, n):
     for _ in range(n):
-        EnrollmentFactory(user=participant, course=CoursePageFactory())
+        EnrolmentFactory(user=participant, course=CoursePageFactory())
 
 
 def _add_certificates(participant, n):
@@ -699,7 +699,7 @@ def pairing(mentor, mentee):
 def test_a_mentor_sees_her_active_mentees_alias_progress_and_certificate_titles(
     mentor, mentee, pairing, course
 ):
-    EnrollmentFactory(user=mentee, course=course)
+    EnrolmentFactory(user=mentee, course=course)
     CertificateFactory(user=mentee, printed_title="Certificate in Kitchen Skills")
     CertificateFactory(
         user=mentee, printed_title="Withdrawn certificate", revoked_at=timezone.now()
@@ -759,7 +759,7 @@ def test_the_mentee_list_runs_the_same_queries_for_1_and_50_mentees(
         for _ in range(n):
             mentee = ParticipantFactory()
             MentorshipPairingFactory(mentor=mentor, mentee=mentee)
-            EnrollmentFactory(user=mentee, course=course)
+            EnrolmentFactory(user=mentee, course=course)
             CertificateFactory(user=mentee, course=course, template=template)
 
     client = as_user(mentor)

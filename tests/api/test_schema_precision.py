@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from pathways.api.pagination import PagePagination
 from pathways.certificates.issuance import services
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
 from tests.factories.courses import CoursePageFactory
 
@@ -86,10 +86,10 @@ def test_a_real_signed_badge_matches_its_schema(schema, participant, employer_or
 
     course = CoursePageFactory()
     CertificateTemplateFactory(courses=[course])
-    Enrollment.objects.create(
+    Enrolment.objects.create(
         user=participant,
         course=course,
-        status=EnrollmentStatus.COMPLETED,
+        status=EnrolmentStatus.COMPLETED,
         completed_at=timezone.now(),
     )
     certificate = services.certificate_issue(user=participant, course=course)

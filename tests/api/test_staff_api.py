@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from pathways.certificates.issuance.models import Certificate, NameChoice
 from pathways.certificates.issuance.services import ISSUE_OVERRIDE_ACTION
 from pathways.cohorts.models import MembershipStatus
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import PairingStatus
 from tests.factories.accounts import ParticipantFactory
@@ -285,10 +285,10 @@ def template(course):
 
 
 def test_staff_issue_a_certificate_with_a_reason(staff, participant, course, template):
-    Enrollment.objects.create(
+    Enrolment.objects.create(
         user=participant,
         course=course,
-        status=EnrollmentStatus.COMPLETED,
+        status=EnrolmentStatus.COMPLETED,
         completed_at=timezone.now(),
     )
     response = with_token(staff).post(

@@ -70,7 +70,7 @@ def seed_demo() -> Demo:
         harbour=EmployerOrganisation.objects.get(name="Harbour Hotels").pk,
         codes={key: cert.verification_code for key, cert in certificates.items()},
         certificates={key: cert.pk for key, cert in certificates.items()},
-        failed_attempt=QuizAttempt.objects.filter(enrollment__user__username="maya", passed=False)
+        failed_attempt=QuizAttempt.objects.filter(enrolment__user__username="maya", passed=False)
         .order_by("pk")
         .first()
         .pk,

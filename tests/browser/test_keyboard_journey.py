@@ -10,7 +10,7 @@ behind anything else on the page, such as the sticky "Exit this page" bar (2.4.1
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateTemplateFactory
 from tests.factories.courses import build_course
@@ -140,5 +140,5 @@ def test_participant_completes_a_lesson_and_a_quiz_with_the_keyboard_only(
     expect(page.get_by_role("heading", name="Certificate of Completion")).to_be_visible()
     expect(page.get_by_text("Workplace Readiness")).to_be_visible()
 
-    enrollment = Enrollment.objects.get(user=participant, course=course)
-    assert enrollment.status == EnrollmentStatus.COMPLETED
+    enrolment = Enrolment.objects.get(user=participant, course=course)
+    assert enrolment.status == EnrolmentStatus.COMPLETED

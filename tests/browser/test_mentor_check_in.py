@@ -25,12 +25,12 @@ def test_mentor_sees_mentee_progress_and_logs_a_check_in(page: Page, live_server
         chosen_name="Maya", legal_name="Maria Lopez", peer_alias="Sunrise", email="m@example.org"
     )
     course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=2)
-    enrollment = services.enrollment_start(user=mentee, course=course)
+    enrolment = services.enrolment_start(user=mentee, course=course)
     first = course_lessons(course).specific().first()
-    services.lesson_complete(enrollment=enrollment, lesson=first)
+    services.lesson_complete(enrolment=enrolment, lesson=first)
     block_id = first.interactive_blocks("reflection")[0].id
     services.reflection_save(
-        enrollment=enrollment, lesson=first, block_id=block_id, text="Something only I know"
+        enrolment=enrolment, lesson=first, block_id=block_id, text="Something only I know"
     )
     MentorshipPairingFactory(
         mentor=mentor, mentee=mentee, started_at=timezone.now() - datetime.timedelta(days=20)

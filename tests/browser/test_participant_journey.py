@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.courses.selectors import course_lessons
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import build_course, quiz_answer_ids
@@ -71,8 +71,8 @@ def test_participant_fails_then_passes_a_quiz_and_completes_the_course(
     page.get_by_role("link", name="My learning").first.click()
     completed = page.locator("section", has=page.get_by_role("heading", name="Recently completed"))
     expect(completed.get_by_role("link", name="Workplace Readiness")).to_be_visible()
-    enrollment = Enrollment.objects.get(user=participant, course=course)
-    assert enrollment.status == EnrollmentStatus.COMPLETED
+    enrolment = Enrolment.objects.get(user=participant, course=course)
+    assert enrolment.status == EnrolmentStatus.COMPLETED
 
     # Nothing on the page is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -21,7 +21,7 @@ from pathways.certificates.issuance.models import (
     NameChoice,
 )
 from pathways.cohorts.models import CohortMembership, MembershipStatus
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from tests.factories.accounts import ParticipantFactory, UserFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.cohorts import (
@@ -50,10 +50,10 @@ def template(course):
 
 @pytest.fixture
 def certificate(participant, course, template):
-    Enrollment.objects.create(
+    Enrolment.objects.create(
         user=participant,
         course=course,
-        status=EnrollmentStatus.COMPLETED,
+        status=EnrolmentStatus.COMPLETED,
         completed_at=timezone.now(),
     )
     return services.certificate_issue(user=participant, course=course)
@@ -257,10 +257,10 @@ def test_certificates_are_never_edited_or_deleted_in_the_admin(client, certifica
 
 
 def test_staff_issue_a_certificate_with_a_reason(admin, staff, other_participant, course, template):
-    Enrollment.objects.create(
+    Enrolment.objects.create(
         user=other_participant,
         course=course,
-        status=EnrollmentStatus.COMPLETED,
+        status=EnrolmentStatus.COMPLETED,
         completed_at=timezone.now(),
     )
     response = admin.post(
@@ -373,10 +373,10 @@ def test_staff_reissue_from_the_certificate_page(admin, staff, certificate):
 
 
 def finished(course, membership):
-    Enrollment.objects.create(
+    Enrolment.objects.create(
         user=membership.user,
         course=course,
-        status=EnrollmentStatus.COMPLETED,
+        status=EnrolmentStatus.COMPLETED,
         completed_at=timezone.now(),
     )
     return membership
@@ -484,7 +484,7 @@ def _cohort_of(course, members: int):
             finished(course, membership)
             AttendanceFactory(session=session, membership=membership, minutes_attended=60)
         elif stage == 1:
-            Enrollment.objects.create(user=membership.user, course=course)
+            Enrolment.objects.create(user=membership.user, course=course)
             AttendanceFactory(session=session, membership=membership, minutes_attended=30)
         elif stage == 2:
             CohortMembership.objects.filter(pk=membership.pk).update(

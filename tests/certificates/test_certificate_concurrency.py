@@ -16,7 +16,7 @@ import pytest
 from pathways.certificates.issuance import services
 from pathways.certificates.issuance.models import Certificate
 from pathways.courses import services as course_services
-from pathways.courses.models import Enrollment, EnrollmentStatus, LessonProgress
+from pathways.courses.models import Enrolment, EnrolmentStatus, LessonProgress
 from pathways.courses.selectors import course_lessons
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateTemplateFactory
@@ -66,8 +66,8 @@ def setting():
 def test_twenty_concurrent_issues_for_one_completion_make_one_certificate(setting):
     _needs_postgresql()
     user, course = setting
-    Enrollment.objects.create(
-        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    Enrolment.objects.create(
+        user=user, course=course, status=EnrolmentStatus.COMPLETED, completed_at=timezone.now()
     )
     results: list[int] = []
 
@@ -89,16 +89,16 @@ def test_twenty_concurrent_completion_evaluations_make_one_certificate():
     )
     CertificateTemplateFactory(courses=[course])
     user = ParticipantFactory(chosen_name="Rosa")
-    enrollment = course_services.enrollment_start(user=user, course=course)
+    enrolment = course_services.enrolment_start(user=user, course=course)
     # Every lesson done, written directly, so that the completion is decided by the threads.
     for lesson in course_lessons(course):
         LessonProgress.objects.create(
-            enrollment=enrollment, lesson=lesson, completed_at=timezone.now()
+            enrolment=enrolment, lesson=lesson, completed_at=timezone.now()
         )
 
     def evaluate():
-        course_services.enrollment_evaluate_completion(
-            enrollment=Enrollment.objects.get(pk=enrollment.pk)
+        course_services.enrolment_evaluate_completion(
+            enrolment=Enrolment.objects.get(pk=enrolment.pk)
         )
         # A retried task may announce the completion again: issuing stays idempotent.
         services.certificate_issue(user=user, course=course)
@@ -106,6 +106,6 @@ def test_twenty_concurrent_completion_evaluations_make_one_certificate():
     errors = _run_at_once(evaluate)
 
     assert not errors, errors
-    enrollment.refresh_from_db()
-    assert enrollment.status == EnrollmentStatus.COMPLETED
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
     assert Certificate.objects.filter(user=user).count() == 1

@@ -17,7 +17,7 @@ import pytest
 from pathways.certificates.issuance import services
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import Certificate, NameChoice
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.courses import build_course
 
@@ -29,8 +29,8 @@ FAKE_PDF = b"%PDF-1.7\n% a stored test PDF\n"
 def issue(user, *, title="Customer Service Fundamentals", rendered=True) -> Certificate:
     course = build_course(title=title, modules=1, lessons_per_module=1)
     CertificateTemplateFactory(courses=[course])
-    Enrollment.objects.create(
-        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    Enrolment.objects.create(
+        user=user, course=course, status=EnrolmentStatus.COMPLETED, completed_at=timezone.now()
     )
     certificate = services.certificate_issue(user=user, course=course)
     if rendered:

@@ -31,7 +31,7 @@ from pathways.certificates.issuance.models import (
 from pathways.cohorts import services as cohort_services
 from pathways.cohorts.models import CohortStatus, MembershipStatus
 from pathways.courses import services as course_services
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.courses.selectors import course_lessons
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
@@ -46,21 +46,21 @@ from tests.factories.courses import SkillFactory, build_course, quiz_answer_ids
 pytestmark = pytest.mark.django_db
 
 
-def finish_course(enrollment):
+def finish_course(enrolment):
     """Pass every quiz and mark every lesson done, through the services."""
-    for lesson in course_lessons(enrollment.course).specific():
+    for lesson in course_lessons(enrolment.course).specific():
         if lesson.interactive_blocks("quiz"):
             block_id, answers = quiz_answer_ids(lesson)
             course_services.quiz_submit(
-                enrollment=enrollment, lesson=lesson, block_id=block_id, answers=answers
+                enrolment=enrolment, lesson=lesson, block_id=block_id, answers=answers
             )
-        course_services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        course_services.lesson_complete(enrolment=enrolment, lesson=lesson)
 
 
-def completed(user, course) -> Enrollment:
+def completed(user, course) -> Enrolment:
     """A completed enrolment, written directly (the completion flow is tested once, below)."""
-    return Enrollment.objects.create(
-        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    return Enrolment.objects.create(
+        user=user, course=course, status=EnrolmentStatus.COMPLETED, completed_at=timezone.now()
     )
 
 
@@ -84,9 +84,9 @@ def current_certificates(user):
 def test_completing_a_course_issues_its_certificate_automatically(
     participant, small_course, template, django_capture_on_commit_callbacks
 ):
-    enrollment = course_services.enrollment_start(user=participant, course=small_course)
+    enrolment = course_services.enrolment_start(user=participant, course=small_course)
     with django_capture_on_commit_callbacks(execute=True):
-        finish_course(enrollment)
+        finish_course(enrolment)
 
     certificate = Certificate.objects.get(user=participant)
     assert certificate.achievement_key == f"course:{small_course.pk}"
@@ -112,17 +112,17 @@ def test_completing_a_course_no_template_covers_issues_nothing(
     participant, small_course, django_capture_on_commit_callbacks
 ):
     CertificateTemplateFactory()  # a template, but for other achievements
-    enrollment = course_services.enrollment_start(user=participant, course=small_course)
+    enrolment = course_services.enrolment_start(user=participant, course=small_course)
     with django_capture_on_commit_callbacks(execute=True):
-        finish_course(enrollment)
-    enrollment.refresh_from_db()
-    assert enrollment.status == EnrollmentStatus.COMPLETED
+        finish_course(enrolment)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
     assert not Certificate.objects.exists()
     assert services.certificate_issue(user=participant, course=small_course) is None
 
 
 def test_automatic_issuance_needs_the_course_completed(participant, small_course, template):
-    course_services.enrollment_start(user=participant, course=small_course)
+    course_services.enrolment_start(user=participant, course=small_course)
     with pytest.raises(ValidationError, match="not completed yet"):
         services.certificate_issue(user=participant, course=small_course)
     assert not Certificate.objects.exists()
@@ -179,13 +179,13 @@ def test_the_oldest_template_covering_a_course_is_used(participant, small_course
 def test_staff_issue_to_someone_who_completed_with_a_reason(
     participant, staff, small_course, template
 ):
-    enrollment = completed(participant, small_course)
+    enrolment = completed(participant, small_course)
     certificate = services.certificate_issue(
         user=participant, course=small_course, issued_by=staff, reason="Missed by the automatic run"
     )
     assert certificate.issued_by == staff
     assert certificate.issue_reason == "Missed by the automatic run"
-    assert certificate.completed_on == timezone.localdate(enrollment.completed_at)
+    assert certificate.completed_on == timezone.localdate(enrolment.completed_at)
     assert certificate.status == CertificateStatus.VALID
     assert not certificate.issued_without_completion
     assert not ModelLogEntry.objects.filter(action=services.ISSUE_OVERRIDE_ACTION).exists()
@@ -194,7 +194,7 @@ def test_staff_issue_to_someone_who_completed_with_a_reason(
 def test_staff_issue_to_someone_who_has_not_completed_is_refused_saying_what_is_missing(
     participant, staff, small_course, template
 ):
-    course_services.enrollment_start(user=participant, course=small_course)
+    course_services.enrolment_start(user=participant, course=small_course)
     with pytest.raises(services.NotCompleted, match="Lessons done: 0 of 1") as refused:
         services.certificate_issue(
             user=participant, course=small_course, issued_by=staff, reason="Prior learning"
@@ -863,8 +863,8 @@ def test_a_batch_decides_who_completed_when_it_runs_not_when_it_was_started(
         )
     # Before it runs, one finishes and another's completion is taken back.
     complete_programme(late)
-    Enrollment.objects.filter(user=gave_up.user).update(
-        status=EnrollmentStatus.ACTIVE, completed_at=None
+    Enrolment.objects.filter(user=gave_up.user).update(
+        status=EnrolmentStatus.ACTIVE, completed_at=None
     )
     batch = services.cohort_certificates_issue(batch=batch)
     assert Certificate.objects.filter(user=late.user, cohort=cohort).exists()
@@ -917,7 +917,7 @@ def test_the_batch_preview_says_who_receives_the_certificate_and_why_others_do_n
     newcomer = CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
     halfway = CohortMembershipFactory(cohort=cohort, status=MembershipStatus.ACTIVE)
     completed(halfway.user, first)
-    course_services.enrollment_start(user=halfway.user, course=second)
+    course_services.enrolment_start(user=halfway.user, course=second)
 
     preview = issuance_selectors.cohort_batch_preview(cohort=cohort, template=template)
 

@@ -29,7 +29,7 @@ from pathways.certificates.credentials import openbadges
 from pathways.certificates.issuance import services
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import NameChoice
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
 from tests.factories.courses import build_course
 
@@ -92,10 +92,10 @@ def template(course):
 
 def issued(user, course):
     """A certificate issued as completing the course issues it (a completed enrolment)."""
-    Enrollment.objects.get_or_create(
+    Enrolment.objects.get_or_create(
         user=user,
         course=course,
-        defaults={"status": EnrollmentStatus.COMPLETED, "completed_at": timezone.now()},
+        defaults={"status": EnrolmentStatus.COMPLETED, "completed_at": timezone.now()},
     )
     return services.certificate_issue(user=user, course=course)
 

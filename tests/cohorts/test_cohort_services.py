@@ -21,7 +21,7 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.courses import services as course_services
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.courses.selectors import completion_report, course_lessons
 from pathways.courses.signals import course_completed
 from tests.factories.accounts import FacilitatorFactory, ParticipantFactory
@@ -397,15 +397,15 @@ def test_a_place_enrols_her_in_the_cohorts_courses_even_closed_ones(cohort, part
     closed = build_course(title="Closed", enrolment_open=False, modules=1, lessons_per_module=1)
     CohortCourse.objects.create(cohort=cohort, course=closed)
     services.membership_enrol(cohort=cohort, user=participant, actor=staff)
-    enrollment = Enrollment.objects.get(user=participant, course=closed)
-    assert enrollment.enrolled_by == staff
+    enrolment = Enrolment.objects.get(user=participant, course=closed)
+    assert enrolment.enrolled_by == staff
 
 
 def test_joining_herself_enrols_her_on_behalf_of_the_facilitator(cohort, participant, facilitator):
     course = build_course(title="Cohort course", modules=1, lessons_per_module=1)
     CohortCourse.objects.create(cohort=cohort, course=course)
     services.membership_enrol(cohort=cohort, user=participant)
-    assert Enrollment.objects.get(user=participant, course=course).enrolled_by == facilitator
+    assert Enrolment.objects.get(user=participant, course=course).enrolled_by == facilitator
 
 
 def test_waitlisted_people_are_enrolled_only_when_given_a_place(cohort, staff):
@@ -415,11 +415,11 @@ def test_waitlisted_people_are_enrolled_only_when_given_a_place(cohort, staff):
     cohort.save()
     first = services.membership_enrol(cohort=cohort, user=ParticipantFactory(), actor=staff)
     waiting = services.membership_enrol(cohort=cohort, user=ParticipantFactory(), actor=staff)
-    assert not Enrollment.objects.filter(user=waiting.user).exists()
+    assert not Enrolment.objects.filter(user=waiting.user).exists()
     services.membership_withdraw(membership=first, actor=first.user)
-    assert Enrollment.objects.get(user=waiting.user, course=course).status == "active"
+    assert Enrolment.objects.get(user=waiting.user, course=course).status == "active"
     # Leaving the cohort keeps her course.
-    assert Enrollment.objects.get(user=first.user, course=course).status == "active"
+    assert Enrolment.objects.get(user=first.user, course=course).status == "active"
 
 
 def test_a_course_added_to_the_cohort_enrols_its_members(cohort, staff):
@@ -431,7 +431,7 @@ def test_a_course_added_to_the_cohort_enrols_its_members(cohort, staff):
     cohort = Cohort.objects.get(pk=cohort.pk)
     cohort.cohort_courses.add(cohort.cohort_courses.model(course=course))
     services.cohort_save(cohort=cohort, actor=staff)
-    assert Enrollment.objects.filter(course=course).count() == len(members)
+    assert Enrolment.objects.filter(course=course).count() == len(members)
 
 
 # Cohort lifecycle ----------------------------------------------------------------------------
@@ -782,8 +782,8 @@ def test_a_whole_sheet_is_saved_or_none_of_it(cohort, session, member, facilitat
 def completions():
     received = []
 
-    def receiver(sender, enrollment, **kwargs):
-        received.append(enrollment.pk)
+    def receiver(sender, enrolment, **kwargs):
+        received.append(enrolment.pk)
 
     course_completed.connect(receiver, weak=False)
     yield received
@@ -796,17 +796,17 @@ def test_completion_waits_for_the_minimum_attended_hours(
     course = build_course(title="Hours course", modules=1, lessons_per_module=1, with_quiz=False)
     CohortCourse.objects.create(cohort=cohort, course=course, min_attended_hours=Decimal("2.5"))
     membership = services.membership_enrol(cohort=cohort, user=participant, actor=staff)
-    enrollment = Enrollment.objects.get(user=participant, course=course)
+    enrolment = Enrolment.objects.get(user=participant, course=course)
     first, second = (
         CohortSessionFactory(cohort=cohort, duration_minutes=120),
         CohortSessionFactory(cohort=cohort, duration_minutes=60),
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        course_services.lesson_complete(enrollment=enrollment, lesson=course_lessons(course).get())
-    enrollment.refresh_from_db()
-    assert enrollment.status == EnrollmentStatus.ACTIVE
-    assert [r.label for r in completion_report(enrollment).unmet] == [
+        course_services.lesson_complete(enrolment=enrolment, lesson=course_lessons(course).get())
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    assert [r.label for r in completion_report(enrolment).unmet] == [
         "Attended hours in Spring Cohort: 0 of 2.5"
     ]
 
@@ -814,9 +814,9 @@ def test_completion_waits_for_the_minimum_attended_hours(
         services.attendance_record(
             session=first, membership=membership, status="present", actor=facilitator
         )
-    enrollment.refresh_from_db()
-    assert enrollment.status == EnrollmentStatus.ACTIVE
-    assert [r.label for r in completion_report(enrollment).unmet] == [
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ACTIVE
+    assert [r.label for r in completion_report(enrolment).unmet] == [
         "Attended hours in Spring Cohort: 2 of 2.5"
     ]
     assert completions == []
@@ -825,27 +825,27 @@ def test_completion_waits_for_the_minimum_attended_hours(
         services.attendance_record(
             session=second, membership=membership, status="late", minutes=30, actor=facilitator
         )
-    enrollment.refresh_from_db()
-    assert enrollment.status == EnrollmentStatus.COMPLETED
-    assert completions == [enrollment.pk]
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
+    assert completions == [enrolment.pk]
 
 
 def test_hours_rule_applies_only_to_members_with_a_place(cohort, participant, staff):
     course = build_course(title="Hours course", modules=1, lessons_per_module=1, with_quiz=False)
     CohortCourse.objects.create(cohort=cohort, course=course, min_attended_hours=2)
     membership = services.membership_enrol(cohort=cohort, user=participant, actor=staff)
-    enrollment = Enrollment.objects.get(user=participant, course=course)
-    assert len(selectors.attended_hours_requirements(enrollment)) == 1
+    enrolment = Enrolment.objects.get(user=participant, course=course)
+    assert len(selectors.attended_hours_requirements(enrolment)) == 1
     services.membership_withdraw(membership=membership, actor=participant)
-    assert selectors.attended_hours_requirements(enrollment) == []
+    assert selectors.attended_hours_requirements(enrolment) == []
 
 
 def test_a_course_run_without_minimum_adds_no_rule(cohort, participant, staff):
     course = build_course(title="No hours", modules=1, lessons_per_module=1, with_quiz=False)
     CohortCourse.objects.create(cohort=cohort, course=course)
     services.membership_enrol(cohort=cohort, user=participant, actor=staff)
-    enrollment = Enrollment.objects.get(user=participant, course=course)
-    assert selectors.attended_hours_requirements(enrollment) == []
+    enrolment = Enrolment.objects.get(user=participant, course=course)
+    assert selectors.attended_hours_requirements(enrolment) == []
 
 
 def test_a_session_of_the_cohort_is_what_counts(cohort, participant, staff, facilitator):
@@ -862,8 +862,8 @@ def test_a_session_of_the_cohort_is_what_counts(cohort, participant, staff, faci
         status="present",
         actor=facilitator,
     )
-    enrollment = Enrollment.objects.get(user=participant, course=course)
-    [requirement] = selectors.attended_hours_requirements(enrollment)
+    enrolment = Enrolment.objects.get(user=participant, course=course)
+    [requirement] = selectors.attended_hours_requirements(enrolment)
     assert not requirement.met
     services.attendance_record(
         session=CohortSessionFactory(cohort=cohort),
@@ -871,7 +871,7 @@ def test_a_session_of_the_cohort_is_what_counts(cohort, participant, staff, faci
         status="present",
         actor=facilitator,
     )
-    [requirement] = selectors.attended_hours_requirements(enrollment)
+    [requirement] = selectors.attended_hours_requirements(enrolment)
     assert requirement.met
 
 

@@ -173,16 +173,16 @@ def test_roster_shows_chosen_names_hours_progress_and_scores_but_nothing_private
         email="amara@example.org",
     )
     membership = services.membership_enrol(cohort=cohort, user=member, actor=staff)
-    enrollment = member.enrollments.get()
+    enrolment = member.enrolments.get()
     lessons = list(course_lessons(course).specific())
     reflection_id = lessons[0].interactive_blocks("reflection")[0].id
     course_services.reflection_save(
-        enrollment=enrollment, lesson=lessons[0], block_id=reflection_id, text="My secret hope"
+        enrolment=enrolment, lesson=lessons[0], block_id=reflection_id, text="My secret hope"
     )
-    course_services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
+    course_services.lesson_complete(enrolment=enrolment, lesson=lessons[0])
     block_id, wrong = quiz_answer_ids(lessons[1], correct=False)
     course_services.quiz_submit(
-        enrollment=enrollment, lesson=lessons[1], block_id=block_id, answers=wrong
+        enrolment=enrolment, lesson=lessons[1], block_id=block_id, answers=wrong
     )
     services.attendance_record(
         session=CohortSessionFactory(cohort=cohort, duration_minutes=90),
@@ -392,10 +392,10 @@ def _add_members(cohort, course, sessions, count, facilitator, staff):
         membership = services.membership_enrol(
             cohort=cohort, user=ParticipantFactory(), actor=staff
         )
-        enrollment = membership.user.enrollments.get()
-        course_services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
+        enrolment = membership.user.enrolments.get()
+        course_services.lesson_complete(enrolment=enrolment, lesson=lessons[0])
         course_services.quiz_submit(
-            enrollment=enrollment, lesson=lessons[-1], block_id=block_id, answers=answers
+            enrolment=enrolment, lesson=lessons[-1], block_id=block_id, answers=answers
         )
         for session in sessions:
             services.attendance_record(

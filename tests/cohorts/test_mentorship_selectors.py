@@ -12,8 +12,8 @@ from pathways.cohorts.models import Cohort, CohortMembership, MembershipStatus
 from pathways.courses import services as course_services
 from pathways.courses.selectors import (
     course_lessons,
-    enrollment_summaries_for_users,
-    participant_enrollment_summaries,
+    enrolment_summaries_for_users,
+    participant_enrolment_summaries,
 )
 from pathways.mentoring import selectors, services
 from pathways.mentoring.models import GoalStatus, MentorProfileStatus, PairingStatus
@@ -158,16 +158,16 @@ def mentee_with_progress(participant, course):
     participant.legal_name = "Maya Legalname"
     participant.email = "maya@example.org"
     participant.save()
-    enrollment = course_services.enrollment_start(user=participant, course=course)
+    enrolment = course_services.enrolment_start(user=participant, course=course)
     lessons = list(course_lessons(course).specific())
     block_id = lessons[0].interactive_blocks("reflection")[0].id
     course_services.reflection_save(
-        enrollment=enrollment, lesson=lessons[0], block_id=block_id, text="My secret reflection"
+        enrolment=enrolment, lesson=lessons[0], block_id=block_id, text="My secret reflection"
     )
-    course_services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
+    course_services.lesson_complete(enrolment=enrolment, lesson=lessons[0])
     quiz_block, answers = quiz_answer_ids(lessons[1], correct=False)
     course_services.quiz_submit(
-        enrollment=enrollment, lesson=lessons[1], block_id=quiz_block, answers=answers
+        enrolment=enrolment, lesson=lessons[1], block_id=quiz_block, answers=answers
     )
     return participant
 
@@ -235,19 +235,19 @@ def test_paused_pairings_show_without_progress_and_finished_ones_not_at_all(
 
 
 def test_batch_summaries_match_the_participants_own(participant, other_participant, course):
-    course_services.enrollment_start(user=participant, course=course)
+    course_services.enrolment_start(user=participant, course=course)
     other = build_course(title="Other", modules=1, lessons_per_module=1, with_quiz=False)
-    enrollment = course_services.enrollment_start(user=other_participant, course=other)
-    course_services.lesson_complete(enrollment=enrollment, lesson=course_lessons(other).first())
+    enrolment = course_services.enrolment_start(user=other_participant, course=other)
+    course_services.lesson_complete(enrolment=enrolment, lesson=course_lessons(other).first())
     nobody = ParticipantFactory()
-    batch = enrollment_summaries_for_users([participant.pk, other_participant.pk, nobody.pk])
+    batch = enrolment_summaries_for_users([participant.pk, other_participant.pk, nobody.pk])
     for user in (participant, other_participant):
-        own = participant_enrollment_summaries(user)
-        assert [(s.enrollment.pk, s.percent) for s in batch[user.pk]] == [
-            (s.enrollment.pk, s.percent) for s in own
+        own = participant_enrolment_summaries(user)
+        assert [(s.enrolment.pk, s.percent) for s in batch[user.pk]] == [
+            (s.enrolment.pk, s.percent) for s in own
         ]
     assert batch[nobody.pk] == []
-    assert enrollment_summaries_for_users([]) == {}
+    assert enrolment_summaries_for_users([]) == {}
 
 
 # One pairing -----------------------------------------------------------------------------------

@@ -270,9 +270,9 @@ def learning_mentee(mentee, course):
     mentee.peer_alias = "Sunflower"
     mentee.email = "maya@example.org"
     mentee.save()
-    enrollment = course_services.enrollment_start(user=mentee, course=course)
+    enrolment = course_services.enrolment_start(user=mentee, course=course)
     course_services.lesson_complete(
-        enrollment=enrollment, lesson=course_lessons(course).specific().first()
+        enrolment=enrolment, lesson=course_lessons(course).specific().first()
     )
     return mentee
 
@@ -477,12 +477,10 @@ def test_accepting_a_full_mentor_is_refused_with_a_message(signed_in, mentee, st
 def _add_mentees(mentor, count: int, course):
     for _ in range(count):
         mentee = ParticipantFactory()
-        enrollment = course_services.enrollment_start(user=mentee, course=course)
-        course_services.lesson_complete(
-            enrollment=enrollment, lesson=course_lessons(course).first()
-        )
+        enrolment = course_services.enrolment_start(user=mentee, course=course)
+        course_services.lesson_complete(enrolment=enrolment, lesson=course_lessons(course).first())
         other = build_course(title="Extra", modules=1, lessons_per_module=2, with_quiz=False)
-        course_services.enrollment_start(user=mentee, course=other)
+        course_services.enrolment_start(user=mentee, course=other)
         pairing = MentorshipPairingFactory(mentor=mentor, mentee=mentee)
         MentorshipGoalFactory(pairing=pairing)
         MentorshipGoalFactory(pairing=pairing)

@@ -5,7 +5,7 @@ from django.urls import reverse
 import pytest
 
 from pathways.courses import services
-from pathways.courses.models import EnrollmentStatus, LessonProgress, QuizAttempt, ReflectionAnswer
+from pathways.courses.models import EnrolmentStatus, LessonProgress, QuizAttempt, ReflectionAnswer
 from pathways.courses.selectors import course_lessons
 from tests.factories.accounts import FacilitatorFactory
 from tests.factories.cohorts import CohortFactory, CohortMembershipFactory
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def enrolled(participant, course):
-    return services.enrollment_start(user=participant, course=course)
+    return services.enrolment_start(user=participant, course=course)
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_access_matrix(client, request, enrolled, first_lesson, quiz_lesson, pag
 
 
 def test_withdrawn_participant_cannot_open_lessons(client, participant, enrolled, first_lesson):
-    services.enrollment_withdraw(enrollment=enrolled)
+    services.enrolment_withdraw(enrolment=enrolled)
     client.force_login(participant)
     response = client.get(reverse("courses:lesson", args=[first_lesson.pk]))
     assert response.status_code == 404
@@ -98,7 +98,7 @@ def test_course_page_of_closed_course_is_404_unless_enrolled(signed_in, particip
     closed = build_course(title="Closed", enrolment_open=False, modules=1, lessons_per_module=1)
     client = signed_in(participant)
     assert client.get(reverse("courses:course", args=[closed.pk])).status_code == 404
-    services.enrollment_start(user=participant, course=closed, enrolled_by=staff)
+    services.enrolment_start(user=participant, course=closed, enrolled_by=staff)
     assert client.get(reverse("courses:course", args=[closed.pk])).status_code == 200
 
 
@@ -114,7 +114,7 @@ def test_participant_enrols_from_the_course_page(signed_in, participant, course)
     client = signed_in(participant)
     response = client.post(reverse("courses:enrol", args=[course.pk]), follow=True)
     assert response.status_code == 200
-    assert participant.enrollments.get().status == EnrollmentStatus.ACTIVE
+    assert participant.enrolments.get().status == EnrolmentStatus.ACTIVE
     assert "You are enrolled" in response.content.decode()
 
 
@@ -126,7 +126,7 @@ def test_enrol_refusal_shows_a_clear_message_and_changes_nothing(signed_in, part
         reverse("courses:enrol", args=[advanced.pk]), follow=True
     )
     assert "Please complete Workplace Readiness first." in response.content.decode()
-    assert not participant.enrollments.exists()
+    assert not participant.enrolments.exists()
 
 
 def test_lesson_page_shows_content_and_navigation(signed_in, participant, enrolled, first_lesson):
@@ -136,14 +136,14 @@ def test_lesson_page_shows_content_and_navigation(signed_in, participant, enroll
     assert "Mark as done" in html
     following = course_lessons(enrolled.course)[1]
     assert reverse("courses:lesson", args=[following.pk]) in html
-    assert LessonProgress.objects.filter(enrollment=enrolled, lesson=first_lesson).exists()
+    assert LessonProgress.objects.filter(enrolment=enrolled, lesson=first_lesson).exists()
 
 
 def test_mark_as_done_moves_to_the_next_lesson(signed_in, participant, enrolled, first_lesson):
     response = signed_in(participant).post(reverse("courses:lesson_done", args=[first_lesson.pk]))
     following = course_lessons(enrolled.course)[1]
     assert response["Location"] == reverse("courses:lesson", args=[following.pk])
-    progress = LessonProgress.objects.get(enrollment=enrolled, lesson=first_lesson)
+    progress = LessonProgress.objects.get(enrolment=enrolled, lesson=first_lesson)
     assert progress.completed_at is not None
 
 
@@ -184,11 +184,11 @@ def test_unknown_quiz_block_is_404(signed_in, participant, enrolled, quiz_lesson
 def test_someone_elses_attempt_is_not_shown(
     client, participant, other_participant, course, quiz_lesson
 ):
-    mine = services.enrollment_start(user=participant, course=course)
-    services.enrollment_start(user=other_participant, course=course)
+    mine = services.enrolment_start(user=participant, course=course)
+    services.enrolment_start(user=other_participant, course=course)
     block_id, answers = quiz_answer_ids(quiz_lesson)
     attempt = services.quiz_submit(
-        enrollment=mine, lesson=quiz_lesson, block_id=block_id, answers=answers
+        enrolment=mine, lesson=quiz_lesson, block_id=block_id, answers=answers
     )
     client.force_login(other_participant)
     url = reverse("courses:lesson", args=[quiz_lesson.pk]) + f"?attempt={attempt.pk}"
@@ -199,11 +199,11 @@ def test_someone_elses_attempt_is_not_shown(
 def test_reflections_are_private_to_their_author(
     client, participant, other_participant, course, first_lesson
 ):
-    mine = services.enrollment_start(user=participant, course=course)
-    services.enrollment_start(user=other_participant, course=course)
+    mine = services.enrolment_start(user=participant, course=course)
+    services.enrolment_start(user=other_participant, course=course)
     block_id = first_lesson.interactive_blocks("reflection")[0].id
     services.reflection_save(
-        enrollment=mine, lesson=first_lesson, block_id=block_id, text="My private thought"
+        enrolment=mine, lesson=first_lesson, block_id=block_id, text="My private thought"
     )
     client.force_login(participant)
     assert "My private thought" in client.get(reverse("courses:reflections")).content.decode()
@@ -226,12 +226,12 @@ def test_facilitator_signs_off_from_the_list(
 ):
     cohort = CohortFactory(facilitators=[facilitator], courses=[course_with_activity])
     CohortMembershipFactory(cohort=cohort, user=participant)
-    enrollment = services.enrollment_start(user=participant, course=course_with_activity)
+    enrolment = services.enrolment_start(user=participant, course=course_with_activity)
     lesson = course_lessons(course_with_activity).specific().last()
     block_id = lesson.interactive_blocks("activity")[0].id
     client.force_login(participant)
     client.post(reverse("courses:activity", args=[lesson.pk, block_id]))
-    signoff = enrollment.activity_signoffs.get()
+    signoff = enrolment.activity_signoffs.get()
     client.force_login(facilitator)
     assert participant.chosen_name in client.get(reverse("courses:signoffs")).content.decode()
     client.post(reverse("courses:signoff_confirm", args=[signoff.pk]), {"note": "Great work"})
@@ -246,11 +246,11 @@ def test_unassigned_facilitator_neither_sees_nor_confirms_a_sign_off(
     other_facilitator = FacilitatorFactory()
     cohort = CohortFactory(facilitators=[other_facilitator], courses=[course_with_activity])
     CohortMembershipFactory(cohort=cohort, user=participant)
-    enrollment = services.enrollment_start(user=participant, course=course_with_activity)
+    enrolment = services.enrolment_start(user=participant, course=course_with_activity)
     lesson = course_lessons(course_with_activity).specific().last()
     block_id = lesson.interactive_blocks("activity")[0].id
     signoff = services.activity_request_signoff(
-        enrollment=enrollment, lesson=lesson, block_id=block_id
+        enrolment=enrolment, lesson=lesson, block_id=block_id
     )
     client.force_login(facilitator)
     assert participant.chosen_name not in client.get(reverse("courses:signoffs")).content.decode()
@@ -263,11 +263,11 @@ def test_unassigned_facilitator_neither_sees_nor_confirms_a_sign_off(
 def test_dashboard_shows_progress_continue_and_completed(signed_in, participant):
     course = build_course(title="Short", modules=1, lessons_per_module=2, with_quiz=False)
     done_course = build_course(title="Finished", modules=1, lessons_per_module=1, with_quiz=False)
-    enrollment = services.enrollment_start(user=participant, course=course)
+    enrolment = services.enrolment_start(user=participant, course=course)
     lessons = list(course_lessons(course))
-    services.lesson_complete(enrollment=enrollment, lesson=lessons[0])
-    finished = services.enrollment_start(user=participant, course=done_course)
-    services.lesson_complete(enrollment=finished, lesson=course_lessons(done_course).first())
+    services.lesson_complete(enrolment=enrolment, lesson=lessons[0])
+    finished = services.enrolment_start(user=participant, course=done_course)
+    services.lesson_complete(enrolment=finished, lesson=course_lessons(done_course).first())
 
     html = signed_in(participant).get(reverse("courses:dashboard")).content.decode()
     assert "Continue where you left off" in html
@@ -286,8 +286,8 @@ def _enrol_in_courses(participant, count: int, *, modules: int, lessons: int):
         course = build_course(
             title=f"Course {number}", modules=modules, lessons_per_module=lessons, with_quiz=False
         )
-        enrollment = services.enrollment_start(user=participant, course=course)
-        services.lesson_complete(enrollment=enrollment, lesson=course_lessons(course).first())
+        enrolment = services.enrolment_start(user=participant, course=course)
+        services.lesson_complete(enrolment=enrolment, lesson=course_lessons(course).first())
 
 
 def _count_queries(client, url, django_assert_max_num_queries, limit):
@@ -316,7 +316,7 @@ def test_course_page_uses_a_fixed_number_of_queries(
     small = build_course(title="Small", modules=1, lessons_per_module=1)
     big = build_course(title="Big", modules=4, lessons_per_module=4)
     for course in (small, big):
-        services.enrollment_start(user=participant, course=course)
+        services.enrolment_start(user=participant, course=course)
     counts = [
         _count_queries(
             client,
@@ -355,16 +355,16 @@ def test_staff_enrol_a_participant_from_the_admin(client, staff, participant):
     client.force_login(staff)
     response = client.post(reverse("enrolments:add"), {"user": participant.pk, "course": closed.pk})
     assert response.status_code == 302
-    enrollment = participant.enrollments.get()
-    assert enrollment.course_id == closed.pk
-    assert enrollment.enrolled_by == staff
+    enrolment = participant.enrolments.get()
+    assert enrolment.course_id == closed.pk
+    assert enrolment.enrolled_by == staff
 
 
 def test_participant_cannot_use_the_admin_enrolment_screen(client, participant, course):
     client.force_login(participant)
     response = client.post(reverse("enrolments:add"), {"user": participant.pk, "course": course.pk})
     assert response.status_code in (302, 403)
-    assert not participant.enrollments.exists()
+    assert not participant.enrolments.exists()
 
 
 def test_participant_links_are_shown_to_participants_only(client, participant, employer_user):

@@ -24,8 +24,8 @@ from factory.django import DjangoModelFactory
 from pathways.courses.models import (
     CourseIndexPage,
     CoursePage,
-    Enrollment,
-    EnrollmentStatus,
+    Enrolment,
+    EnrolmentStatus,
     LessonPage,
     ModulePage,
     Skill,
@@ -258,16 +258,16 @@ class LessonPageFactory(wagtail_factories.PageFactory):
         model = LessonPage
 
 
-class EnrollmentFactory(DjangoModelFactory):
-    """An active enrolment, written directly. Use ``services.enrollment_start`` to test rules."""
+class EnrolmentFactory(DjangoModelFactory):
+    """An active enrolment, written directly. Use ``services.enrolment_start`` to test rules."""
 
     user = factory.SubFactory(ParticipantFactory)
     course = factory.SubFactory(CoursePageFactory)
-    status = EnrollmentStatus.ACTIVE
+    status = EnrolmentStatus.ACTIVE
     last_activity_at = factory.LazyFunction(timezone.now)
 
     class Meta:
-        model = Enrollment
+        model = Enrolment
 
 
 # A whole course ------------------------------------------------------------------------------

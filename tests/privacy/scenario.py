@@ -75,7 +75,7 @@ class History:
     mentor: object
     employer_user: object
     course: object
-    enrollment: object
+    enrolment: object
     membership: object
     pairing: object
     certificate: object  # current, valid, with a stored PDF and a credential
@@ -100,25 +100,23 @@ def make_participant(**kwargs):
 def build_history(*, participant, staff, facilitator) -> History:
     """Courses, a cohort, a mentor, certificates, sharing, sign-in keys and admin traces."""
     course = build_course(title="Customer Care Basics", with_activity=True)
-    enrollment = course_services.enrollment_start(user=participant, course=course)
+    enrolment = course_services.enrolment_start(user=participant, course=course)
     lessons = list(LessonPage.objects.descendant_of(course).live().order_by("path"))
     first, last = lessons[0], lessons[-1]
-    course_services.lesson_complete(enrollment=enrollment, lesson=first)
+    course_services.lesson_complete(enrolment=enrolment, lesson=first)
     reflection_id = next(b.id for b in first.body if b.block_type == "reflection")
     course_services.reflection_save(
-        enrollment=enrollment, lesson=first, block_id=reflection_id, text=REFLECTION
+        enrolment=enrolment, lesson=first, block_id=reflection_id, text=REFLECTION
     )
     quiz_lesson = next(lesson for lesson in lessons if lesson.interactive_blocks("quiz"))
     block_id, answers = quiz_answer_ids(quiz_lesson)
     course_services.quiz_submit(
-        enrollment=enrollment, lesson=quiz_lesson, block_id=block_id, answers=answers
+        enrolment=enrolment, lesson=quiz_lesson, block_id=block_id, answers=answers
     )
     activity_id = next(b.id for b in last.body if b.block_type == "activity")
-    course_services.activity_request_signoff(
-        enrollment=enrollment, lesson=last, block_id=activity_id
-    )
+    course_services.activity_request_signoff(enrolment=enrolment, lesson=last, block_id=activity_id)
     course_services.activity_sign_off(
-        enrollment=enrollment,
+        enrolment=enrolment,
         lesson=last,
         block_id=activity_id,
         signed_off_by=facilitator,
@@ -212,7 +210,7 @@ def build_history(*, participant, staff, facilitator) -> History:
         mentor=mentor,
         employer_user=employer_user,
         course=course,
-        enrollment=enrollment,
+        enrolment=enrolment,
         membership=membership,
         pairing=pairing,
         certificate=certificate,

@@ -17,7 +17,7 @@ import pytest
 from pathways.certificates.issuance.models import Certificate, CertificateStatus
 from pathways.certificates.sharing.models import CredentialAccess, CredentialRelease
 from pathways.cohorts.models import Attendance, CohortMembership
-from pathways.courses.models import Enrollment, LessonProgress, QuizAttempt, ReflectionAnswer
+from pathways.courses.models import Enrolment, LessonProgress, QuizAttempt, ReflectionAnswer
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.roles import Role
 from pathways.lms.privacy.models import ErasureRecord
@@ -68,16 +68,16 @@ def personal_words_in_database() -> dict[str, set[str]]:
 
 
 def aggregate_counts(user) -> dict:
-    enrolments = Enrollment.objects.filter(user=user)
+    enrolments = Enrolment.objects.filter(user=user)
     return {
         "users": User.objects.count(),
         "enrolments": enrolments.count(),
         "completed": enrolments.filter(completed_at__isnull=False).count(),
-        "lessons": LessonProgress.objects.filter(enrollment__user=user).count(),
+        "lessons": LessonProgress.objects.filter(enrolment__user=user).count(),
         "lessons_done": LessonProgress.objects.filter(
-            enrollment__user=user, completed_at__isnull=False
+            enrolment__user=user, completed_at__isnull=False
         ).count(),
-        "quiz": QuizAttempt.objects.filter(enrollment__user=user).aggregate(
+        "quiz": QuizAttempt.objects.filter(enrolment__user=user).aggregate(
             n=Count("pk"), score=Sum("score")
         ),
         "memberships": CohortMembership.objects.filter(user=user).count(),
@@ -155,8 +155,8 @@ def test_erasure_deletes_her_writing_and_empties_what_others_wrote_about_her(his
 
     erase(subject, staff)
 
-    assert not ReflectionAnswer.objects.filter(enrollment__user=subject).exists()
-    assert list(QuizAttempt.objects.filter(enrollment__user=subject).values_list("answers")) == [
+    assert not ReflectionAnswer.objects.filter(enrolment__user=subject).exists()
+    assert list(QuizAttempt.objects.filter(enrolment__user=subject).values_list("answers")) == [
         ({},)
     ]
     assert set(MentorshipCheckIn.objects.filter(pairing__mentee=subject).values_list("notes")) == {
@@ -210,10 +210,10 @@ def test_erasure_ends_open_mentorships_and_gives_up_cohort_places(history, staff
 
     history.pairing.refresh_from_db()
     history.membership.refresh_from_db()
-    history.enrollment.refresh_from_db()
+    history.enrolment.refresh_from_db()
     assert history.pairing.status == PairingStatus.ENDED
     assert history.membership.status == "withdrawn"
-    assert history.enrollment.status == "withdrawn"
+    assert history.enrolment.status == "withdrawn"
 
 
 def test_the_erasure_record_holds_numbers_and_no_personal_data(history, staff):

@@ -265,11 +265,11 @@ def test_the_page_and_the_readme_follow_her_language(client, history):
 
 def test_nobody_elses_data_is_in_her_archive(client, history, other_participant):
     course = history.course
-    enrollment = course_services.enrollment_start(user=other_participant, course=course)
+    enrolment = course_services.enrolment_start(user=other_participant, course=course)
     lesson = LessonPage.objects.descendant_of(course).live().order_by("path").first()
     block = next(b.id for b in lesson.body if b.block_type == "reflection")
     course_services.reflection_save(
-        enrollment=enrollment, lesson=lesson, block_id=block, text="Someone else's words"
+        enrolment=enrolment, lesson=lesson, block_id=block, text="Someone else's words"
     )
     CertificateFactory(user=other_participant, printed_name="Someone Else")
 
@@ -309,12 +309,12 @@ def test_the_export_runs_a_fixed_number_of_queries(staff, facilitator):
     # Double everything of the second participant.
     for index in range(2):
         course = build_course(title=f"Extra course {index}")
-        enrollment = course_services.enrollment_start(user=large.participant, course=course)
+        enrolment = course_services.enrolment_start(user=large.participant, course=course)
         lesson = LessonPage.objects.descendant_of(course).live().order_by("path").first()
-        course_services.lesson_complete(enrollment=enrollment, lesson=lesson)
+        course_services.lesson_complete(enrolment=enrolment, lesson=lesson)
         block = next(b.id for b in lesson.body if b.block_type == "reflection")
         course_services.reflection_save(
-            enrollment=enrollment, lesson=lesson, block_id=block, text="More words"
+            enrolment=enrolment, lesson=lesson, block_id=block, text="More words"
         )
         CertificateFactory(user=large.participant)
         pairing = MentorshipPairingFactory(

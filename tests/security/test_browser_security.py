@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from pathways.courses.selectors import course_lessons
-from pathways.courses.services import enrollment_start
+from pathways.courses.services import enrolment_start
 from tests.factories.accounts import ParticipantFactory, StaffFactory
 from tests.factories.courses import build_course
 
@@ -55,7 +55,7 @@ def test_participant_pages_and_public_pages_break_no_policy(page: Page, live_ser
     violations = Violations(page)
     participant = ParticipantFactory(username="maya", chosen_name="Maya")
     course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=2)
-    enrollment_start(user=participant, course=course)
+    enrolment_start(user=participant, course=course)
     lesson = _quiz_lesson(course)
 
     page.goto(f"{live_server.url}/verify/")

@@ -241,9 +241,9 @@ def test_rendered_pages_have_nothing_inline(client, request, course, url_name, r
 
 def test_a_lesson_with_a_quiz_has_nothing_inline(client, participant, course):
     from pathways.courses.selectors import course_lessons
-    from pathways.courses.services import enrollment_start
+    from pathways.courses.services import enrolment_start
 
-    enrollment_start(user=participant, course=course)
+    enrolment_start(user=participant, course=course)
     lesson = next(
         lesson
         for lesson in course_lessons(course).specific()

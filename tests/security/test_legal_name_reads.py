@@ -9,7 +9,7 @@ import pytest
 
 from pathways.certificates.issuance import services
 from pathways.certificates.issuance.models import NameChoice
-from pathways.courses.models import Enrollment, EnrollmentStatus
+from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.lms.security.models import LegalNameRead
 from tests.factories.accounts import ParticipantFactory, UserFactory
 from tests.factories.certificates import CertificateTemplateFactory
@@ -124,8 +124,8 @@ def test_the_audit_cannot_be_changed_in_the_admin(superuser, rosa):
 def test_the_certificate_admin_never_shows_a_legal_name_so_reads_nothing(superuser, rosa):
     course = build_course(title="Customer Service Fundamentals", modules=1, lessons_per_module=1)
     CertificateTemplateFactory(courses=[course])
-    Enrollment.objects.create(
-        user=rosa, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    Enrolment.objects.create(
+        user=rosa, course=course, status=EnrolmentStatus.COMPLETED, completed_at=timezone.now()
     )
     certificate = services.certificate_issue(user=rosa, course=course)
     certificate = services.certificate_set_name_choice(

@@ -25,8 +25,8 @@ from pathways.courses import services
 from pathways.courses.models import (
     CourseIndexPage,
     CoursePage,
-    Enrollment,
-    EnrollmentStatus,
+    Enrolment,
+    EnrolmentStatus,
     LessonPage,
     ModulePage,
     Page,
@@ -902,12 +902,12 @@ class Command(BaseCommand):
 
     # Progress, made through the services ---------------------------------------------------
 
-    def _enrol(self, *, user, course: CoursePage) -> Enrollment | None:
+    def _enrol(self, *, user, course: CoursePage) -> Enrolment | None:
         """A new enrolment, or None when this person's story was already seeded."""
-        if Enrollment.objects.filter(user=user, course=course).exists():
+        if Enrolment.objects.filter(user=user, course=course).exists():
             return None
         self.created.append(f"enrolment of {user.username} in {course.title}")
-        return services.enrollment_start(user=user, course=course)
+        return services.enrolment_start(user=user, course=course)
 
     @staticmethod
     def _lessons(course: CoursePage) -> dict[str, LessonPage]:
@@ -931,9 +931,9 @@ class Command(BaseCommand):
             answers[question.id] = wanted[:1] if question.value["kind"] == "single" else wanted
         return answers
 
-    def _pass_quiz(self, *, enrollment: Enrollment, lesson: LessonPage) -> None:
+    def _pass_quiz(self, *, enrolment: Enrolment, lesson: LessonPage) -> None:
         services.quiz_submit(
-            enrollment=enrollment,
+            enrolment=enrolment,
             lesson=lesson,
             block_id=self._block_id(lesson, "quiz"),
             answers=self._quiz_answers(lesson, correct=True),
@@ -941,14 +941,14 @@ class Command(BaseCommand):
 
     def _maya(self, *, user, course: CoursePage) -> None:
         """Part-way through: module one done after failing its quiz once, module two begun."""
-        enrollment = self._enrol(user=user, course=course)
-        if enrollment is None:
+        enrolment = self._enrol(user=user, course=course)
+        if enrolment is None:
             return
         lessons = self._lessons(course)
         first = lessons["what-you-bring"]
-        services.lesson_start(enrollment=enrollment, lesson=first)
+        services.lesson_start(enrolment=enrolment, lesson=first)
         services.reflection_save(
-            enrollment=enrollment,
+            enrolment=enrolment,
             lesson=first,
             block_id=self._block_id(first, "reflection"),
             text=(
@@ -956,76 +956,76 @@ class Command(BaseCommand):
                 "wrote the letter and kept copies. Organising, writing, not giving up."
             ),
         )
-        services.lesson_complete(enrollment=enrollment, lesson=first)
+        services.lesson_complete(enrolment=enrolment, lesson=first)
 
         cv = lessons["writing-your-cv"]
-        services.lesson_start(enrollment=enrollment, lesson=cv)
+        services.lesson_start(enrolment=enrolment, lesson=cv)
         failed = services.quiz_submit(
-            enrollment=enrollment,
+            enrolment=enrolment,
             lesson=cv,
             block_id=self._block_id(cv, "quiz"),
             answers=self._quiz_answers(cv, correct=False),
         )
         if failed.passed:
             raise CommandError("Maya's first quiz attempt should have failed.")
-        self._pass_quiz(enrollment=enrollment, lesson=cv)
-        services.lesson_complete(enrollment=enrollment, lesson=cv)
+        self._pass_quiz(enrolment=enrolment, lesson=cv)
+        services.lesson_complete(enrolment=enrolment, lesson=cv)
 
-        services.lesson_start(enrollment=enrollment, lesson=lessons["preparing-for-an-interview"])
+        services.lesson_start(enrolment=enrolment, lesson=lessons["preparing-for-an-interview"])
 
     def _rosa(self, *, user, course: CoursePage, facilitator) -> None:
         """Every lesson done, quizzes passed, role-play signed off: the course is complete."""
-        enrollment = self._enrol(user=user, course=course)
-        if enrollment is None:
+        enrolment = self._enrol(user=user, course=course)
+        if enrolment is None:
             return
         for lesson in self._lessons(course).values():
-            services.lesson_start(enrollment=enrollment, lesson=lesson)
+            services.lesson_start(enrolment=enrolment, lesson=lesson)
             if lesson.interactive_blocks("reflection"):
                 services.reflection_save(
-                    enrollment=enrollment,
+                    enrolment=enrolment,
                     lesson=lesson,
                     block_id=self._block_id(lesson, "reflection"),
                     text="A pharmacist who explained everything slowly and wrote it down for me.",
                 )
             if lesson.interactive_blocks("quiz"):
-                self._pass_quiz(enrollment=enrollment, lesson=lesson)
+                self._pass_quiz(enrolment=enrolment, lesson=lesson)
             if lesson.interactive_blocks("activity"):
                 block_id = self._block_id(lesson, "activity")
                 services.activity_request_signoff(
-                    enrollment=enrollment, lesson=lesson, block_id=block_id
+                    enrolment=enrolment, lesson=lesson, block_id=block_id
                 )
                 services.activity_sign_off(
-                    enrollment=enrollment,
+                    enrolment=enrolment,
                     lesson=lesson,
                     block_id=block_id,
                     signed_off_by=facilitator,
                     note="Calm and clear; offered a next step.",
                 )
-            services.lesson_complete(enrollment=enrollment, lesson=lesson)
-        enrollment.refresh_from_db()
-        if enrollment.status != EnrollmentStatus.COMPLETED:
-            unmet = ", ".join(str(item.label) for item in completion_report(enrollment).unmet)
+            services.lesson_complete(enrolment=enrolment, lesson=lesson)
+        enrolment.refresh_from_db()
+        if enrolment.status != EnrolmentStatus.COMPLETED:
+            unmet = ", ".join(str(item.label) for item in completion_report(enrolment).unmet)
             raise CommandError(f"Rosa's course should be complete; still missing: {unmet}")
 
     def _amara(self, *, user, course: CoursePage) -> None:
         """First lesson done, and the practice circle waiting for a facilitator's sign-off."""
-        enrollment = self._enrol(user=user, course=course)
-        if enrollment is None:
+        enrolment = self._enrol(user=user, course=course)
+        if enrolment is None:
             return
         lessons = self._lessons(course)
         first = lessons["group-agreements"]
-        services.lesson_start(enrollment=enrollment, lesson=first)
+        services.lesson_start(enrolment=enrolment, lesson=first)
         services.reflection_save(
-            enrollment=enrollment,
+            enrolment=enrolment,
             lesson=first,
             block_id=self._block_id(first, "reflection"),
             text="Knowing I can pass, and that nobody repeats what I said outside the room.",
         )
-        services.lesson_complete(enrollment=enrollment, lesson=first)
+        services.lesson_complete(enrolment=enrolment, lesson=first)
         circle = lessons["practice-circle"]
-        services.lesson_start(enrollment=enrollment, lesson=circle)
+        services.lesson_start(enrolment=enrolment, lesson=circle)
         services.activity_request_signoff(
-            enrollment=enrollment, lesson=circle, block_id=self._block_id(circle, "activity")
+            enrolment=enrolment, lesson=circle, block_id=self._block_id(circle, "activity")
         )
 
     # Output --------------------------------------------------------------------------------
