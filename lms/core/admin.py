@@ -1,0 +1,101 @@
+"""The one way Pathways builds admin screens that change something: a form whose change is made
+by a service. The service checks every rule and writes the audit log; these views only call it
+and show its refusal on the form. Used by every app's ``admin.py``.
+
+- :class:`ServiceCreateView` and :class:`ServiceEditView`: a viewset's add and edit views, with
+  ``save_through_service(form)`` returning the saved object.
+- :class:`AdminFormView`: any other form page (issue, revoke, record consent...), with
+  ``form_valid`` calling the service and :meth:`AdminFormView.run_service` showing a refusal.
+- :class:`NotEditableView`: for a viewset's views that must not exist (records never edited or
+  deleted here): back to the record's page, or the list.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, View
+
+from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+
+from pathways.lms.core.errors import add_form_errors
+
+
+class ServiceFormMixin:
+    """A viewset's create or edit view whose change is made by a service (which also writes the
+    audit log); a refusal is shown on the form and nothing is saved."""
+
+    def save_through_service(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        self.form = form
+        try:
+            with transaction.atomic():
+                self.object = self.save_through_service(form)
+        except ValidationError as error:
+            add_form_errors(form, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        response = self.save_action()
+        return self.run_after_hook() or response
+
+
+class ServiceCreateView(ServiceFormMixin, CreateView):
+    pass
+
+
+class ServiceEditView(ServiceFormMixin, EditView):
+    pass
+
+
+class AdminFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """A form page in the admin whose change is made by a service."""
+
+    template_name = "pathways/admin/form.html"
+    submit_button_label = gettext_lazy("Save")
+    intro = ""
+    index_url_name = None
+    breadcrumbs_label = ""
+
+    def run_service(self, form, call):
+        """``call()`` inside a transaction; its refusal goes on the form and None is returned."""
+        try:
+            with transaction.atomic():
+                return call()
+        except ValidationError as error:
+            add_form_errors(form, error)
+            return None
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": self.breadcrumbs_label},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action_url"] = self.request.get_full_path()
+        context["submit_button_label"] = self.submit_button_label
+        context["submit_button_active_label"] = self.submit_button_label
+        context["intro"] = self.intro
+        context["media"] = context["form"].media
+        return context
+
+
+class NotEditableView(View):
+    """Stands in for a view a record type must not have: back to the record's page (which says
+    what staff can do) when there is one, otherwise to the list."""
+
+    index_url_name = None
+    inspect_url_name = None
+
+    def dispatch(self, request, *args, pk=None, **kwargs):
+        if self.inspect_url_name and pk is not None:
+            return redirect(self.inspect_url_name, pk)
+        return redirect(self.index_url_name)
