@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from pathways.certificates.employers.models import EmployerApiKey
-from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.security.two_factor import second_factor_passed
 
 
@@ -65,8 +65,3 @@ class StaffMember(IsSignedInPerson):
         self.message = self.second_factor_message
         self.code = self.second_factor_code
         return False
-
-
-class IsProgrammeStaff(StaffMember):
-    def is_staff_member(self, request, view) -> bool:
-        return is_programme_staff(request.user)

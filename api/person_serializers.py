@@ -303,7 +303,9 @@ class MenteeCourseSerializer(serializers.Serializer):
     lessons_total = serializers.IntegerField()
     # A withdrawn enrolment is never part of the summary.
     status = serializers.ChoiceField(
-        choices=[(v, label) for v, label in EnrolmentStatus.choices if v != "withdrawn"]
+        choices=[
+            (v, label) for v, label in EnrolmentStatus.choices if v != EnrolmentStatus.WITHDRAWN
+        ]
     )
     status_label = serializers.CharField()
     last_activity_at = serializers.DateTimeField(allow_null=True)

@@ -5,7 +5,6 @@ be one, so it is left out), contact details, answers or reflections.
 """
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.utils import extend_schema_field
@@ -19,8 +18,6 @@ from pathways.cohorts.selectors import format_hours, minutes_to_hours
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import PairingOrigin, PairingStatus
-
-REPLACED = "replaced"
 
 
 class PersonSerializer(serializers.Serializer):
@@ -131,13 +128,6 @@ class CertificateIssueSerializer(StrictSerializer):
         ),
     )
 
-    def validate(self, attrs):
-        if bool(attrs.get("course")) == bool(attrs.get("cohort")):
-            raise serializers.ValidationError(
-                _("Please choose either a course or a cohort programme.")
-            )
-        return attrs
-
 
 class CertificateRevokeSerializer(StrictSerializer):
     reason = serializers.CharField(
@@ -169,10 +159,8 @@ class StaffCertificateSerializer(serializers.Serializer):
     def get_code(self, certificate) -> str:
         return format_code(certificate.verification_code)
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=list(dict.fromkeys([*CertificateStatus.values, REPLACED])))
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=CertificateStatus.values))
     def get_status(self, certificate) -> str:
         if certificate.superseded_by_id is not None:
-            return REPLACED
-        return str(certificate.status)
+            return CertificateStatus.REPLACED.value
+        return CertificateStatus(certificate.status).value

@@ -7,12 +7,8 @@ and change certificates, within the Django model permissions the Wagtail admin c
 work. Anyone else signed in gets 403; a cohort outside someone's reach answers 404.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils.translation import gettext as _
-
-from wagtail.log_actions import log
 
 import django_filters
 from drf_spectacular.utils import extend_schema
@@ -24,7 +20,6 @@ from pathways.api import staff_serializers as s
 from pathways.api.permissions import StaffMember
 from pathways.api.person_views import PersonEndpoint
 from pathways.certificates.issuance import services as certificate_services
-from pathways.certificates.issuance.admin import REVOKE_ACTION, admin_label
 from pathways.certificates.issuance.models import Certificate
 from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from pathways.cohorts.selectors import (
@@ -229,20 +224,9 @@ class StaffCertificateIssueView(PersonEndpoint, APIView):
         data = s.CertificateIssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        participant = values["participant"]
-        key = certificate_services.achievement_key(
-            course=values.get("course"), cohort=values.get("cohort")
-        )
-        if Certificate.objects.filter(
-            user=participant, achievement_key=key, superseded_by__isnull=True
-        ).exists():
-            raise DjangoValidationError(
-                _("%(name)s already holds this certificate. To change it, reissue it.")
-                % {"name": participant.get_full_name()}
-            )
         try:
             certificate = certificate_services.certificate_issue(
-                user=participant,
+                user=values["participant"],
                 course=values.get("course"),
                 cohort=values.get("cohort"),
                 issued_by=request.user,
@@ -251,12 +235,6 @@ class StaffCertificateIssueView(PersonEndpoint, APIView):
             )
         except certificate_services.NotCompleted as error:
             raise serializers.ValidationError({"override_completion": error.messages}) from error
-        log(
-            instance=certificate,
-            action="wagtail.create",
-            user=request.user,
-            title=admin_label(certificate),
-        )
         return Response(
             s.StaffCertificateSerializer(certificate).data, status=status.HTTP_201_CREATED
         )
@@ -282,11 +260,5 @@ class StaffCertificateRevokeView(PersonEndpoint, APIView):
             raise Http404
         certificate = certificate_services.certificate_revoke(
             certificate=certificate, actor=request.user, reason=data.validated_data["reason"]
-        )
-        log(
-            instance=certificate,
-            action=REVOKE_ACTION,
-            user=request.user,
-            title=admin_label(certificate),
         )
         return Response(s.StaffCertificateSerializer(certificate).data)

@@ -1,6 +1,6 @@
 """Employer API benchmark, run by ``make bench``: figures are printed, nothing is asserted.
 
-On a throw-away database loaded by ``manage.py bench_data`` (10,000 participants, 50,000
+On a throw-away database loaded by ``bench.data.build_bench_data`` (10,000 participants, 50,000
 certificates, 200 employers; ``--small`` for a tenth of that), times in-process requests through
 Django's test client (every middleware, no network: server time only), interleaved so that drift
 affects all alike:
@@ -132,7 +132,7 @@ def bench(*, numbers: dict, requests: int, warmup: int, budget: float, analyze: 
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from demo_site.management.commands.bench_data import build_bench_data
+    from bench.data import build_bench_data
     from pathways.certificates.sharing.models import CredentialAccess
     from pathways.certificates.sharing.selectors import shared_credentials
 

@@ -37,7 +37,7 @@ def main() -> None:
         "maya": ["/learn/", "/learn/courses/", "/learn/reflections/", "/cohorts/mine/"],
         "amara": ["/mentoring/", "/mentoring/my-mentor/"],
         "dana": ["/cohorts/", f"/cohorts/{cohort.pk}/", "/learn/sign-offs/"],
-        "rosa": ["/certificates/", "/sharing/", "/sharing/seen/"],
+        "rosa": ["/certificates/", "/certificates/sharing/", "/certificates/sharing/seen/"],
         "lee": ["/employer/", "/employer/shared/"],
     }
     print("Queries per page (python bench/page_queries.py, seeded demo data, SQLite)")

@@ -2,7 +2,8 @@
 
 Every change made here goes through ``cohorts.services``, the same functions the participant and
 facilitator pages use, so the admin cannot overfill a cohort, skip a status transition or record
-attendance for someone outside the cohort. A refusal shows on the form and changes nothing.
+attendance for someone outside the cohort; the services also write the admin's history. A refusal
+shows on the form and changes nothing.
 Nothing here deletes a cohort, a membership or attendance: people are withdrawn, cohorts closed;
 only a session with no attendance yet can be removed.
 """
@@ -10,30 +11,20 @@ only a session with no attendance yet can be removed.
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views.generic import (
-    CreateView,
-    DeleteView,
-    EditView,
-    IndexView,
-    PermissionCheckedMixin,
-    WagtailAdminTemplateMixin,
-)
+from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.log_actions import log
 
 from pathways.cohorts import services
 from pathways.cohorts.models import (
@@ -45,8 +36,9 @@ from pathways.cohorts.models import (
     CohortStatus,
     MembershipStatus,
 )
+from pathways.cohorts.selectors import ATTENDING_STATUSES
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.errors import add_form_errors
+from pathways.lms.core.admin import AdminFormView, ServiceCreateView, ServiceEditView
 
 
 def participants():
@@ -65,36 +57,6 @@ def facilitators():
         .distinct()
         .order_by("chosen_name", "username")
     )
-
-
-class ServiceFormMixin:
-    """A create or edit view whose change is made by a service instead of ``form.save()``."""
-
-    log_action = "wagtail.edit"
-
-    def call_service(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        self.form = form
-        try:
-            with transaction.atomic():
-                self.object = self.call_service(form)
-                log(instance=self.object, action=self.log_action, user=self.request.user)
-        except ValidationError as error:
-            add_form_errors(form, error)
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        response = self.save_action()
-        return self.run_after_hook() or response
-
-
-class ServiceCreateView(ServiceFormMixin, CreateView):
-    log_action = "wagtail.create"
-
-
-class ServiceEditView(ServiceFormMixin, EditView):
-    pass
 
 
 class NoUniquenessCheckMixin:
@@ -133,7 +95,7 @@ class CohortForm(WagtailAdminModelForm):
 
 
 class CohortServiceMixin:
-    def call_service(self, form):
+    def save_through_service(self, form):
         cohort = form.save(commit=False)
         return services.cohort_save(
             cohort=cohort,
@@ -238,7 +200,7 @@ class MembershipChangeForm(WagtailAdminModelForm):
 
 
 class MembershipCreateView(ServiceCreateView):
-    def call_service(self, form):
+    def save_through_service(self, form):
         data = form.cleaned_data
         if data["action"] == INVITE:
             return services.membership_invite(
@@ -252,7 +214,7 @@ class MembershipCreateView(ServiceCreateView):
 class MembershipEditView(ServiceEditView):
     success_message = gettext_lazy("%(model_name)s '%(object)s' changed.")
 
-    def call_service(self, form):
+    def save_through_service(self, form):
         membership = CohortMembership.objects.select_related("cohort", "user").get(
             pk=self.object.pk
         )
@@ -307,48 +269,43 @@ class AddManyForm(forms.Form):
         self.fields["participants"].queryset = participants()
 
 
-class AddManyView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class AddManyView(AdminFormView):
     """Staff add several participants to a cohort at once, through ``memberships_add_many``."""
 
     model = CohortMembership
     permission_required = "add"
     form_class = AddManyForm
-    template_name = "cohorts/admin/add_many.html"
     page_title = gettext_lazy("Add many participants")
     header_icon = "group"
-    index_url_name = None
+    breadcrumbs_label = gettext_lazy("Cohort memberships")
+    submit_button_label = gettext_lazy("Add them")
+    intro = gettext_lazy(
+        "Each person goes through the same rules as anywhere else: while places last they get "
+        "one, in the order shown; the rest join the waiting list. People already in the cohort "
+        "are skipped."
+    )
     add_many_url_name = None
 
     def get_initial(self):
         cohort = self.request.GET.get("cohort", "")
         return {"cohort": cohort} if cohort.isdigit() else {}
 
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": _("Cohort memberships")},
-            {"url": "", "label": self.page_title},
-        ]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_url"] = reverse(self.add_many_url_name)
-        context["submit_button_label"] = _("Add them")
         context["submit_button_active_label"] = _("Adding…")
-        context["media"] = context["form"].media
         return context
 
     def form_valid(self, form):
         cohort = form.cleaned_data["cohort"]
-        try:
-            result = services.memberships_add_many(
+        result = self.run_service(
+            form,
+            lambda: services.memberships_add_many(
                 cohort=cohort, users=form.cleaned_data["participants"], actor=self.request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+            ),
+        )
+        if result is None:
             return self.form_invalid(form)
-        for membership in [*result.active, *result.waitlisted]:
-            log(instance=membership, action="wagtail.create", user=self.request.user)
         messages.success(
             self.request,
             _(
@@ -431,7 +388,7 @@ class SessionEditForm(WagtailAdminModelForm):
 
 
 class SessionCreateView(ServiceCreateView):
-    def call_service(self, form):
+    def save_through_service(self, form):
         data = form.cleaned_data
         return services.session_schedule(
             cohort=data["cohort"],
@@ -443,7 +400,7 @@ class SessionCreateView(ServiceCreateView):
 
 
 class SessionEditView(ServiceEditView):
-    def call_service(self, form):
+    def save_through_service(self, form):
         data = form.cleaned_data
         return services.session_update(
             session=self.object,
@@ -457,9 +414,7 @@ class SessionEditView(ServiceEditView):
 class SessionDeleteView(DeleteView):
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                log(instance=self.object, action="wagtail.delete", user=self.request.user)
-                services.session_cancel(session=self.object, actor=self.request.user)
+            services.session_cancel(session=self.object, actor=self.request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(self.request, message)
@@ -524,7 +479,7 @@ class AttendanceCreateForm(NoUniquenessCheckMixin, WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = CohortSession.objects.select_related("cohort")
         self.fields["membership"].queryset = CohortMembership.objects.filter(
-            status__in=[MembershipStatus.ACTIVE, MembershipStatus.COMPLETED]
+            status__in=ATTENDING_STATUSES
         ).select_related("user", "cohort")
 
 
@@ -551,7 +506,7 @@ def _minutes(data) -> int | None:
 
 
 class AttendanceCreateView(ServiceCreateView):
-    def call_service(self, form):
+    def save_through_service(self, form):
         data = form.cleaned_data
         return services.attendance_record(
             session=data["session"],
@@ -563,7 +518,7 @@ class AttendanceCreateView(ServiceCreateView):
 
 
 class AttendanceEditView(ServiceEditView):
-    def call_service(self, form):
+    def save_through_service(self, form):
         data = form.cleaned_data
         current = Attendance.objects.select_related("session", "membership").get(pk=self.object.pk)
         return services.attendance_record(

@@ -49,6 +49,8 @@ CURRENT_STATUSES = (
     MembershipStatus.ACTIVE,
     MembershipStatus.COMPLETED,
 )
+# Memberships a participant can leave from her cohorts page.
+LEAVABLE_STATUSES = (MembershipStatus.APPLIED, MembershipStatus.WAITLISTED, MembershipStatus.ACTIVE)
 # The only user fields cohort pages load: never contact details or legal names.
 _NAME_FIELDS = ("user__id", "user__username", "user__chosen_name", "user__peer_alias")
 
@@ -99,25 +101,6 @@ def cohorts_facilitated_by(user):
         ),
         sessions_count=Count("sessions", distinct=True),
     ).order_by("-start_date", "name")
-
-
-def cohorts_for_user(user):
-    """Every cohort someone may know about: all for staff, assigned ones, and her own."""
-    if is_programme_staff(user):
-        return Cohort.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return Cohort.objects.none()
-    facilitated = Q(pk__in=[])
-    if has_role(user, Role.FACILITATOR):
-        facilitated = Exists(
-            Cohort.facilitators.through.objects.filter(cohort_id=OuterRef("pk"), user_id=user.pk)
-        )
-    member = Exists(
-        CohortMembership.objects.filter(
-            cohort_id=OuterRef("pk"), user_id=user.pk, status__in=CURRENT_STATUSES
-        )
-    )
-    return Cohort.objects.filter(facilitated | member)
 
 
 def cohort_for_facilitator(user, cohort_id: int) -> Cohort:
@@ -182,6 +165,10 @@ class RosterEntry:
     @property
     def hours(self) -> str:
         return format_hours(minutes_to_hours(self.minutes))
+
+    @property
+    def completed(self) -> bool:
+        return self.membership.status == MembershipStatus.COMPLETED
 
 
 @dataclass
@@ -273,7 +260,7 @@ def cohort_roster(cohort: Cohort) -> Roster:
                 CourseProgress(
                     course=course,
                     enrolled=True,
-                    completed=enrolment.status == "completed",
+                    completed=enrolment.status == EnrolmentStatus.COMPLETED,
                     lessons_done=sum((enrolment.pk, lesson.pk) in done for lesson in counted),
                     lessons_total=len(counted),
                     quiz_scores=[
@@ -637,8 +624,35 @@ class MyCohort:
         return format_hours(minutes_to_hours(self.minutes))
 
     @property
+    def invited(self) -> bool:
+        return self.membership.status == MembershipStatus.INVITED
+
+    @property
+    def applied(self) -> bool:
+        return self.membership.status == MembershipStatus.APPLIED
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.membership.status == MembershipStatus.WAITLISTED
+
+    @property
+    def completed(self) -> bool:
+        return self.membership.status == MembershipStatus.COMPLETED
+
+    @property
+    def has_place(self) -> bool:
+        """She holds (or held, having completed) a place: her hours and sessions apply."""
+        return self.membership.status in PLACE_STATUSES
+
+    @property
+    def may_leave(self) -> bool:
+        """She can give up her place, her spot on the waiting list or her application here (an
+        invitation is declined instead)."""
+        return self.membership.status in LEAVABLE_STATUSES
+
+    @property
     def waitlist_position(self) -> int | None:
-        if self.membership.status != MembershipStatus.WAITLISTED:
+        if not self.waitlisted:
             return None
         return self.membership.waitlist_ahead + 1
 

@@ -3,7 +3,9 @@
 Each runs in one transaction, checks its rules before writing anything and raises
 ``ValidationError`` with a plain-language message when a rule is not met, leaving data unchanged.
 Status changes follow the explicit tables :data:`COHORT_TRANSITIONS` and
-:data:`MEMBERSHIP_TRANSITIONS`.
+:data:`MEMBERSHIP_TRANSITIONS`. The changes staff also make in the admin (saving a cohort, placing,
+inviting, completing or withdrawing a member, sessions, attendance) are written to the Wagtail
+admin's history here, whoever makes them and from whichever page, so no view writes it.
 
 Places. A cohort never holds more members with a place (active or completed) than its capacity.
 Every service that may take or free a place first locks the cohort's row
@@ -40,6 +42,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
 
 from pathways.cohorts.models import (
     Attendance,
@@ -100,6 +104,11 @@ MEMBERSHIP_TRANSITIONS: dict[str | None, frozenset[str]] = {
 
 
 # Checks --------------------------------------------------------------------------------------
+
+
+def _history(instance, *, created: bool = False, actor) -> None:
+    """One entry in the admin's history of the record: made, or changed, by ``actor``."""
+    log(instance=instance, action="wagtail.create" if created else "wagtail.edit", user=actor)
 
 
 def _name(user) -> str:
@@ -304,7 +313,12 @@ def membership_enrol(*, cohort: Cohort, user, actor=None) -> CohortMembership:
         .filter(cohort=cohort, user=user)
         .first()
     )
-    return _give_place_or_waitlist(cohort=cohort, user=user, membership=membership, actor=actor)
+    created = membership is None
+    membership = _give_place_or_waitlist(
+        cohort=cohort, user=user, membership=membership, actor=actor
+    )
+    _history(membership, created=created, actor=actor or user)
+    return membership
 
 
 @transaction.atomic
@@ -320,13 +334,15 @@ def membership_invite(*, cohort: Cohort, user, actor) -> CohortMembership:
         .first()
     )
     _check_membership_transition(membership, MembershipStatus.INVITED)
-    if membership is None:
+    created = membership is None
+    if created:
         membership = CohortMembership(cohort=cohort, user=user)
     membership.status = MembershipStatus.INVITED
     membership.added_by = actor
     membership.withdrawn_at = None
     membership.waitlisted_at = None
     membership.save()
+    _history(membership, created=created, actor=actor)
     return membership
 
 
@@ -406,6 +422,7 @@ def membership_withdraw(*, membership: CohortMembership, actor) -> CohortMembers
     if freed_a_place:
         _fill_free_places(cohort, actor=actor)
     membership.cohort = cohort
+    _history(membership, actor=actor)
     return membership
 
 
@@ -419,6 +436,7 @@ def membership_complete(*, membership: CohortMembership, actor) -> CohortMembers
     membership.status = MembershipStatus.COMPLETED
     membership.completed_at = timezone.now()
     membership.save(update_fields=["status", "completed_at"])
+    _history(membership, actor=actor)
     transaction.on_commit(
         lambda: cohort_programme_completed.send(sender=CohortMembership, membership=membership)
     )
@@ -448,7 +466,8 @@ def memberships_add_many(*, cohort: Cohort, users: Iterable, actor) -> AddManyRe
 
     People are placed in the order given; once the cohort is full the rest join the waiting
     list. Anyone who cannot be added (already a member, not a participant...) is skipped with
-    the reason, and the others are still added.
+    the reason, and the others are still added. Each one added is in the admin's history, as
+    :func:`membership_enrol` writes it.
     """
     _require_staff(actor, _("Only programme staff can add someone to a cohort."))
     result = AddManyResult()
@@ -470,25 +489,6 @@ def memberships_add_many(*, cohort: Cohort, users: Iterable, actor) -> AddManyRe
 
 
 # Cohorts -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def cohort_set_status(*, cohort: Cohort, status: str, actor) -> Cohort:
-    """Move a cohort along its lifecycle (:data:`COHORT_TRANSITIONS`)."""
-    _require_staff(actor, _("Only programme staff can change a cohort's status."))
-    if status not in CohortStatus.values:
-        raise ValidationError(_("Please choose a status from the list."))
-    locked = _lock_cohort(cohort)
-    if locked.status == status:
-        return locked
-    _check_cohort_transition(locked.status, status)
-    locked.status = status
-    locked.save(update_fields=["status"])
-    if status != CohortStatus.CLOSED:
-        # Reopened after closing by mistake: places freed meanwhile go to the waiting list.
-        _fill_free_places(locked, actor=actor)
-    cohort.status = status
-    return locked
 
 
 @transaction.atomic
@@ -538,6 +538,7 @@ def cohort_save(*, cohort: Cohort, actor, facilitators: Iterable | None = None) 
     cohort.save()
     if facilitators is not None:
         cohort.facilitators.set(facilitators)
+    _history(cohort, created=previous is None, actor=actor)
     locked = _lock_cohort(cohort)
     _fill_free_places(locked, actor=actor)
     courses_after = set(
@@ -590,12 +591,14 @@ def session_schedule(
     _check_session(
         cohort=cohort, title=title, starts_at=starts_at, duration_minutes=duration_minutes
     )
-    return CohortSession.objects.create(
+    session = CohortSession.objects.create(
         cohort=cohort,
         title=title.strip(),
         starts_at=starts_at,
         duration_minutes=duration_minutes,
     )
+    _history(session, created=True, actor=actor)
+    return session
 
 
 @transaction.atomic
@@ -626,6 +629,7 @@ def session_update(
     locked.starts_at = starts_at
     locked.duration_minutes = duration_minutes
     locked.save(update_fields=["title", "starts_at", "duration_minutes"])
+    _history(locked, actor=actor)
     return locked
 
 
@@ -638,6 +642,7 @@ def session_cancel(*, session: CohortSession, actor) -> None:
         raise ValidationError(
             _("Attendance has been recorded for this session, so it cannot be removed.")
         )
+    log(instance=locked, action="wagtail.delete", user=actor)
     locked.delete()
 
 
@@ -706,12 +711,13 @@ def _record(
             % {"name": _name(membership.user)}
         )
     minutes_attended = _minutes_for(session=session, status=status, minutes=minutes)
-    attendance, _created = Attendance.objects.update_or_create(
+    attendance, created = Attendance.objects.update_or_create(
         session=session,
         membership=membership,
         defaults={"status": status, "minutes_attended": minutes_attended, "recorded_by": actor},
     )
     attendance.membership = membership
+    _history(attendance, created=created, actor=actor)
     return attendance
 
 

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pathways.courses import selectors, services
-from pathways.courses.models import ActivitySignoff, CoursePage, QuizAttempt, ReflectionAnswer
+from pathways.courses.models import (
+    ActivitySignoff,
+    ActivityStatus,
+    CoursePage,
+    EnrolmentStatus,
+    QuizAttempt,
+    ReflectionAnswer,
+)
 from pathways.lms.accounts.roles import is_facilitator
 from pathways.lms.core.errors import show_errors
 
@@ -22,9 +29,11 @@ from pathways.lms.core.errors import show_errors
 @login_required
 def dashboard(request):
     summaries = selectors.participant_enrolment_summaries(request.user)
-    in_progress = [summary for summary in summaries if summary.enrolment.status == "active"]
+    in_progress = [
+        summary for summary in summaries if summary.enrolment.status == EnrolmentStatus.ACTIVE
+    ]
     completed = sorted(
-        (summary for summary in summaries if summary.enrolment.status == "completed"),
+        (summary for summary in summaries if summary.enrolment.status == EnrolmentStatus.COMPLETED),
         key=lambda summary: summary.enrolment.completed_at,
         reverse=True,
     )
@@ -40,6 +49,10 @@ def dashboard(request):
     )
 
 
+def _completed(enrolment) -> bool:
+    return enrolment is not None and enrolment.status == EnrolmentStatus.COMPLETED
+
+
 @login_required
 def catalogue(request):
     courses = list(selectors.open_courses())
@@ -52,7 +65,11 @@ def catalogue(request):
         "courses/catalogue.html",
         {
             "page_title": _("Courses"),
-            "courses": [(course, enrolled.get(course.pk)) for course in courses],
+            # (course, her enrolment or None, whether she completed it)
+            "courses": [
+                (course, enrolled.get(course.pk), _completed(enrolled.get(course.pk)))
+                for course in courses
+            ],
         },
     )
 
@@ -65,7 +82,7 @@ def _live_course(course_id: int) -> CoursePage:
 def course_overview(request, course_id: int):
     course = _live_course(course_id)
     enrolment = selectors.participant_enrolment(request.user, course)
-    active = enrolment is not None and enrolment.status != "withdrawn"
+    active = enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN
     if not active and not course.enrolment_open:
         raise Http404
     report = selectors.completion_report(enrolment) if active else None
@@ -76,6 +93,8 @@ def course_overview(request, course_id: int):
             "page_title": course.title,
             "course": course,
             "enrolment": enrolment if active else None,
+            "completed": active and _completed(enrolment),
+            "taking": active and enrolment.status == EnrolmentStatus.ACTIVE,
             "outline": selectors.course_outline(course, enrolment if active else None),
             "report": report,
             "skills": course.skills.all(),
@@ -153,7 +172,11 @@ def _block_items(lesson, enrolment, attempt: QuizAttempt | None):
         elif block.block_type == "reflection":
             state = {"answer": reflections.get(block.id)}
         elif block.block_type == "activity":
-            state = {"signoff": signoffs.get(block.id)}
+            signoff = signoffs.get(block.id)
+            state = {
+                "signoff": signoff,
+                "signed_off": signoff is not None and signoff.status == ActivityStatus.SIGNED_OFF,
+            }
         items.append({"block": block, "state": state})
     return items
 
@@ -197,7 +220,7 @@ def lesson_mark_done(request, lesson_id: int):
         show_errors(request, error)
         return redirect("courses:lesson", lesson_id=lesson.pk)
     enrolment.refresh_from_db(fields=["status"])
-    if enrolment.status == "completed":
+    if enrolment.status == EnrolmentStatus.COMPLETED:
         messages.success(
             request,
             _("Well done! You have completed %(course)s.") % {"course": enrolment.course.title},

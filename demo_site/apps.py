@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DemoSiteConfig(AppConfig):
-    """The standalone site's own commands: ``seed_demo`` and ``bench_data``."""
+    """The standalone site's own command, ``seed_demo``, and its demo data."""
 
     name = "demo_site"
     label = "demo_site"

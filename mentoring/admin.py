@@ -1,15 +1,15 @@
 """Staff tools for mentorship in the Wagtail admin: mentor profiles, mentee preferences, pairings,
 and mentor suggestions for a participant.
 
-Every change goes through ``mentorship_services``, exactly as on the participants' pages: the
-forms here only collect input. Nothing is deleted: pairings are ended, profiles paused.
+Every change goes through ``mentoring.services``, exactly as on the participants' pages, and the
+services write the admin's history: the forms here only collect input and show a refusal.
+Nothing is deleted: pairings are ended, profiles paused.
 """
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -20,17 +20,17 @@ from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.log_actions import log
 
 import django_filters
 
 from pathways.lms.accounts.roles import Role
+from pathways.lms.core.admin import ServiceCreateView, ServiceEditView
 from pathways.mentoring import selectors, services
 from pathways.mentoring.models import (
     MenteePreferences,
@@ -59,32 +59,6 @@ def _participants():
 
 def _language_codes(value: str) -> list[str]:
     return [code.strip() for code in (value or "").replace(";", ",").split(",") if code.strip()]
-
-
-class ServiceFormMixin:
-    """Create and edit views whose saving is done by a service, refusals shown on the form.
-
-    The change is written to Wagtail's history like any other admin edit.
-    """
-
-    log_action = "wagtail.edit"
-
-    def save_through_service(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        self.form = form
-        try:
-            with transaction.atomic():
-                self.object = self.save_through_service(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
-        log(instance=self.object, action=self.log_action, user=self.request.user)
-        response = self.save_action()
-        return self.run_after_hook() or response
 
 
 # Mentor profiles -------------------------------------------------------------------------------
@@ -138,12 +112,11 @@ def _save_mentor_profile(view, form):
     )
 
 
-class MentorProfileCreateView(ServiceFormMixin, CreateView):
-    log_action = "wagtail.create"
+class MentorProfileCreateView(ServiceCreateView):
     save_through_service = _save_mentor_profile
 
 
-class MentorProfileEditView(ServiceFormMixin, EditView):
+class MentorProfileEditView(ServiceEditView):
     save_through_service = _save_mentor_profile
 
 
@@ -210,12 +183,11 @@ def _save_preferences(view, form):
     )
 
 
-class MenteePreferencesCreateView(ServiceFormMixin, CreateView):
-    log_action = "wagtail.create"
+class MenteePreferencesCreateView(ServiceCreateView):
     save_through_service = _save_preferences
 
 
-class MenteePreferencesEditView(ServiceFormMixin, EditView):
+class MenteePreferencesEditView(ServiceEditView):
     save_through_service = _save_preferences
 
 
@@ -247,15 +219,6 @@ ACTION_LABELS = {
     (services.END, PairingStatus.ACTIVE): gettext_lazy("End early"),
     (services.END, PairingStatus.PAUSED): gettext_lazy("End early"),
 }
-ACTION_SERVICES = {
-    services.ACCEPT: services.pairing_accept,
-    services.DECLINE: services.pairing_decline,
-    services.PAUSE: services.pairing_pause,
-    services.RESUME: services.pairing_resume,
-    services.COMPLETE: services.pairing_complete,
-    services.END: services.pairing_end,
-}
-WITH_REASON = {services.DECLINE, services.COMPLETE, services.END}
 
 
 class PairingProposeForm(forms.ModelForm):
@@ -311,10 +274,8 @@ class PairingManageForm(forms.ModelForm):
         self.fields["action"].initial = ""
 
 
-class PairingCreateView(ServiceFormMixin, CreateView):
+class PairingCreateView(ServiceCreateView):
     """Staff propose a pairing; the participant accepts or declines it on her mentoring page."""
-
-    log_action = "wagtail.create"
 
     def save_through_service(self, form):
         return services.pairing_propose(
@@ -325,7 +286,7 @@ class PairingCreateView(ServiceFormMixin, CreateView):
         )
 
 
-class PairingEditView(ServiceFormMixin, EditView):
+class PairingEditView(ServiceEditView):
     def save_through_service(self, form):
         pairing = MentorshipPairing.objects.get(pk=self.object.pk)
         if "checkin_every_days" in form.changed_data:
@@ -336,10 +297,12 @@ class PairingEditView(ServiceFormMixin, EditView):
             )
         action = form.cleaned_data.get("action")
         if action:
-            kwargs = {"pairing": pairing, "actor": self.request.user}
-            if action in WITH_REASON:
-                kwargs["reason_private"] = form.cleaned_data["reason_private"]
-            pairing = ACTION_SERVICES[action](**kwargs)
+            pairing = services.pairing_act(
+                pairing=pairing,
+                actor=self.request.user,
+                action=action,
+                reason_private=form.cleaned_data["reason_private"],
+            )
         return pairing
 
 
@@ -515,5 +478,5 @@ class MentoringViewSetGroup(ViewSetGroup):
 
 
 def viewset_group() -> ViewSetGroup:
-    """The admin menu group registered by ``cohorts.wagtail_hooks``."""
+    """The admin menu group registered by ``mentoring.wagtail_hooks``."""
     return MentoringViewSetGroup()

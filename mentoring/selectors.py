@@ -76,6 +76,10 @@ class CourseProgress:
     status_label: str
     last_activity_at: datetime.datetime | None
 
+    @property
+    def completed(self) -> bool:
+        return self.status == EnrolmentStatus.COMPLETED
+
 
 @dataclass
 class MenteeRow:
@@ -143,7 +147,9 @@ def mentor_dashboard(mentor) -> list[MenteeRow]:
     today = timezone.localdate()
     rows = []
     for pairing in pairings:
-        courses = progress.get(pairing.mentee_id, []) if pairing.status == "active" else []
+        courses = (
+            progress.get(pairing.mentee_id, []) if pairing.status == PairingStatus.ACTIVE else []
+        )
         activity = [course.last_activity_at for course in courses if course.last_activity_at]
         rows.append(
             MenteeRow(

@@ -15,6 +15,10 @@ The life of a pairing (see :data:`PAIRING_TRANSITIONS`):
 
 A mentor never has more active or paused mentees than her capacity: acceptance counts them under
 a row lock on her profile, so concurrent acceptances queue and the ones over capacity are refused.
+
+The changes staff also make in the admin (mentor profiles, mentee preferences, proposing a pairing
+and moving one along) are written to the Wagtail admin's history here, whoever makes them and from
+whichever page, so no view writes it.
 """
 
 import datetime
@@ -28,6 +32,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
 
 from pathways.courses.models import Skill
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
@@ -73,11 +79,18 @@ PAIRING_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
     (END, PairingStatus.PAUSED): (PairingStatus.ENDED, ANYONE_IN_IT),
 }
 
+#: The actions that take a reason (kept for staff only).
+ACTIONS_WITH_REASON = frozenset({DECLINE, COMPLETE, END})
+
 MAX_CAPACITY = 50
 MAX_CHECKIN_MINUTES = 600
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
-OPEN_GOAL_STATUSES = [GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS]
 _UNCHANGED = object()
+
+
+def _history(instance, *, created: bool = False, actor) -> None:
+    """One entry in the admin's history of the record: made, or changed, by ``actor``."""
+    log(instance=instance, action="wagtail.create" if created else "wagtail.edit", user=actor)
 
 
 # Who is acting ---------------------------------------------------------------------------------
@@ -209,7 +222,8 @@ def mentor_profile_save(
             )
             % {"name": user.display_alias, "count": taken, "capacity": capacity}
         )
-    if profile is None:
+    created = profile is None
+    if created:
         profile = MentorProfile(user=user)
     profile.capacity = capacity
     profile.languages = languages
@@ -221,6 +235,7 @@ def mentor_profile_save(
     mentors, _created = Group.objects.get_or_create(name=Role.MENTOR.value)
     user.groups.add(mentors)
     user.__dict__.pop("_pathways_roles", None)
+    _history(profile, created=created, actor=actor)
     return profile
 
 
@@ -232,10 +247,11 @@ def mentee_preferences_save(
     if actor is None or (actor.pk != user.pk and not is_programme_staff(actor)):
         raise ValidationError(_("Only the participant, or programme staff, can change this."))
     languages = _clean_languages(languages)
-    preferences, _created = MenteePreferences.objects.select_for_update().get_or_create(user=user)
+    preferences, created = MenteePreferences.objects.select_for_update().get_or_create(user=user)
     preferences.languages = languages
     preferences.save(update_fields=["languages"])
     preferences.skills_wanted.set(list(skills_wanted))
+    _history(preferences, created=created, actor=actor)
     return preferences
 
 
@@ -305,7 +321,7 @@ def pairing_propose(*, mentor, mentee, actor, checkin_every_days: int = 14) -> M
     """Staff suggest a mentor to a participant. Nothing starts until she accepts."""
     if not is_programme_staff(actor):
         raise ValidationError(_("Only programme staff can propose a mentor."))
-    return _open(
+    pairing = _open(
         mentor=mentor,
         mentee=mentee,
         actor=actor,
@@ -313,6 +329,8 @@ def pairing_propose(*, mentor, mentee, actor, checkin_every_days: int = 14) -> M
         status=PairingStatus.PROPOSED,
         checkin_every_days=checkin_every_days,
     )
+    _history(pairing, created=True, actor=actor)
+    return pairing
 
 
 @transaction.atomic
@@ -348,6 +366,7 @@ def pairing_accept(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing.started_at = now
     pairing.overdue_flagged_at = None
     pairing.save(update_fields=["status", "responded_at", "started_at", "overdue_flagged_at"])
+    _history(pairing, actor=actor)
     return pairing
 
 
@@ -367,6 +386,7 @@ def pairing_decline(
     pairing.save(
         update_fields=["status", "responded_at", "ended_at", "ended_by", "end_reason_private"]
     )
+    _history(pairing, actor=actor)
     return pairing
 
 
@@ -377,6 +397,7 @@ def pairing_pause(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing.status = new_status
     pairing.overdue_flagged_at = None
     pairing.save(update_fields=["status", "overdue_flagged_at"])
+    _history(pairing, actor=actor)
     return pairing
 
 
@@ -390,6 +411,7 @@ def pairing_resume(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing, new_status = _begin(pairing=pairing, actor=actor, action=RESUME)
     pairing.status = new_status
     pairing.save(update_fields=["status"])
+    _history(pairing, actor=actor)
     return pairing
 
 
@@ -404,6 +426,7 @@ def _finish(*, pairing, actor, action: str, reason_private: str) -> MentorshipPa
     pairing.save(
         update_fields=["status", "ended_at", "ended_by", "end_reason_private", "overdue_flagged_at"]
     )
+    _history(pairing, actor=actor)
     return pairing
 
 
@@ -423,6 +446,26 @@ def pairing_end(
     return _finish(pairing=pairing, actor=actor, action=END, reason_private=reason_private)
 
 
+def pairing_act(
+    *, pairing: MentorshipPairing, actor, action: str, reason_private: str = ""
+) -> MentorshipPairing:
+    """Take one of the actions of :data:`PAIRING_TRANSITIONS` by its name, as the admin's pairing
+    page does. Only the actions in :data:`ACTIONS_WITH_REASON` keep the reason."""
+    change = {
+        ACCEPT: pairing_accept,
+        DECLINE: pairing_decline,
+        PAUSE: pairing_pause,
+        RESUME: pairing_resume,
+        COMPLETE: pairing_complete,
+        END: pairing_end,
+    }.get(action)
+    if change is None:
+        raise ValueError(f"Unknown pairing action: {action!r}")
+    if action in ACTIONS_WITH_REASON:
+        return change(pairing=pairing, actor=actor, reason_private=reason_private)
+    return change(pairing=pairing, actor=actor)
+
+
 @transaction.atomic
 def pairing_set_checkin_interval(
     *, pairing: MentorshipPairing, actor, checkin_every_days: int
@@ -435,6 +478,7 @@ def pairing_set_checkin_interval(
     pairing = MentorshipPairing.objects.select_for_update().get(pk=pairing.pk)
     pairing.checkin_every_days = checkin_every_days
     pairing.save(update_fields=["checkin_every_days"])
+    _history(pairing, actor=actor)
     return pairing
 
 
@@ -528,6 +572,15 @@ def goal_update(
     return goal
 
 
+def _private_notes_allowed() -> bool:
+    return bool(getattr(settings, "PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False))
+
+
+def checkin_notes_may_be_private(*, pairing: MentorshipPairing, actor) -> bool:
+    """Whether the actor may keep a check-in's notes from staff (see :func:`checkin_log`)."""
+    return actor.pk == pairing.mentee_id and _private_notes_allowed()
+
+
 @transaction.atomic
 def checkin_log(
     *,
@@ -571,7 +624,7 @@ def checkin_log(
     if private_from_staff:
         if actor.pk != pairing.mentee_id:
             raise ValidationError(_("Only the mentee can keep check-in notes private from staff."))
-        if not getattr(settings, "PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False):
+        if not _private_notes_allowed():
             raise ValidationError(
                 _("Your programme shares check-in notes with staff, so they cannot be private.")
             )

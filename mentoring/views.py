@@ -5,7 +5,6 @@ anything the person may not see, such as a former mentee) and change things only
 ``mentorship_services``. People are shown by their alias only.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -58,6 +57,7 @@ def my_mentor(request):
             "page_title": _("My mentor"),
             "viewer_is_mentor": selectors.is_mentor(request.user),
             "overview": overview,
+            "PairingStatus": PairingStatus,
             "reason_form": ReasonForm(),
             "suggestions": selectors.mentor_suggestions(request.user, limit=5) if may_ask else [],
         },
@@ -95,7 +95,6 @@ def pairing_request(request, mentor_id: int):
 
 def _render_pairing(request, pairing, *, goal_form=None, checkin_form=None):
     detail = selectors.pairing_detail(pairing, request.user)
-    viewer_is_mentee = request.user.pk == pairing.mentee_id
     return render(
         request,
         "mentoring/pairing.html",
@@ -111,9 +110,11 @@ def _render_pairing(request, pairing, *, goal_form=None, checkin_form=None):
             "checkin_form": checkin_form or CheckInForm(),
             "reason_form": ReasonForm(),
             "goal_statuses": GoalStatus.choices,
+            "GoalStatus": GoalStatus,
             "open_goal_statuses": selectors.OPEN_GOAL_STATUSES,
-            "may_keep_private": viewer_is_mentee
-            and getattr(settings, "PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False),
+            "may_keep_private": services.checkin_notes_may_be_private(
+                pairing=pairing, actor=request.user
+            ),
         },
     )
 

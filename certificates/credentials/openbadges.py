@@ -565,18 +565,6 @@ def encode_status_list(
     return "u" + base64.urlsafe_b64encode(compressed).decode().rstrip("=")
 
 
-def decode_status_list(encoded: str) -> bytes:
-    """The bitstring of an ``encodedList`` this site wrote."""
-    if not encoded.startswith("u"):
-        raise ValueError("Not multibase base64url.")
-    data = encoded[1:]
-    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-
-
-def status_bit(bitstring: bytes, index: int) -> bool:
-    return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
-
-
 def no_longer_valid(queryset):
     """The certificates whose bit is set: revoked, or replaced by a newer certificate. A replaced
     certificate is no longer the one its holder stands behind, so a verifier that reads only the

@@ -3,6 +3,9 @@
 A key reads ``pwk_<prefix>_<secret>``: the prefix finds the row (and is safe to show in lists and
 logs), the secret is 256 random bits of which only the SHA-256 is kept. A plain hash is enough
 for a secret that long, and leaves keys valid if the site's SECRET_KEY is rotated.
+
+Making and revoking a key are written to the key's history here, whoever asks (the admin or
+``manage.py employer_key``); the secret never is.
 """
 
 import hashlib
@@ -16,9 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.log_actions import log
+
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.lms.accounts.roles import is_programme_staff
 
+# The history entry of a revoked key (registered in ``wagtail_hooks``).
+KEY_REVOKE_ACTION = "pathways.employer_key.revoke"
 KEY_PREFIX = "pwk"
 SCOPES = {"credentials:read": "Read the credentials shared with the employer"}
 DEFAULT_SCOPES = ["credentials:read"]
@@ -70,18 +77,21 @@ def employer_key_create(
         scopes=scopes,
         created_by=actor,
     )
+    log(instance=key, action="wagtail.create", user=actor)
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
 @transaction.atomic
 def employer_key_revoke(*, key: EmployerApiKey, actor) -> EmployerApiKey:
-    """Stop a key working, from the very next request. The record stays."""
+    """Stop a key working, from the very next request. The record stays; revoking twice changes
+    nothing (and is written to the history once)."""
     if actor is not None and not is_programme_staff(actor):
         raise ValidationError(_("Only programme staff can revoke API keys."))
     key = EmployerApiKey.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        log(instance=key, action=KEY_REVOKE_ACTION, user=actor)
     return key
 
 

@@ -2,9 +2,11 @@
 
 Templates are snippets with revisions, so every edit is kept and a certificate can point at the
 revision it was printed from. Certificates are never edited or deleted here: staff issue one (with
-a reason), revoke it (with a private reason) or reissue it, each through ``certificates.services``.
-Cohort batches run in the background, after staff have checked who will receive the certificate
-and who will not, and why; their listing shows progress (reload to refresh).
+a reason), revoke it (with a private reason) or reissue it, each through
+``certificates.issuance.services``, which checks every rule and writes the history; these views
+only call it and show its refusal. Cohort batches run in the background, after staff have checked
+who will receive the certificate and who will not, and why; their listing shows progress (reload
+to refresh).
 
 A certificate may print the participant's legal name, which staff see only on purpose: admin
 pages label a certificate by its title and the participant's chosen name, never by the name
@@ -22,7 +24,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -30,16 +31,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
-from wagtail.admin.views.generic import (
-    IndexView,
-    InspectView,
-    PermissionCheckedMixin,
-    WagtailAdminTemplateMixin,
-)
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -49,7 +44,6 @@ from pathways.certificates.issuance import services
 from pathways.certificates.issuance.codes import format_code, normalize_code
 from pathways.certificates.issuance.eligibility import cohort_batch_preview
 from pathways.certificates.issuance.models import (
-    CURRENT_STATUS_CHOICES,
     BatchStatus,
     Certificate,
     CertificateBatch,
@@ -60,22 +54,12 @@ from pathways.certificates.issuance.models import (
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.errors import add_form_errors
-
-REVOKE_ACTION = "pathways.certificate.revoke"
-REISSUE_ACTION = "pathways.certificate.reissue"
-BATCH_RUN_ACTION = "pathways.certificate.batch_run"
-REPLACED = "replaced"
-
-
-def admin_label(certificate: Certificate) -> str:
-    """How the admin names a certificate: its title and the participant's chosen name."""
-    return f"{certificate.printed_title} – {certificate.user.get_full_name()}"
+from pathways.lms.core.admin import AdminFormView, NotEditableView
 
 
 def status_label(certificate: Certificate) -> str:
     if certificate.superseded_by_id is not None:
-        return _("Replaced by a newer certificate")
+        return str(CertificateStatus.REPLACED.label)
     return str(CertificateStatus(certificate.status).label)
 
 
@@ -136,50 +120,22 @@ class CertificateTemplateViewSet(SnippetViewSet):
 # Shared pieces of the certificate and batch views ---------------------------------------------
 
 
-class AdminFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """A form page in the admin whose change is made by a service."""
+class NotDeletedView(NotEditableView):
+    """Back to the record's page, saying why when someone tried to delete it."""
 
-    template_name = "certificates/admin/form.html"
-    submit_button_label = gettext_lazy("Save")
-    intro = ""
-    index_url_name = None
-    inspect_url_name = None
-    breadcrumbs_label = ""
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse(self.index_url_name), "label": self.breadcrumbs_label},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["action_url"] = self.request.get_full_path()
-        context["submit_button_label"] = self.submit_button_label
-        context["submit_button_active_label"] = self.submit_button_label
-        context["intro"] = self.intro
-        context["media"] = context["form"].media
-        return context
-
-
-class RedirectToInspectView(View):
-    """Certificates and batches are not edited or deleted: their page says what can be done."""
-
-    inspect_url_name = None
     message = ""
 
-    def dispatch(self, request, pk):
+    def dispatch(self, request, *args, **kwargs):
         if self.message and request.method == "POST":
             messages.error(request, self.message)
-        return redirect(self.inspect_url_name, pk)
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SafeLabelMixin:
     """Name the certificate by title and chosen name, never by the (maybe legal) printed name."""
 
     def get_page_subtitle(self):
-        return admin_label(self.object)
+        return services.staff_label(self.object)
 
 
 # Certificates ---------------------------------------------------------------------------------
@@ -190,10 +146,7 @@ class CertificateFilterSet(WagtailFilterSet):
         label=gettext_lazy("Status"),
         method="filter_status",
         empty_label=gettext_lazy("Any"),
-        choices=[
-            *CURRENT_STATUS_CHOICES,
-            (REPLACED, gettext_lazy("Replaced by a newer certificate")),
-        ],
+        choices=CertificateStatus.choices,
     )
 
     class Meta:
@@ -201,7 +154,7 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = ["status", "template"]
 
     def filter_status(self, queryset, name, value):
-        if value == REPLACED:
+        if value == CertificateStatus.REPLACED:
             return queryset.filter(superseded_by__isnull=False)
         current = queryset.filter(superseded_by__isnull=True)
         now = timezone.now()
@@ -276,7 +229,7 @@ class CertificateIndexView(IndexView):
             # Wagtail labels the menu with str(instance), which holds the printed name.
             if hasattr(button, "attrs") and "aria-label" in button.attrs:
                 button.attrs["aria-label"] = _("More options for '%(title)s'") % {
-                    "title": admin_label(instance)
+                    "title": services.staff_label(instance)
                 }
         return buttons
 
@@ -429,16 +382,11 @@ class IssueForm(forms.Form):
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
         self.fields["cohort"].queryset = Cohort.objects.order_by("-start_date", "name")
 
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("course")) == bool(data.get("cohort")):
-            raise ValidationError(_("Please choose either a course or a cohort programme."))
-        return data
-
 
 class CertificateIssueView(AdminFormView):
     """Staff issue a certificate by hand, with a reason, through ``certificate_issue``."""
 
+    inspect_url_name = None
     model = Certificate
     permission_required = "add"
     form_class = IssueForm
@@ -456,38 +404,19 @@ class CertificateIssueView(AdminFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        key = services.achievement_key(course=data["course"], cohort=data["cohort"])
-        holder = Certificate.objects.filter(
-            user=data["user"], achievement_key=key, superseded_by__isnull=True
-        ).first()
-        if holder is not None:
-            form.add_error(
-                None,
-                _(
-                    "%(name)s already holds this certificate. To change it, reissue it from its "
-                    "page."
-                )
-                % {"name": data["user"].get_full_name()},
-            )
-            return self.form_invalid(form)
-        try:
-            certificate = services.certificate_issue(
+        certificate = self.run_service(
+            form,
+            lambda: services.certificate_issue(
                 user=data["user"],
                 course=data["course"],
                 cohort=data["cohort"],
                 issued_by=self.request.user,
                 reason=data["reason"],
                 override_completion=data["override_completion"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-            return self.form_invalid(form)
-        log(
-            instance=certificate,
-            action="wagtail.create",
-            user=self.request.user,
-            title=admin_label(certificate),
+            ),
         )
+        if certificate is None:
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Certificate issued to %(name)s. Its code is %(code)s.")
@@ -500,8 +429,11 @@ class CertificateIssueView(AdminFormView):
 
 
 class CertificateActionView(SafeLabelMixin, AdminFormView):
-    """A change to one current certificate (revoke, reissue) with a reason."""
+    """A change to one current certificate (revoke, reissue) with a reason; the page sums up the
+    certificate first."""
 
+    template_name = "certificates/admin/form.html"
+    inspect_url_name = None
     model = Certificate
     permission_required = "change"
     breadcrumbs_label = gettext_lazy("Certificates")
@@ -547,19 +479,14 @@ class CertificateRevokeView(CertificateActionView):
         }
 
     def form_valid(self, form):
-        try:
-            certificate = services.certificate_revoke(
+        certificate = self.run_service(
+            form,
+            lambda: services.certificate_revoke(
                 certificate=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-            return self.form_invalid(form)
-        log(
-            instance=certificate,
-            action=REVOKE_ACTION,
-            user=self.request.user,
-            title=admin_label(self.object),
+            ),
         )
+        if certificate is None:
+            return self.form_invalid(form)
         messages.success(self.request, _("The certificate is revoked."))
         return redirect(self.inspect_url_name, certificate.pk)
 
@@ -582,25 +509,14 @@ class CertificateReissueView(CertificateActionView):
         }
 
     def form_valid(self, form):
-        try:
-            certificate = services.certificate_reissue(
+        certificate = self.run_service(
+            form,
+            lambda: services.certificate_reissue(
                 certificate=self.object, actor=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
+            ),
+        )
+        if certificate is None:
             return self.form_invalid(form)
-        log(
-            instance=self.object,
-            action=REISSUE_ACTION,
-            user=self.request.user,
-            title=admin_label(self.object),
-        )
-        log(
-            instance=certificate,
-            action="wagtail.create",
-            user=self.request.user,
-            title=admin_label(certificate),
-        )
         messages.success(
             self.request,
             _("Reissued with the new code %(code)s.")
@@ -687,11 +603,11 @@ class CertificateViewSet(ModelViewSet):
 
     @property
     def edit_view(self):
-        return RedirectToInspectView.as_view(inspect_url_name=self.get_url_name("inspect"))
+        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
 
     @property
     def delete_view(self):
-        return RedirectToInspectView.as_view(
+        return NotDeletedView.as_view(
             inspect_url_name=self.get_url_name("inspect"),
             message=_("Certificates are never deleted. Revoke it instead."),
         )
@@ -775,17 +691,17 @@ class BatchStartView(AdminFormView):
             )
         if "confirm" not in self.request.POST:
             return self.check_answers(form)
-        try:
-            batch = services.cohort_certificates_start(
+        batch = self.run_service(
+            form,
+            lambda: services.cohort_certificates_start(
                 cohort=data["cohort"],
                 template=data["template"],
                 actor=self.request.user,
                 reason=data["reason"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
+            ),
+        )
+        if batch is None:
             return self.form_invalid(form)
-        log(instance=batch, action="wagtail.create", user=self.request.user)
         messages.success(
             self.request,
             _("Issuing certificates for %(cohort)s has started.") % {"cohort": batch.cohort.name},
@@ -795,10 +711,10 @@ class BatchStartView(AdminFormView):
     def check_answers(self, form):
         """The "check your answers" page: what would happen, nothing written."""
         data = form.cleaned_data
-        try:
-            preview = cohort_batch_preview(cohort=data["cohort"], template=data["template"])
-        except ValidationError as error:
-            add_form_errors(form, error)
+        preview = self.run_service(
+            form, lambda: cohort_batch_preview(cohort=data["cohort"], template=data["template"])
+        )
+        if preview is None:
             return self.form_invalid(form)
         context = self.get_context_data(form=form)
         context.update(
@@ -839,10 +755,10 @@ class BatchRunAgainView(AdminFormView):
         return str(self.object)
 
     def form_valid(self, form):
-        if self.object.status == BatchStatus.DONE:
-            raise Http404
-        services.batch_enqueue(batch=self.object)
-        log(instance=self.object, action=BATCH_RUN_ACTION, user=self.request.user)
+        try:
+            services.batch_run_again(batch=self.object, actor=self.request.user)
+        except ValidationError:
+            raise Http404 from None  # finished: there is nothing to run again
         messages.success(self.request, _("The batch is running again."))
         return redirect(self.index_url_name)
 
@@ -931,10 +847,7 @@ class CertificateBatchViewSet(ModelViewSet):
         )
 
     def _action_kwargs(self) -> dict:
-        return {
-            "index_url_name": self.get_url_name("index"),
-            "inspect_url_name": self.get_url_name("inspect"),
-        }
+        return {"index_url_name": self.get_url_name("index")}
 
     @property
     def add_view(self):
@@ -942,11 +855,11 @@ class CertificateBatchViewSet(ModelViewSet):
 
     @property
     def edit_view(self):
-        return RedirectToInspectView.as_view(inspect_url_name=self.get_url_name("inspect"))
+        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
 
     @property
     def delete_view(self):
-        return RedirectToInspectView.as_view(inspect_url_name=self.get_url_name("inspect"))
+        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
 
     def get_urlpatterns(self):
         return [

@@ -3,6 +3,8 @@ and issuing for a whole cohort.
 
 Each runs in one transaction, checks its rules before writing anything and raises
 ``ValidationError`` with a plain-language message when a rule is not met, leaving data unchanged.
+Each change staff make is written to the certificate's (or batch's) history here, so the admin
+and the staff API, which only call these functions, record it exactly once.
 
 Earned only. A certificate says its holder completed something, so every issue reads the
 completion rules (:mod:`certificates.issuance_selectors`) at the moment it is made, under the
@@ -66,8 +68,12 @@ logger = logging.getLogger(__name__)
 CODE_ATTEMPTS = 5
 # Members whose cohort certificate staff may issue in a batch (if they met the rules).
 BATCH_MEMBER_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.COMPLETED)
-# The history entry of a certificate issued although the completion rules were not met.
+# History entries (registered in ``wagtail_hooks``): a certificate issued although the
+# completion rules were not met, revoked, reissued; a batch run again.
 ISSUE_OVERRIDE_ACTION = "pathways.certificate.issue_override"
+REVOKE_ACTION = "pathways.certificate.revoke"
+REISSUE_ACTION = "pathways.certificate.reissue"
+BATCH_RUN_ACTION = "pathways.certificate.batch_run"
 _MAX_ACHIEVEMENT_LENGTH = Certificate._meta.get_field("printed_achievement").max_length
 
 
@@ -172,8 +178,9 @@ def _not_completed(*, user, missing: list[str]) -> NotCompleted:
     )
 
 
-def _log_title(certificate: Certificate) -> str:
-    """How the history names a certificate: never by the printed name, which may be legal."""
+def staff_label(certificate: Certificate) -> str:
+    """How staff pages and the history name a certificate: its title and the participant's chosen
+    name, never the printed name, which may be legal."""
     return f"{certificate.printed_title} – {certificate.user.get_full_name()}"
 
 
@@ -428,7 +435,7 @@ def _issue(
             instance=certificate,
             action=ISSUE_OVERRIDE_ACTION,
             user=issued_by,
-            title=_log_title(certificate),
+            title=staff_label(certificate),
             data={"reason": reason, "missing": eligibility.missing},
         )
     return _finish(certificate), True
@@ -457,12 +464,14 @@ def certificate_issue(
     here, one person at a time, and is marked on the certificate
     (``issued_without_completion``) and written to its history with the reason.
     ``template`` picks one of the templates covering it (the oldest otherwise). If she already
-    holds the current certificate for it, that certificate is returned unchanged.
+    holds the current certificate for it, automatic issuance returns that certificate unchanged
+    and staff issuance is refused (staff reissue it instead). A certificate staff issue is written
+    to its history.
     """
     achievement = _achievement(course=course, cohort=cohort)
     if override_completion and issued_by is None:
         raise ValidationError(_("Only programme staff can issue although the rules are not met."))
-    certificate, _created = _issue(
+    certificate, created = _issue(
         user=user,
         achievement=achievement,
         template=template,
@@ -471,6 +480,18 @@ def certificate_issue(
         name_choice=name_choice,
         override_completion=override_completion,
     )
+    if issued_by is not None:
+        if not created:
+            raise ValidationError(
+                _("%(name)s already holds this certificate. To change it, reissue it.")
+                % {"name": user.get_full_name()}
+            )
+        log(
+            instance=certificate,
+            action="wagtail.create",
+            user=issued_by,
+            title=staff_label(certificate),
+        )
     return certificate
 
 
@@ -544,7 +565,8 @@ def certificate_reissue(
 ) -> Certificate:
     """Replace a certificate with a new one (a new code); the old one is kept as replaced.
 
-    Programme staff reissue with a reason; the new certificate is printed from the template as it
+    Programme staff reissue with a reason (written to both certificates' history); the new
+    certificate is printed from the template as it
     is now (a corrected wording, say), keeps the completion date and starts a new validity
     period. Staff may reissue a revoked certificate (revoked by mistake): the new one is valid and
     the old one stays revoked. The participant herself may reissue only to change the name
@@ -559,7 +581,7 @@ def certificate_reissue(
     user, old = _lock_owner_and_certificate(certificate)
     if is_programme_staff(actor):
         reason = _require_reason(reason, _("Please give a reason for reissuing this certificate."))
-        return _reissue(
+        certificate = _reissue(
             old=old,
             user=user,
             actor=actor,
@@ -567,6 +589,14 @@ def certificate_reissue(
             name_choice=name_choice or old.name_choice,
             reprint=True,
         )
+        log(instance=old, action=REISSUE_ACTION, user=actor, title=staff_label(old))
+        log(
+            instance=certificate,
+            action="wagtail.create",
+            user=actor,
+            title=staff_label(certificate),
+        )
+        return certificate
     if actor is None or actor.pk != old.user_id or name_choice is None:
         raise ValidationError(_("Only programme staff can reissue a certificate."))
     if old.revoked_at is not None:
@@ -618,7 +648,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     """Programme staff withdraw a certificate, with a private reason. The record is kept.
 
     The verification page and the revocation status list read ``revoked_at``, so both change as
-    soon as this commits.
+    soon as this commits. Written to the certificate's history.
     """
     if not is_programme_staff(actor):
         raise ValidationError(_("Only programme staff can revoke a certificate."))
@@ -632,6 +662,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     locked.revoked_by = actor
     locked.revocation_reason = reason
     locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    log(instance=locked, action=REVOKE_ACTION, user=actor, title=staff_label(locked))
     transaction.on_commit(
         lambda: certificate_revoked.send(sender=Certificate, certificate=locked), robust=True
     )
@@ -673,8 +704,24 @@ def cohort_certificates_start(
     batch = CertificateBatch.objects.create(
         cohort=cohort, template=template, requested_by=actor, reason=reason, total=total
     )
+    log(instance=batch, action="wagtail.create", user=actor)
     transaction.on_commit(lambda: batch_enqueue(batch=batch))
     return batch
+
+
+def batch_run_again(*, batch: CertificateBatch, actor) -> None:
+    """Programme staff run a batch again after an interruption: only missing certificates are
+    issued (see :func:`cohort_certificates_issue`). A finished batch is not run again.
+
+    Written to the batch's history first, then queued outside any transaction of its own: with
+    an immediate task backend the batch runs here, committing member by member.
+    """
+    if not is_programme_staff(actor):
+        raise ValidationError(_("Only programme staff can issue certificates."))
+    if batch.status == BatchStatus.DONE:
+        raise ValidationError(_("This batch has finished: there is nothing left to issue."))
+    log(instance=batch, action=BATCH_RUN_ACTION, user=actor)
+    batch_enqueue(batch=batch)
 
 
 def batch_enqueue(*, batch: CertificateBatch) -> None:

@@ -29,15 +29,15 @@ def register_certificate_log_actions(actions):
             }
 
     actions.register_action(
-        admin_certificates.REVOKE_ACTION, _("Revoke certificate"), _("Certificate revoked")
+        services.REVOKE_ACTION, _("Revoke certificate"), _("Certificate revoked")
     )
     actions.register_action(
-        admin_certificates.REISSUE_ACTION,
+        services.REISSUE_ACTION,
         _("Reissue certificate"),
         _("Certificate reissued (replaced by a new one)"),
     )
     actions.register_action(
-        admin_certificates.BATCH_RUN_ACTION,
+        services.BATCH_RUN_ACTION,
         _("Run certificate batch again"),
         _("Certificate batch run again"),
     )

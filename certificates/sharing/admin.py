@@ -1,44 +1,44 @@
-"""Staff tools for sharing with employers in the Wagtail admin: partner employers, their API keys,
-participants' releases and the record of every disclosure.
+"""Staff tools for sharing with employers in the Wagtail admin: participants' releases and the
+record of every disclosure, grouped with the partner employers and their API keys (from
+``pathways.certificates.employers.admin``) under one menu item.
 
 Staff never share on a participant's behalf without her consent: they record consent she gave on
-paper or orally, or her request to stop, each through ``release_services`` and marked with how it
-was given and who recorded it. An API key is shown once, on the page that made it, and never
-again: only its hash is kept. Nothing here is deleted (an employer's releases and disclosure
-records are the participants' history); keys are revoked, releases stopped.
+paper or orally, or her request to stop, each through ``release_services`` (which checks the rules
+and writes the history), marked with how it was given and who recorded it. Nothing here is
+deleted (an employer's releases and disclosure records are the participants' history); releases
+are stopped.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
-from django.views.generic import View
+from django.utils.translation import gettext_lazy
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
-from wagtail.log_actions import log
 
 import django_filters
 
-from pathways.certificates.employers import services as employer_keys
-from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
-from pathways.certificates.issuance.admin import AdminFormView, ParticipantChoiceField, participants
+from pathways.certificates.employers.admin import (
+    EmployerApiKeyViewSet,
+    EmployerIndexView,
+    EmployerOrganisationViewSet,
+    date_label,
+    person_label,
+)
+from pathways.certificates.employers.models import EmployerOrganisation
+from pathways.certificates.issuance.admin import ParticipantChoiceField, participants
 from pathways.certificates.issuance.models import Certificate
 from pathways.certificates.sharing import services as release_services
 from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
@@ -52,28 +52,12 @@ from pathways.certificates.sharing.models import (
 )
 from pathways.certificates.sharing.selectors import active_release_q, releasable_certificates
 from pathways.lms.accounts.models import User
-from pathways.lms.accounts.roles import Role
-from pathways.lms.core.errors import add_form_errors
+from pathways.lms.core.admin import AdminFormView, NotEditableView
 
-RECORD_RELEASE_ACTION = "pathways.release.record"
-RECORD_REVOCATION_ACTION = "pathways.release.record_revocation"
-KEY_REVOKE_ACTION = "pathways.employer_key.revoke"
 STAFF_METHODS = [
     (ReleaseMethod.PAPER.value, ReleaseMethod.PAPER.label),
     (ReleaseMethod.ORAL.value, ReleaseMethod.ORAL.label),
 ]
-
-
-def employer_users():
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.EMPLOYER.value)
-        .distinct()
-        .order_by("chosen_name", "username")
-    )
-
-
-def _person(user) -> str:
-    return f"{user.chosen_name or user.username} ({user.username})" if user else "-"
 
 
 def _certificate_label(certificate: Certificate) -> str:
@@ -85,45 +69,12 @@ def _certificate_label(certificate: Certificate) -> str:
     return certificate.printed_title
 
 
-def _date(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d") if value else "-"
+# Partner employers, with their releases ---------------------------------------------------------
 
 
-class NotEditableView(View):
-    """Employers are never deleted, and keys, releases and disclosure records never edited or
-    deleted here: back to the record's page (which says what staff can do) or the list."""
+class EmployerWithReleasesIndexView(EmployerIndexView):
+    """The employers' list, with how many releases each has in force and a link to them."""
 
-    index_url_name = None
-    inspect_url_name = None
-
-    def dispatch(self, request, *args, pk=None, **kwargs):
-        if self.inspect_url_name and pk is not None:
-            return redirect(self.inspect_url_name, pk)
-        return redirect(self.index_url_name)
-
-
-# Partner employers ----------------------------------------------------------------------------
-
-
-class EmployerOrganisationForm(WagtailAdminModelForm):
-    """Web users are chosen among people with the Employer role only."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "users" in self.fields:
-            users = self.fields["users"]
-            users.queryset = employer_users()
-            users.label_from_instance = _person
-            users.widget = forms.CheckboxSelectMultiple(choices=users.choices)
-            users.help_text = _(
-                "People with the Employer role who sign in for this employer. They see only "
-                "what participants shared with it."
-            )
-
-
-class EmployerIndexView(IndexView):
-    keys_url_name = None
-    add_key_url_name = None
     releases_url_name = None
 
     def get_base_queryset(self):
@@ -133,37 +84,16 @@ class EmployerIndexView(IndexView):
             .annotate(
                 active_releases=Count(
                     "releases", filter=active_release_q("releases__"), distinct=True
-                ),
-                live_keys=Count(
-                    "api_keys", filter=Q(api_keys__revoked_at__isnull=True), distinct=True
-                ),
-                web_users=Count("users", distinct=True),
+                )
             )
         )
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        query = urlencode({"employer": instance.pk})
-        buttons.append(
-            MenuItem(
-                _("API keys"),
-                url=f"{reverse(self.keys_url_name)}?{query}",
-                icon_name="key",
-                priority=40,
-            )
-        )
-        buttons.append(
-            MenuItem(
-                _("New API key"),
-                url=f"{reverse(self.add_key_url_name)}?{query}",
-                icon_name="plus",
-                priority=50,
-            )
-        )
         buttons.append(
             MenuItem(
                 _("Releases"),
-                url=f"{reverse(self.releases_url_name)}?{query}",
+                url=f"{reverse(self.releases_url_name)}?{urlencode({'employer': instance.pk})}",
                 icon_name="link",
                 priority=60,
             )
@@ -171,14 +101,8 @@ class EmployerIndexView(IndexView):
         return buttons
 
 
-class EmployerOrganisationViewSet(ModelViewSet):
-    model = EmployerOrganisation
-    icon = "group"
-    menu_label = gettext_lazy("Partner employers")
-    index_view_class = EmployerIndexView
-    edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("users")], base_form_class=EmployerOrganisationForm
-    )
+class PartnerEmployerViewSet(EmployerOrganisationViewSet):
+    index_view_class = EmployerWithReleasesIndexView
     list_display = [
         "name",
         Column("web_users", label=gettext_lazy("Web users")),
@@ -186,236 +110,11 @@ class EmployerOrganisationViewSet(ModelViewSet):
         Column("live_keys", label=gettext_lazy("Live API keys")),
         "created_at",
     ]
-    search_fields = ["name"]
-    search_backend_name = None
-    copy_view_enabled = False
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(**{"delete_url_name": None, **kwargs})
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
-            keys_url_name="employer_api_keys:index",
-            add_key_url_name="employer_api_keys:add",
-            releases_url_name="credential_releases:index",
-            **kwargs,
+            releases_url_name="credential_releases:index", **kwargs
         )
-
-    @property
-    def delete_view(self):
-        # Deleting would take its releases' disclosure records, the participants' history.
-        return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
-
-
-# API keys -------------------------------------------------------------------------------------
-
-
-def _scopes(key: EmployerApiKey) -> str:
-    return ", ".join(key.scopes or []) or "-"
-
-
-def _key_status(key: EmployerApiKey) -> str:
-    if key.revoked_at is not None:
-        return _("Revoked on %(date)s") % {"date": _date(key.revoked_at)}
-    return pgettext("API key state", "Live")
-
-
-class KeyCreateForm(forms.Form):
-    employer = forms.ModelChoiceField(
-        label=gettext_lazy("Employer"), queryset=EmployerOrganisation.objects.none()
-    )
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=200,
-        help_text=gettext_lazy("What will use it, for example: Harbour Hotels HR system."),
-    )
-    scopes = forms.MultipleChoiceField(
-        label=gettext_lazy("Scopes"),
-        choices=list(employer_keys.SCOPES.items()),
-        initial=employer_keys.DEFAULT_SCOPES,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["employer"].queryset = EmployerOrganisation.objects.order_by("name")
-
-
-class KeyCreateView(AdminFormView):
-    """Makes a key and shows it on this response only; it is never stored, logged or put in a
-    message, and the page is not cached."""
-
-    model = EmployerApiKey
-    permission_required = "add"
-    form_class = KeyCreateForm
-    page_title = gettext_lazy("New API key")
-    header_icon = "key"
-    submit_button_label = gettext_lazy("Make the key")
-    breadcrumbs_label = gettext_lazy("API keys")
-    intro = gettext_lazy(
-        "The key is shown once, on the next page. Give it to the employer's technical contact "
-        "through a safe channel. Only a fingerprint is kept, so a lost key cannot be shown "
-        "again: revoke it and make a new one."
-    )
-
-    def get_initial(self):
-        employer = self.request.GET.get("employer", "")
-        return {"employer": employer} if employer.isdigit() else {}
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            key, raw_key = employer_keys.employer_key_create(
-                employer=data["employer"],
-                name=data["name"],
-                scopes=data["scopes"],
-                actor=self.request.user,
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-            return self.form_invalid(form)
-        log(instance=key, action="wagtail.create", user=self.request.user)
-        response = TemplateResponse(
-            self.request,
-            "sharing/admin/key_created.html",
-            {
-                **self.get_context_data(form=form),
-                "page_title": _("Copy the key now"),
-                "key": key,
-                "raw_key": raw_key,
-                "keys_url": f"{reverse(self.index_url_name)}?"
-                + urlencode({"employer": key.employer_id}),
-            },
-        )
-        add_never_cache_headers(response)
-        response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
-        return response
-
-
-class KeyRevokeView(AdminFormView):
-    model = EmployerApiKey
-    permission_required = "change"
-    form_class = forms.Form
-    page_title = gettext_lazy("Revoke API key")
-    header_icon = "cross"
-    submit_button_label = gettext_lazy("Revoke the key")
-    breadcrumbs_label = gettext_lazy("API keys")
-    template_name = "sharing/admin/form.html"
-    intro = gettext_lazy(
-        "The key stops working at once: the employer's system gets an error from its next "
-        "request. This cannot be undone; make a new key if they need one."
-    )
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            EmployerApiKey.objects.select_related("employer"), pk=kwargs["pk"]
-        )
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["facts"] = [
-            (_("Employer"), self.object.employer.name),
-            (_("Name"), self.object.name),
-            (_("Prefix"), self.object.prefix),
-            (_("Status"), _key_status(self.object)),
-        ]
-        return context
-
-    def form_valid(self, form):
-        if self.object.revoked_at is not None:
-            messages.success(self.request, _("This key was already revoked."))
-        else:
-            try:
-                employer_keys.employer_key_revoke(key=self.object, actor=self.request.user)
-            except ValidationError as error:
-                add_form_errors(form, error)
-                return self.form_invalid(form)
-            log(instance=self.object, action=KEY_REVOKE_ACTION, user=self.request.user)
-            messages.success(
-                self.request,
-                _("The key %(prefix)s is revoked.") % {"prefix": self.object.prefix},
-            )
-        return redirect(
-            f"{reverse(self.index_url_name)}?{urlencode({'employer': self.object.employer_id})}"
-        )
-
-
-class KeyIndexView(IndexView):
-    revoke_url_name = None
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("employer")
-
-    def get_add_url(self):
-        url = super().get_add_url()
-        employer = self.request.GET.get("employer", "")
-        if url and employer.isdigit():
-            return f"{url}?{urlencode({'employer': employer})}"
-        return url
-
-    def get_list_more_buttons(self, instance):
-        buttons = []
-        if instance.revoked_at is None and self.user_has_permission("change"):
-            buttons.append(
-                MenuItem(
-                    _("Revoke"),
-                    url=reverse(self.revoke_url_name, args=[instance.pk]),
-                    icon_name="cross",
-                    priority=10,
-                )
-            )
-        return buttons
-
-
-class EmployerApiKeyViewSet(ModelViewSet):
-    model = EmployerApiKey
-    icon = "key"
-    menu_label = gettext_lazy("API keys")
-    index_view_class = KeyIndexView
-    list_display = [
-        "name",
-        "employer",
-        "prefix",
-        Column("scopes", label=gettext_lazy("Scopes"), accessor=_scopes),
-        "created_at",
-        "last_used_at",
-        Column("status", label=gettext_lazy("Status"), accessor=_key_status),
-    ]
-    list_filter = ["employer"]
-    copy_view_enabled = False
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{"edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
-    def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
-
-    def _action_kwargs(self) -> dict:
-        return {"index_url_name": self.get_url_name("index")}
-
-    @property
-    def add_view(self):
-        return KeyCreateView.as_view(**self._action_kwargs())
-
-    @property
-    def edit_view(self):
-        return NotEditableView.as_view(**self._action_kwargs())
-
-    @property
-    def delete_view(self):
-        return NotEditableView.as_view(**self._action_kwargs())
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("revoke/<int:pk>/", KeyRevokeView.as_view(**self._action_kwargs()), name="revoke"),
-        ]
 
 
 # Releases -------------------------------------------------------------------------------------
@@ -540,7 +239,7 @@ class ReleaseInspectView(InspectView):
         return []
 
     def get_participant_display_value(self):
-        return _person(self.object.participant)
+        return person_label(self.object.participant)
 
     def get_certificates_display_value(self):
         return _release_certificates(self.object) or "-"
@@ -549,10 +248,10 @@ class ReleaseInspectView(InspectView):
         return _fields_label(self.object.disclosed_fields)
 
     def get_recorded_by_display_value(self):
-        return _person(self.object.recorded_by)
+        return person_label(self.object.recorded_by)
 
     def get_revoked_by_display_value(self):
-        return _person(self.object.revoked_by)
+        return person_label(self.object.revoked_by)
 
     def get_revocation_method_display_value(self):
         return self.object.get_revocation_method_display() or "-"
@@ -644,6 +343,7 @@ class RecordReleaseView(AdminFormView):
 
     model = CredentialRelease
     permission_required = "add"
+    inspect_url_name = None
     template_name = "sharing/admin/form.html"
     page_title = gettext_lazy("Record consent given on paper or orally")
     header_icon = "doc-full"
@@ -686,7 +386,7 @@ class RecordReleaseView(AdminFormView):
             ) % {"version": CONSENT_VERSION}
             context["consent_text"] = consent_text(employer_name=self.employer.name)
             context["facts"] = [
-                (_("Participant"), _person(self.participant)),
+                (_("Participant"), person_label(self.participant)),
                 (_("Employer"), self.employer.name),
             ]
             context["change_url"] = reverse(self.add_url_name)
@@ -699,8 +399,9 @@ class RecordReleaseView(AdminFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            release = release_services.release_create(
+        release = self.run_service(
+            form,
+            lambda: release_services.release_create(
                 participant=self.participant,
                 employer=self.employer,
                 certificates=data["certificates"],
@@ -711,11 +412,10 @@ class RecordReleaseView(AdminFormView):
                 actor=self.request.user,
                 method=data["method"],
                 staff_note=data["staff_note"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
+            ),
+        )
+        if release is None:
             return self.form_invalid(form)
-        log(instance=release, action=RECORD_RELEASE_ACTION, user=self.request.user)
         messages.success(
             self.request,
             _("Consent recorded: %(name)s's certificates are shared with %(employer)s.")
@@ -739,6 +439,7 @@ class RecordRevocationForm(forms.Form):
 class RecordRevocationView(AdminFormView):
     model = CredentialRelease
     permission_required = "change"
+    inspect_url_name = None
     form_class = RecordRevocationForm
     template_name = "sharing/admin/form.html"
     page_title = gettext_lazy("Record a request to stop sharing")
@@ -768,10 +469,10 @@ class RecordRevocationView(AdminFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["facts"] = [
-            (_("Participant"), _person(self.object.participant)),
+            (_("Participant"), person_label(self.object.participant)),
             (_("Employer"), self.object.employer.name),
             (_("Status"), self.object.get_status_display()),
-            (_("Ends"), _date(self.object.expires_at)),
+            (_("Ends"), date_label(self.object.expires_at)),
         ]
         return context
 
@@ -779,17 +480,17 @@ class RecordRevocationView(AdminFormView):
         if self.object.revoked_at is not None:
             messages.success(self.request, _("Sharing under this release has already stopped."))
             return redirect(self.inspect_url_name, self.object.pk)
-        try:
-            release = release_services.release_revoke(
+        release = self.run_service(
+            form,
+            lambda: release_services.release_revoke(
                 release=self.object,
                 actor=self.request.user,
                 method=form.cleaned_data["method"],
                 note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
+            ),
+        )
+        if release is None:
             return self.form_invalid(form)
-        log(instance=release, action=RECORD_REVOCATION_ACTION, user=self.request.user)
         messages.success(
             self.request,
             _("Sharing with %(employer)s has stopped.") % {"employer": release.employer.name},
@@ -895,7 +596,7 @@ def _access_certificate(access: CredentialAccess) -> str:
 
 def _access_by(access: CredentialAccess) -> str:
     if access.employer_user_id:
-        return _person(access.employer_user)
+        return person_label(access.employer_user)
     if access.api_key_id:
         return f"{access.api_key.name} ({access.api_key.prefix})"
     return "-"
@@ -969,7 +670,7 @@ class SharingViewSetGroup(ViewSetGroup):
     menu_icon = "link"
     menu_order = 240
     items = (
-        EmployerOrganisationViewSet("partner_employers", url_prefix="partner-employers"),
+        PartnerEmployerViewSet("partner_employers", url_prefix="partner-employers"),
         EmployerApiKeyViewSet("employer_api_keys", url_prefix="employer-api-keys"),
         CredentialReleaseViewSet("credential_releases", url_prefix="credential-releases"),
         CredentialAccessViewSet("credential_accesses", url_prefix="credential-accesses"),

@@ -3,7 +3,8 @@
 A release is informed (she reads a versioned consent text), written (she types her name),
 specific (one employer, the exact certificates and details), time-limited (90 days by default,
 at most 365) and revocable at once. Staff may record a release or a revocation given on paper or
-orally; it is marked as such. Disclosures are recorded by ``access_record``.
+orally; it is marked as such, and written to the release's history here. Disclosures are
+recorded by ``access_record``.
 """
 
 from collections.abc import Iterable
@@ -13,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from wagtail.log_actions import log
 
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.certificates.issuance.models import Certificate
@@ -29,6 +32,10 @@ from pathways.lms.accounts.models import User
 from pathways.lms.accounts.names import normalise_name, validate_person_name
 from pathways.lms.accounts.roles import is_programme_staff
 
+# History entries of consent, or a request to stop, that staff recorded (registered in
+# ``wagtail_hooks``). What she does online herself is in her own sharing pages instead.
+RECORD_RELEASE_ACTION = "pathways.release.record"
+RECORD_REVOCATION_ACTION = "pathways.release.record_revocation"
 DEFAULT_RELEASE_DAYS = 90
 MAX_RELEASE_DAYS = 365
 ALWAYS_DISCLOSED = ["name", "title", "achievement", "issuer", "status"]
@@ -192,6 +199,8 @@ def release_create(
     for old in current:
         old.superseded_by = release
         old.save(update_fields=["superseded_by"])
+    if method != ReleaseMethod.ONLINE:
+        log(instance=release, action=RECORD_RELEASE_ACTION, user=actor)
     return release
 
 
@@ -216,6 +225,8 @@ def release_revoke(
         release.save(
             update_fields=["revoked_at", "revoked_by", "revocation_method", "revocation_note"]
         )
+        if method != ReleaseMethod.ONLINE:
+            log(instance=release, action=RECORD_REVOCATION_ACTION, user=actor)
     return release
 
 
@@ -258,5 +269,5 @@ def access_record(
 def disclosed_fields_of(release: CredentialRelease, *, channel: str) -> list[str]:
     """What a disclosure through ``channel`` showed: the whole document for a download."""
     if channel in (AccessChannel.PDF, AccessChannel.BADGE):
-        return ["document"]
-    return ALWAYS_DISCLOSED + [f for f in release.disclosed_fields if f != "document"]
+        return [DisclosedField.DOCUMENT.value]
+    return ALWAYS_DISCLOSED + [f for f in release.disclosed_fields if f != DisclosedField.DOCUMENT]

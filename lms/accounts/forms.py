@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from pathways.lms.accounts.models import ContactChannel, User
-from pathways.lms.accounts.user_admin import (
+from pathways.lms.accounts.selectors import (
     grantable_groups,
     roles_refused_while_staff_know_the_password,
 )
@@ -61,7 +61,7 @@ class _ProfileFieldsMixin(forms.ModelForm):
 
 
 class _AccountLimitsMixin(forms.ModelForm):
-    """Holds the form to what the person filling it in may change (``lms.accounts.user_admin``).
+    """Holds the form to what the person filling it in may change (``lms.accounts.selectors``).
 
     For anyone but a superuser there is no "Administrator" box, no password on an existing
     account, and only the roles she may grant; a field that is not on the form is never read

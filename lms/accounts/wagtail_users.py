@@ -4,4 +4,4 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class PathwaysUsersAppConfig(WagtailUsersAppConfig):
-    user_viewset = "pathways.lms.accounts.viewsets.UserViewSet"
+    user_viewset = "pathways.lms.accounts.admin.UserViewSet"

@@ -225,7 +225,7 @@ def check_retention_settings(app_configs=None, **kwargs) -> list[checks.CheckMes
             checks.Error(
                 "PATHWAYS_RETENTION_DAYS must be a mapping of kinds to days.",
                 hint='For example {"access_records": 730}.',
-                id="privacy.E001",
+                id="pathways_privacy.E001",
             )
         ]
     for kind, days in configured.items():
@@ -234,7 +234,7 @@ def check_retention_settings(app_configs=None, **kwargs) -> list[checks.CheckMes
                 checks.Error(
                     f"PATHWAYS_RETENTION_DAYS names an unknown kind of record: {kind!r}.",
                     hint="Known kinds: " + ", ".join(KINDS) + ".",
-                    id="privacy.E002",
+                    id="pathways_privacy.E002",
                 )
             )
         elif days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
@@ -242,7 +242,7 @@ def check_retention_settings(app_configs=None, **kwargs) -> list[checks.CheckMes
                 checks.Error(
                     f"PATHWAYS_RETENTION_DAYS[{kind!r}] must be a whole number of days (0 or "
                     f"more) or null, not {days!r}.",
-                    id="privacy.E003",
+                    id="pathways_privacy.E003",
                 )
             )
     return errors

@@ -51,7 +51,6 @@ from pathways.mentoring.models import (
 
 #: Pairings whose two people see each other now, and so each other's goals and check-ins.
 PAIR_VISIBLE = {PairingStatus.ACTIVE, PairingStatus.PAUSED}
-REPLACED = "replaced"
 
 
 @dataclass
@@ -444,7 +443,7 @@ def mentorships(user, files: ArchiveFiles) -> list[dict]:
 
 def certificate_status(certificate: Certificate) -> str:
     if certificate.superseded_by_id is not None:
-        return REPLACED
+        return CertificateStatus.REPLACED
     return certificate.status
 
 
@@ -465,7 +464,7 @@ def certificates(user, files: ArchiveFiles) -> list[dict]:
         status = certificate_status(certificate)
         pdf_file = credential_file = None
         note = ""
-        if status in (CertificateStatus.REVOKED, REPLACED):
+        if status in (CertificateStatus.REVOKED, CertificateStatus.REPLACED):
             note = _("Withdrawn or replaced, so its files are not included, as on the site.")
         else:
             if certificate.pdf:

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from pathways.certificates.issuance.models import Certificate, CertificateBatch, NameChoice
 from pathways.certificates.issuance.services import certificate_revoke
 from pathways.certificates.sharing.models import CredentialRelease
-from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.cohorts.models import Attendance, CohortMembership, MembershipStatus
 from pathways.cohorts.services import membership_withdraw
 from pathways.courses.models import (
     ActivitySignoff,
@@ -316,6 +316,9 @@ def _her_objects(subject) -> dict[type, list[int]]:
         Enrolment: list(Enrolment.objects.filter(user_id=subject.pk).values_list("pk", flat=True)),
         CohortMembership: list(
             CohortMembership.objects.filter(user_id=subject.pk).values_list("pk", flat=True)
+        ),
+        Attendance: list(
+            Attendance.objects.filter(membership__user_id=subject.pk).values_list("pk", flat=True)
         ),
         MentorshipPairing: list(
             MentorshipPairing.objects.filter(

@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 
 from pathways.lms.privacy import services
-from pathways.lms.privacy.admin_views import ERASE_ACTION, ErasureRecordViewSet
+from pathways.lms.privacy.admin import ERASE_ACTION, ErasureRecordViewSet
 
 
 @hooks.register("register_admin_viewset")

@@ -31,7 +31,7 @@ def check_safety_settings(app_configs, **kwargs):
             Error(
                 "PATHWAYS_EXIT_URL must be a full http:// or https:// address.",
                 hint="For example https://www.bbc.co.uk/weather: an everyday, neutral site.",
-                id="safety.E001",
+                id="pathways_safety.E001",
             )
         )
     idle = getattr(settings, "PATHWAYS_SESSION_IDLE_MINUTES", 30)
@@ -39,15 +39,19 @@ def check_safety_settings(app_configs, **kwargs):
     warning = getattr(settings, "PATHWAYS_SESSION_WARNING_SECONDS", 60)
     idle_ok = isinstance(idle, int) and idle >= 1
     if not idle_ok:
-        errors.append(Error("PATHWAYS_SESSION_IDLE_MINUTES must be 1 or more.", id="safety.E002"))
+        errors.append(
+            Error("PATHWAYS_SESSION_IDLE_MINUTES must be 1 or more.", id="pathways_safety.E002")
+        )
     if not (isinstance(absolute, int) and absolute >= 1):
-        errors.append(Error("PATHWAYS_SESSION_ABSOLUTE_HOURS must be 1 or more.", id="safety.E003"))
+        errors.append(
+            Error("PATHWAYS_SESSION_ABSOLUTE_HOURS must be 1 or more.", id="pathways_safety.E003")
+        )
     if idle_ok and not (isinstance(warning, int) and 0 < warning < idle * 60):
         errors.append(
             Error(
                 "PATHWAYS_SESSION_WARNING_SECONDS must be more than 0 and less than the idle "
                 "limit.",
-                id="safety.E004",
+                id="pathways_safety.E004",
             )
         )
     return errors

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.accounts.selectors import may_manage_account
 from pathways.lms.accounts.signals import PASSWORD_SET_BY_STAFF
-from pathways.lms.accounts.user_admin import may_manage_account
 from pathways.lms.security.two_factor import needs_second_factor
 
 TEMPORARY_PASSWORD_ACTION = "pathways.temporary_password"  # noqa: S105  (a log action name)
@@ -40,7 +40,7 @@ def readable_password() -> str:
 def may_set_temporary_password(*, actor, user) -> bool:
     """Programme staff with permission to change people may do this for participants only:
     never for someone who reaches the admin, whose password is theirs alone, nor for an
-    account out of their reach (``lms.accounts.user_admin``)."""
+    account out of their reach (``lms.accounts.selectors``)."""
     return (
         is_programme_staff(actor)
         and actor.has_perm("pathways_accounts.change_user")

@@ -246,6 +246,14 @@ def current_pauses(*, now: datetime | None = None) -> list[Pause]:
     return pauses
 
 
+def may_end_pauses(user) -> bool:
+    """Programme staff (granted axes' delete permission after every migrate) and superusers.
+
+    A permission rather than a role check: the admin menu asks on every page, and permissions are
+    already loaded there."""
+    return bool(user and user.is_authenticated and user.has_perm("axes.delete_accessattempt"))
+
+
 def pause_end(*, actor, kind: str, key: str) -> int:
     """Forget the failures behind one pause, so that signing in works again at once.
 

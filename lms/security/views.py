@@ -1,31 +1,23 @@
-"""The admin's second factor (set up, verify, backup codes) and the temporary password view."""
+"""The admin's second factor: setting it up and passing it. The pages inside the admin (new
+backup codes, temporary passwords) are in ``admin.py``."""
 
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.generic import FormView, TemplateView
+from django.views.decorators.debug import sensitive_post_parameters
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import Button
 from wagtail.log_actions import log
 
 import django_otp
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.lms.security import passwords
-from pathways.lms.security.forms import SetupCodeForm, TemporaryPasswordForm, VerifyCodeForm
+from pathways.lms.security.forms import SetupCodeForm, VerifyCodeForm
 from pathways.lms.security.two_factor import (
     admin_prefix,
     backup_codes_replace,
@@ -40,7 +32,6 @@ from pathways.lms.security.two_factor import (
 )
 
 SECOND_FACTOR_SET_UP_ACTION = "pathways.second_factor_set_up"
-BACKUP_CODES_ACTION = "pathways.backup_codes_replaced"
 SECOND_FACTOR_RESET_ACTION = "pathways.second_factor_reset"
 
 
@@ -151,118 +142,3 @@ def two_factor_verify(request):
         "security/two_factor_verify.html",
         {"page_title": _("Two-step sign-in"), "form": form, "next_url": next_url},
     )
-
-
-# Views inside the Wagtail admin (registered in wagtail_hooks) ---------------------------------
-
-
-def temporary_password_button(*, request_user, user, button_class=Button, priority: int = 50):
-    """A "Set a temporary password" button for a participant's row or page, if allowed."""
-    if not passwords.may_set_temporary_password(actor=request_user, user=user):
-        return None
-    return button_class(
-        _("Set a temporary password"),
-        url=reverse("security_admin:temporary_password", args=[user.pk]),
-        icon_name="key",
-        priority=priority,
-    )
-
-
-class BackupCodesView(WagtailAdminTemplateMixin, TemplateView):
-    """New backup codes, shown once. Reached only after passing the second factor."""
-
-    template_name = "security/backup_codes_replace.html"
-    page_title = gettext_lazy("Backup codes")
-    header_icon = "key"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not needs_second_factor(request.user) or not request.user.is_verified():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            remaining=StaticToken.objects.filter(device__user=self.request.user).count(), **kwargs
-        )
-
-    def post(self, request, *args, **kwargs):
-        codes = backup_codes_replace(user=request.user)
-        log(instance=request.user, action=BACKUP_CODES_ACTION, user=request.user)
-        return render(
-            request,
-            "security/backup_codes.html",
-            {
-                "page_title": _("Keep your backup codes"),
-                "codes": codes,
-                "next_url": reverse("wagtailadmin_account"),
-                "just_set_up": False,
-            },
-        )
-
-
-@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
-class TemporaryPasswordView(WagtailAdminTemplateMixin, FormView):
-    """Programme staff set a participant's password in person (she asked at the programme)."""
-
-    template_name = "security/temporary_password.html"
-    page_title = gettext_lazy("Set a temporary password")
-    header_icon = "key"
-    form_class = TemporaryPasswordForm
-
-    def dispatch(self, request, *args, **kwargs):
-        self.person = get_object_or_404(get_user_model(), pk=kwargs["user_id"])
-        if not passwords.may_set_temporary_password(actor=request.user, user=self.person):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.person.get_full_name()
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("wagtailusers_users:index"), "label": _("Users")},
-            {
-                "url": reverse("wagtailusers_users:edit", args=[self.person.pk]),
-                "label": self.person.get_full_name(),
-            },
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.person}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(person=self.person, **kwargs)
-        context.update(
-            action_url=self.request.get_full_path(),
-            submit_button_label=_("Set the password"),
-            submit_button_active_label=_("Setting the password…"),
-            media=context["form"].media,
-        )
-        return context
-
-    @method_decorator(sensitive_variables("password"))
-    def form_valid(self, form):
-        made = form.cleaned_data["how"] == TemporaryPasswordForm.MAKE
-        if made:
-            password = passwords.readable_password_for(self.person)
-            if password is None:
-                form.add_error(
-                    "how", _("A password could not be made that fits the rules. Type one instead.")
-                )
-                return self.form_invalid(form)
-        else:
-            password = form.cleaned_data["password1"]
-        passwords.temporary_password_set(
-            actor=self.request.user, user=self.person, password=password
-        )
-        return render(
-            self.request,
-            "security/temporary_password_done.html",
-            {
-                **self.get_context_data(form=form),
-                # Shown once on this page only when we made it; never stored in a message.
-                "password": password if made else "",
-            },
-        )

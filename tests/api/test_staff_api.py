@@ -16,7 +16,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from pathways.certificates.issuance.models import Certificate, NameChoice
-from pathways.certificates.issuance.services import ISSUE_OVERRIDE_ACTION
+from pathways.certificates.issuance.services import ISSUE_OVERRIDE_ACTION, REVOKE_ACTION
 from pathways.cohorts.models import MembershipStatus
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.lms.accounts.roles import Role
@@ -308,6 +308,23 @@ def test_staff_issue_a_certificate_with_a_reason(staff, participant, course, tem
     assert ModelLogEntry.objects.filter(object_id=str(certificate.pk), user=staff).exists()
 
 
+def test_an_issue_through_the_api_is_written_to_the_history_once_as_in_the_admin(
+    staff, participant, course, template
+):
+    payload = {
+        "participant": participant.pk,
+        "course": course.pk,
+        "reason": "Recognised prior learning",
+        "override_completion": True,
+    }
+    response = with_token(staff).post(url("staff-certificate-issue"), payload, format="json")
+    assert response.status_code == 201, response.content
+    history = ModelLogEntry.objects.filter(object_id=str(response.json()["id"])).order_by("pk")
+    assert sorted((entry.action, entry.user) for entry in history) == sorted(
+        [(ISSUE_OVERRIDE_ACTION, staff), ("wagtail.create", staff)]
+    )
+
+
 def test_issuing_to_someone_who_has_not_completed_is_refused_without_the_override(
     staff, participant, course, template
 ):
@@ -449,6 +466,20 @@ def test_staff_revoke_a_certificate_with_a_reason(staff, participant):
     certificate.refresh_from_db()
     assert certificate.revoked_by == staff
     assert certificate.revocation_reason == "Issued by mistake"
+
+
+def test_a_revocation_through_the_api_is_written_to_the_history_once_as_in_the_admin(staff):
+    holder = ParticipantFactory(chosen_name="Maya", legal_name="Maria Private")
+    certificate = CertificateFactory(
+        user=holder, name_choice=NameChoice.LEGAL, printed_name="Maria Private"
+    )
+    response = with_token(staff).post(
+        url("staff-certificate-revoke", certificate.pk), {"reason": "Mistake"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    entry = ModelLogEntry.objects.get(object_id=str(certificate.pk))
+    assert (entry.action, entry.user) == (REVOKE_ACTION, staff)
+    assert entry.label == f"{certificate.printed_title} – Maya"
 
 
 def test_the_staff_view_of_a_certificate_never_shows_the_printed_legal_name(staff):

@@ -208,7 +208,7 @@ PAGES: list[DemoPage] = [
     ),
     DemoPage("participant/reflections", "maya", lambda d: "/learn/reflections/"),
     DemoPage("participant/certificates", "maya", lambda d: "/certificates/"),
-    DemoPage("participant/sharing-nothing-to-share", "maya", lambda d: "/sharing/"),
+    DemoPage("participant/sharing-nothing-to-share", "maya", lambda d: "/certificates/sharing/"),
     DemoPage("participant/groups", "maya", lambda d: "/cohorts/mine/"),
     DemoPage("participant/your-data", "maya", lambda d: "/privacy/"),
     DemoPage(
@@ -240,25 +240,27 @@ PAGES: list[DemoPage] = [
         patches=("pathways.certificates.issuance.tasks.ensure_certificate_pdf",),
         setup=_forget_pdf,
     ),
-    DemoPage("participant-es/sharing", "rosa", lambda d: "/sharing/"),
-    DemoPage("participant-es/share-choose-employer", "rosa", lambda d: "/sharing/new/"),
+    DemoPage("participant-es/sharing", "rosa", lambda d: "/certificates/sharing/"),
+    DemoPage(
+        "participant-es/share-choose-employer", "rosa", lambda d: "/certificates/sharing/new/"
+    ),
     DemoPage(
         "participant-es/share-consent",
         "rosa",
-        lambda d: f"/sharing/new/?employer={d.harbour}",
+        lambda d: f"/certificates/sharing/new/?employer={d.harbour}",
         screenshot="sharing-form",
     ),
     DemoPage(
         "participant-es/share-consent-mistakes",
         "rosa",
-        lambda d: f"/sharing/new/?employer={d.harbour}",
+        lambda d: f"/certificates/sharing/new/?employer={d.harbour}",
         before=_unsigned_share,
         status=400,
     ),
     DemoPage(
         "participant-es/who-has-seen",
         "rosa",
-        lambda d: "/sharing/seen/",
+        lambda d: "/certificates/sharing/seen/",
         screenshot="who-has-seen",
     ),
     # Mentor (and participant): Amara.

@@ -1,5 +1,7 @@
 """Certificates made directly with the ORM, for the Open Badges and verification tests."""
 
+import base64
+import gzip
 import uuid
 from datetime import date
 
@@ -99,3 +101,15 @@ def make_legacy_certificate(**fields) -> Certificate:
     )
     certificate.refresh_from_db()
     return certificate
+
+
+def decode_status_list(encoded: str) -> bytes:
+    """The bitstring of an ``encodedList`` the site wrote, to check which bits it set."""
+    if not encoded.startswith("u"):
+        raise ValueError("Not multibase base64url.")
+    data = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+
+
+def status_bit(bitstring: bytes, index: int) -> bool:
+    return bool(bitstring[index // 8] & (0x80 >> (index % 8)))

@@ -1,13 +1,10 @@
-"""manage.py bench_data: the benchmark's data set, checked at a tiny size."""
-
-import io
+"""bench/data.py: the employer API benchmark's data set, checked at a tiny size."""
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 import pytest
 
+from bench.data import BenchData, BenchDataError, build_bench_data
 from pathways.certificates.employers.models import EmployerOrganisation
 from pathways.certificates.employers.services import employer_key_authenticate
 from pathways.certificates.issuance.models import Certificate
@@ -18,22 +15,12 @@ from pathways.lms.accounts.roles import Role, has_role
 pytestmark = pytest.mark.django_db
 
 
-def _run(**options) -> str:
-    out = io.StringIO()
-    call_command(
-        "bench_data",
-        participants=30,
-        certificates=70,
-        employers=4,
-        allow_without_debug=True,
-        stdout=out,
-        **options,
-    )
-    return out.getvalue()
+def _build() -> BenchData:
+    return build_bench_data(participants=30, certificates=70, employers=4)
 
 
 def test_bench_data_makes_the_numbers_asked_for_and_shares_with_the_benchmarked_employer():
-    output = _run()
+    data = _build()
 
     participants = get_user_model().objects.filter(username__startswith="bench-participant-")
     assert participants.count() == 30
@@ -48,12 +35,15 @@ def test_bench_data_makes_the_numbers_asked_for_and_shares_with_the_benchmarked_
     assert "active" in statuses
     assert statuses - {"active"}, "releases that disclose nothing should be there too"
 
-    raw_key = next(line.strip() for line in output.splitlines() if "pwk_" in line)
-    key = employer_key_authenticate(raw_key)
+    assert data.raw_key.startswith("pwk_")
+    key = employer_key_authenticate(data.raw_key)
     assert key is not None
+    assert key.employer == data.employer
     shared = shared_credentials(employer=key.employer)
     assert shared.exists()
-    assert f"{shared.count()} certificates shared" in output
+    assert data.shared_with_employer == shared.count()
+    assert data.counts["participants"] == 30
+    assert data.counts["certificates"] == 70
     # Only what is in force is shared, and only her own certificates.
     for item in shared:
         assert item.release.is_active
@@ -61,13 +51,7 @@ def test_bench_data_makes_the_numbers_asked_for_and_shares_with_the_benchmarked_
 
 
 def test_bench_data_refuses_a_database_that_already_has_it():
-    _run()
-    with pytest.raises(CommandError, match="already"):
-        _run()
+    _build()
+    with pytest.raises(BenchDataError, match="already"):
+        _build()
     assert Certificate.objects.count() == 70
-
-
-def test_bench_data_refuses_to_run_without_debug():
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("bench_data", participants=2, certificates=2, employers=1)
-    assert not Certificate.objects.exists()

@@ -10,7 +10,6 @@ from wagtail.models import ModelLogEntry
 import pytest
 
 from pathways.certificates.issuance import services
-from pathways.certificates.issuance.admin import REISSUE_ACTION, REVOKE_ACTION
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import (
     BatchStatus,
@@ -20,6 +19,7 @@ from pathways.certificates.issuance.models import (
     CertificateTemplate,
     NameChoice,
 )
+from pathways.certificates.issuance.services import REISSUE_ACTION, REVOKE_ACTION
 from pathways.cohorts.models import CohortMembership, MembershipStatus
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from tests.factories.accounts import ParticipantFactory, UserFactory

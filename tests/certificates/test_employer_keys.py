@@ -1,15 +1,19 @@
 """Partner employers' API keys: shown once, stored hashed, revoked at once."""
 
 import hashlib
+from io import StringIO
 
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+
+from wagtail.models import ModelLogEntry
 
 import pytest
 import time_machine
 
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.certificates.employers.services import (
+    KEY_REVOKE_ACTION,
     employer_key_authenticate,
     employer_key_create,
     employer_key_revoke,
@@ -47,6 +51,25 @@ def test_revoked_key_stops_working_at_once_and_the_record_stays(employer, staff)
     employer_key_revoke(key=key, actor=staff)
     assert employer_key_authenticate(raw) is None
     assert EmployerApiKey.objects.get(pk=key.pk).revoked_at is not None
+
+
+def test_making_and_revoking_a_key_is_written_to_its_history_once(employer, staff):
+    key, raw = employer_key_create(employer=employer, name="HR system", actor=staff)
+    employer_key_revoke(key=key, actor=staff)
+    employer_key_revoke(key=key, actor=staff)  # twice changes nothing
+    entries = ModelLogEntry.objects.filter(object_id=str(key.pk))
+    assert [(entry.action, entry.user) for entry in entries.order_by("pk")] == [
+        ("wagtail.create", staff),
+        (KEY_REVOKE_ACTION, staff),
+    ]
+    assert not [entry for entry in entries if raw.split("_")[2] in str(entry.data) + entry.label]
+
+
+def test_a_key_revoked_from_the_command_line_is_written_to_its_history(employer, staff):
+    key, _raw = employer_key_create(employer=employer, name="HR system", actor=staff)
+    call_command("employer_key", "revoke", key.prefix, stdout=StringIO())
+    entry = ModelLogEntry.objects.get(action=KEY_REVOKE_ACTION, object_id=str(key.pk))
+    assert entry.user is None
 
 
 def test_only_staff_create_or_revoke_keys(employer, staff, participant, employer_user):

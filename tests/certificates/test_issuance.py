@@ -33,6 +33,7 @@ from pathways.cohorts.models import CohortStatus, MembershipStatus
 from pathways.courses import services as course_services
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.courses.selectors import course_lessons
+from tests.certificates.openbadges_support import decode_status_list, status_bit
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.cohorts import (
@@ -265,6 +266,31 @@ def test_a_reissue_keeps_the_mark_of_a_certificate_issued_without_completion(
         certificate=certificate, actor=staff, reason="Wording corrected"
     )
     assert new.issued_without_completion
+
+
+def test_staff_issue_of_what_she_already_holds_is_refused_and_changes_nothing(
+    participant, staff, small_course, template
+):
+    completed(participant, small_course)
+    held = services.certificate_issue(user=participant, course=small_course)
+    with pytest.raises(ValidationError, match="already holds this certificate"):
+        services.certificate_issue(
+            user=participant, course=small_course, issued_by=staff, reason="Again"
+        )
+    assert list(current_certificates(participant)) == [held]
+    assert not ModelLogEntry.objects.filter(user=staff).exists()
+
+
+def test_a_staff_issue_is_written_to_the_certificate_history_once(
+    participant, staff, small_course, template
+):
+    completed(participant, small_course)
+    certificate = services.certificate_issue(
+        user=participant, course=small_course, issued_by=staff, reason="Missed by the run"
+    )
+    entry = ModelLogEntry.objects.get(object_id=str(certificate.pk))
+    assert (entry.action, entry.user) == ("wagtail.create", staff)
+    assert entry.label == f"{certificate.printed_title} – Maya"
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -586,9 +612,9 @@ def test_choosing_the_name_after_the_pdf_reissues_with_a_new_code(participant, c
     assert check.signature_valid and check.status == CertificateStatus.REPLACED
     assert not check.ok and check.name == ""
     status_list = openbadges.status_list_credential(issuer_of(certificate))
-    bits = openbadges.decode_status_list(status_list["credentialSubject"]["encodedList"])
-    assert openbadges.status_bit(bits, certificate.status_list_index)
-    assert not openbadges.status_bit(bits, new.status_list_index)
+    bits = decode_status_list(status_list["credentialSubject"]["encodedList"])
+    assert status_bit(bits, certificate.status_list_index)
+    assert not status_bit(bits, new.status_list_index)
     assert openbadges.verify(new.credential).ok
     assert list(current_certificates(participant)) == [new]
 
@@ -691,8 +717,8 @@ def test_staff_revoke_with_a_private_reason_and_the_record_is_kept(staff, certif
     assert Certificate.objects.filter(pk=certificate.pk).exists()
     # The status list says so at once, and so does checking the credential.
     status_list = openbadges.status_list_credential(issuer_of(certificate))
-    bits = openbadges.decode_status_list(status_list["credentialSubject"]["encodedList"])
-    assert openbadges.status_bit(bits, certificate.status_list_index)
+    bits = decode_status_list(status_list["credentialSubject"]["encodedList"])
+    assert status_bit(bits, certificate.status_list_index)
     assert openbadges.verify(certificate.credential).status == CertificateStatus.REVOKED
 
 
@@ -704,6 +730,20 @@ def test_revoking_needs_staff_and_a_reason(participant, facilitator, staff, cert
         services.certificate_revoke(certificate=certificate, actor=staff, reason="")
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
+
+
+def test_revoking_and_reissuing_are_written_to_the_history_once_each(staff, certificate):
+    services.certificate_revoke(certificate=certificate, actor=staff, reason="Wrong person")
+    new = services.certificate_reissue(
+        certificate=certificate, actor=staff, reason="Revoked by mistake"
+    )
+    old_history = ModelLogEntry.objects.filter(object_id=str(certificate.pk)).order_by("pk")
+    assert [(entry.action, entry.user) for entry in old_history] == [
+        (services.REVOKE_ACTION, staff),
+        (services.REISSUE_ACTION, staff),
+    ]
+    new_history = ModelLogEntry.objects.filter(object_id=str(new.pk))
+    assert [(entry.action, entry.user) for entry in new_history] == [("wagtail.create", staff)]
 
 
 def test_revoking_twice_is_refused(staff, certificate):

@@ -24,7 +24,6 @@ from pathways.certificates.credentials.openbadges import (
     build_credential,
     canonicalize,
     create_proof,
-    decode_status_list,
     document_loader,
     hash_data,
     issue_credential,
@@ -35,14 +34,18 @@ from pathways.certificates.credentials.openbadges import (
     public_key_from_multibase,
     public_key_multibase,
     sign,
-    status_bit,
     status_list_credential,
     verify,
     verify_json,
     verify_proof,
 )
 from pathways.certificates.issuance.codes import verification_url
-from tests.certificates.openbadges_support import ISSUER_NAME, make_certificate
+from tests.certificates.openbadges_support import (
+    ISSUER_NAME,
+    decode_status_list,
+    make_certificate,
+    status_bit,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "openbadges"
 VENDORED_CONTEXT = Path(openbadges.__file__).resolve().parent / "jsonld" / "context-3.0.3.json"

@@ -14,11 +14,15 @@ import pytest
 
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.certificates.employers.services import employer_key_authenticate, employer_key_create
-from pathways.certificates.sharing.admin import RECORD_RELEASE_ACTION, RECORD_REVOCATION_ACTION
 from pathways.certificates.sharing.consent import CONSENT_VERSION
 from pathways.certificates.sharing.models import AccessChannel, CredentialRelease, ReleaseMethod
 from pathways.certificates.sharing.selectors import shared_credentials
-from pathways.certificates.sharing.services import access_record, default_end_date
+from pathways.certificates.sharing.services import (
+    RECORD_RELEASE_ACTION,
+    RECORD_REVOCATION_ACTION,
+    access_record,
+    default_end_date,
+)
 from tests.factories.certificates import (
     CertificateFactory,
     CredentialReleaseFactory,

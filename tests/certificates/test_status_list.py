@@ -11,18 +11,18 @@ import pytest
 from pathways.certificates.credentials import status_list
 from pathways.certificates.credentials.models import StatusListAllocation
 from pathways.certificates.credentials.openbadges import (
-    decode_status_list,
     issuer_of,
-    status_bit,
     status_list_credential,
     verify,
 )
 from pathways.certificates.issuance.models import Certificate
 from tests.certificates.openbadges_support import (
     ISSUER_NAME,
+    decode_status_list,
     make_certificate,
     make_legacy_certificate,
     make_template,
+    status_bit,
 )
 
 

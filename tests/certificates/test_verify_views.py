@@ -13,16 +13,20 @@ import pytest
 
 from pathways.certificates.credentials.models import IssuerKey
 from pathways.certificates.credentials.openbadges import (
-    decode_status_list,
     issue_credential,
     issuer_key_create,
     issuer_of,
-    status_bit,
 )
 from pathways.certificates.issuance.codes import format_code, new_verification_code
 from pathways.certificates.issuance.models import Certificate, NameChoice
 from pathways.certificates.issuance.services import certificate_set_name_choice
-from tests.certificates.openbadges_support import ISSUER_NAME, make_certificate, make_template
+from tests.certificates.openbadges_support import (
+    ISSUER_NAME,
+    decode_status_list,
+    make_certificate,
+    make_template,
+    status_bit,
+)
 from tests.factories.cohorts import CohortFactory
 
 

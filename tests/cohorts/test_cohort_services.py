@@ -338,7 +338,9 @@ def test_a_closed_cohort_promotes_nobody(cohort, staff):
     cohort.save()
     member = services.membership_enrol(cohort=cohort, user=ParticipantFactory(), actor=staff)
     waiting = services.membership_enrol(cohort=cohort, user=ParticipantFactory(), actor=staff)
-    services.cohort_set_status(cohort=cohort, status=CohortStatus.CLOSED, actor=staff)
+    cohort.refresh_from_db()
+    cohort.status = CohortStatus.CLOSED
+    services.cohort_save(cohort=cohort, actor=staff)
     services.membership_withdraw(membership=member, actor=staff)
     waiting.refresh_from_db()
     assert waiting.status == M.WAITLISTED
@@ -444,29 +446,31 @@ ALL_STATUSES = list(CohortStatus)
 def test_cohort_status_changes_follow_the_table(staff, start, target):
     cohort = CohortFactory(status=start)
     allowed = target == start or target in services.COHORT_TRANSITIONS[start]
+    cohort.status = target
     if allowed:
-        services.cohort_set_status(cohort=cohort, status=target, actor=staff)
+        services.cohort_save(cohort=cohort, actor=staff)
         assert Cohort.objects.get(pk=cohort.pk).status == target
     else:
         with pytest.raises(ValidationError, match="cannot be changed"):
-            services.cohort_set_status(cohort=cohort, status=target, actor=staff)
+            services.cohort_save(cohort=cohort, actor=staff)
         assert Cohort.objects.get(pk=cohort.pk).status == start
 
 
 def test_the_lifecycle_runs_planned_open_running_closed(staff):
     cohort = CohortFactory(status=CohortStatus.PLANNED)
     for status in (CohortStatus.OPEN, CohortStatus.RUNNING, CohortStatus.CLOSED):
-        services.cohort_set_status(cohort=cohort, status=status, actor=staff)
+        cohort.status = status
+        services.cohort_save(cohort=cohort, actor=staff)
     assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.CLOSED
 
 
 def test_only_staff_change_a_cohort(cohort, facilitator):
-    with pytest.raises(ValidationError):
-        services.cohort_set_status(cohort=cohort, status=CohortStatus.RUNNING, actor=facilitator)
+    cohort.status = CohortStatus.RUNNING
     cohort.name = "Renamed"
     with pytest.raises(ValidationError):
         services.cohort_save(cohort=cohort, actor=facilitator)
     assert Cohort.objects.get(pk=cohort.pk).name == "Spring Cohort"
+    assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.OPEN
 
 
 def test_cohort_save_refuses_a_status_jump(cohort, staff):
@@ -885,10 +889,6 @@ def test_each_role_sees_only_its_cohorts(
     elsewhere = CohortFactory(facilitators=[FacilitatorFactory()])
     withdrawn = CohortFactory()
     CohortMembershipFactory(cohort=withdrawn, user=other_participant, status=M.WITHDRAWN)
-    assert set(selectors.cohorts_for_user(staff)) == {cohort, elsewhere, withdrawn}
-    assert list(selectors.cohorts_for_user(facilitator)) == [cohort]
-    assert list(selectors.cohorts_for_user(participant)) == [cohort]
-    assert list(selectors.cohorts_for_user(other_participant)) == []
     assert list(selectors.cohorts_facilitated_by(facilitator)) == [cohort]
     assert list(selectors.cohorts_facilitated_by(participant)) == []
     assert set(selectors.cohorts_facilitated_by(staff)) == {cohort, elsewhere, withdrawn}

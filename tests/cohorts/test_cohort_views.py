@@ -548,6 +548,27 @@ def test_staff_add_one_member_in_the_admin_and_a_full_cohort_waitlists(
     ).exists()
 
 
+def test_attendance_is_in_the_admin_history_whether_taken_in_the_admin_or_on_the_sheet(
+    client, staff, cohort, session, facilitator
+):
+    # The facilitator's sheet wrote no history before the service did: same rule on every path.
+    in_admin, on_sheet = (CohortMembershipFactory(cohort=cohort) for _ in range(2))
+    client.force_login(staff)
+    client.post(
+        reverse("cohort_attendance:add"),
+        {"session": session.pk, "membership": in_admin.pk, "status": AttendanceStatus.PRESENT},
+    )
+    client.force_login(facilitator)
+    client.post(
+        reverse("cohorts:attendance", args=[cohort.pk, session.pk]),
+        {f"status-{on_sheet.pk}": AttendanceStatus.PRESENT},
+    )
+    for membership, person in ((in_admin, staff), (on_sheet, facilitator)):
+        attendance = Attendance.objects.get(membership=membership)
+        entries = ModelLogEntry.objects.filter(object_id=str(attendance.pk))
+        assert list(entries.values_list("action", "user")) == [("wagtail.create", person.pk)]
+
+
 def test_staff_withdraw_a_member_in_the_admin_and_the_waiting_list_moves_up(
     client, staff, participant
 ):

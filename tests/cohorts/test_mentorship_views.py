@@ -606,6 +606,33 @@ def test_staff_see_suggestions_with_reasons_and_propose(client, staff, mentee, m
     assert (pairing.mentor, pairing.status) == (mentor_none, PairingStatus.PROPOSED)
 
 
+def test_a_proposal_is_in_the_pairing_history_from_either_admin_page(
+    client, staff, mentee, mentor_none, mentor_active
+):
+    # The suggestions page wrote no history before the service did: same rule on every path.
+    client.force_login(staff)
+    client.post(
+        reverse("mentorship_pairings:suggest"), {"mentee": mentee.pk, "mentor": mentor_none.pk}
+    )
+    client.post(
+        reverse("mentorship_pairings:add"),
+        {"mentor": mentor_active.pk, "mentee": mentee.pk, "checkin_every_days": 14},
+    )
+    for mentor in (mentor_none, mentor_active):
+        pairing = MentorshipPairing.objects.get(mentor=mentor, mentee=mentee)
+        entries = ModelLogEntry.objects.filter(object_id=str(pairing.pk))
+        assert list(entries.values_list("action", "user")) == [("wagtail.create", staff.pk)]
+
+
+def test_answering_on_the_mentoring_pages_is_in_the_pairing_history(
+    signed_in, mentee, mentor_none, staff
+):
+    pairing = services.pairing_propose(mentor=mentor_none, mentee=mentee, actor=staff)
+    signed_in(mentee).post(reverse("mentoring:accept", args=[pairing.pk]))
+    entries = ModelLogEntry.objects.filter(object_id=str(pairing.pk), action="wagtail.edit")
+    assert list(entries.values_list("user", flat=True)) == [mentee.pk]
+
+
 def test_staff_manage_mentor_profiles_through_the_service(client, staff):
     person = ParticipantFactory()
     client.force_login(staff)

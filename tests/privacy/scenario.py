@@ -22,7 +22,8 @@ from rest_framework.authtoken.models import Token
 from pathways.certificates.issuance.models import CertificateBatch, NameChoice
 from pathways.certificates.sharing.models import AccessChannel
 from pathways.certificates.sharing.services import access_record
-from pathways.cohorts.models import CohortMembership, MembershipStatus
+from pathways.cohorts.models import AttendanceStatus, CohortMembership, MembershipStatus
+from pathways.cohorts.services import attendance_record
 from pathways.courses import services as course_services
 from pathways.courses.models import LessonPage
 from tests.factories.accounts import EmployerUserFactory, MentorFactory, ParticipantFactory
@@ -131,6 +132,16 @@ def build_history(*, participant, staff, facilitator) -> History:
         session=CohortSessionFactory(cohort=cohort, title="Welcome session"),
         membership=membership,
         minutes_attended=90,
+    )
+    # Recorded through the service too, as the facilitator's sheet does: the admin history entry
+    # it writes is labelled with her name.
+    attendance_record(
+        session=CohortSessionFactory(
+            cohort=cohort, title="Second session", starts_at=timezone.now() - timedelta(days=1)
+        ),
+        membership=membership,
+        status=AttendanceStatus.PRESENT,
+        actor=facilitator,
     )
     log(instance=membership, action="wagtail.create", user=staff)
     CertificateBatch.objects.create(

@@ -315,7 +315,7 @@ def test_kind_limits_the_purge(participant):
 def test_unknown_kinds_and_bad_numbers_fail_the_system_check():
     with override_settings(PATHWAYS_RETENTION_DAYS={"access_records": -1, "photos": 3}):
         errors = {error.id for error in check_retention_settings()}
-    assert errors == {"privacy.E002", "privacy.E003"}
+    assert errors == {"pathways_privacy.E002", "pathways_privacy.E003"}
     with override_settings(PATHWAYS_RETENTION_DAYS=POLICY):
         assert check_retention_settings() == []
 

@@ -105,12 +105,12 @@ def test_sign_out_ends_the_session_and_clears_site_data(client, participant):
 )
 def test_an_exit_url_that_is_not_a_full_http_address_fails_the_checks(settings, value):
     settings.PATHWAYS_EXIT_URL = value
-    assert "safety.E001" in {error.id for error in run_checks()}
+    assert "pathways_safety.E001" in {error.id for error in run_checks()}
 
 
 def test_a_full_http_exit_url_passes_the_checks(settings):
     settings.PATHWAYS_EXIT_URL = "http://localhost:8000/safety/"
-    assert "safety.E001" not in {error.id for error in run_checks()}
+    assert "pathways_safety.E001" not in {error.id for error in run_checks()}
 
 
 def test_settings_refuse_an_exit_url_from_the_environment_that_is_not_http():

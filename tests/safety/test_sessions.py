@@ -384,10 +384,10 @@ def test_browsing_within_a_minute_does_not_write_the_session(client, participant
 @pytest.mark.parametrize(
     ("name", "value", "error"),
     [
-        ("PATHWAYS_SESSION_IDLE_MINUTES", 0, "safety.E002"),
-        ("PATHWAYS_SESSION_ABSOLUTE_HOURS", 0, "safety.E003"),
-        ("PATHWAYS_SESSION_WARNING_SECONDS", 0, "safety.E004"),
-        ("PATHWAYS_SESSION_WARNING_SECONDS", 30 * 60, "safety.E004"),
+        ("PATHWAYS_SESSION_IDLE_MINUTES", 0, "pathways_safety.E002"),
+        ("PATHWAYS_SESSION_ABSOLUTE_HOURS", 0, "pathways_safety.E003"),
+        ("PATHWAYS_SESSION_WARNING_SECONDS", 0, "pathways_safety.E004"),
+        ("PATHWAYS_SESSION_WARNING_SECONDS", 30 * 60, "pathways_safety.E004"),
     ],
 )
 def test_session_settings_that_make_no_sense_fail_the_checks(settings, name, value, error):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, View
+from django.views.generic import FormView
 
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
@@ -26,6 +26,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role
+from pathways.lms.core.admin import NotEditableView
 from pathways.lms.core.errors import add_form_errors
 from pathways.lms.privacy import selectors, services
 from pathways.lms.privacy.models import ErasureRecord
@@ -212,15 +213,6 @@ class ErasureRecordIndexView(IndexView):
         ]
 
 
-class NotEditableView(View):
-    """Erasure records are never added by hand, edited or deleted here."""
-
-    index_url_name = None
-
-    def dispatch(self, request, *args, **kwargs):
-        return redirect(self.index_url_name)
-
-
 def _erased_on(record: ErasureRecord) -> str:
     return timezone.localtime(record.erased_at).strftime("%Y-%m-%d %H:%M")
 
@@ -254,6 +246,7 @@ class ErasureRecordViewSet(ModelViewSet):
         )
 
     def _read_only(self):
+        # Erasure records are never added by hand, edited or deleted here.
         return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
 
     @property

@@ -1,9 +1,9 @@
-"""How far someone who manages people in the Wagtail admin may go.
+"""Who may manage which account: how far someone who manages people in the Wagtail admin may go.
 
 Wagtail lets anyone holding ``change_user`` edit every account, superusers' included, tick
 "Administrator" on any of them, add anyone to any group and set any password. Pathways narrows
 that to the product's roles, in the rules below, which every user screen asks (the user forms,
-the edit and delete views, the listing and its bulk actions):
+the edit and delete views, the listing and its bulk actions in ``admin.py``):
 
 - superusers keep Wagtail's full power;
 - anyone else reaches only accounts whose every role she may grant (participants, mentors,

@@ -1,14 +1,15 @@
-"""manage.py bench_data: a large, realistic data set for the employer API benchmark.
+"""The employer API benchmark's data set: a large, realistic one, written straight to the database.
 
 Participants with several certificates each, partner employers, and releases in every state
 (in force, ended, stopped, replaced), so that the employer API filters the way it does in real
 life; the benchmarked employer ends up with several hundred shared credentials and one API key,
-printed once. Rows are written with ``bulk_create`` in batches, inside one transaction, so the
+returned once. Rows are written with ``bulk_create`` in batches, inside one transaction, so the
 full set (10,000 people, 50,000 certificates) loads in seconds on SQLite.
 
-The accounts cannot sign in (unusable passwords), the certificates carry no signed credential
-or PDF (rendering 50,000 would measure WeasyPrint, not the API), and it refuses to run without
-DEBUG unless told otherwise, like ``seed_demo``: bench data never belongs in a real site.
+The accounts cannot sign in (unusable passwords) and the certificates carry no signed credential
+or PDF (rendering 50,000 would measure WeasyPrint, not the API). ``bench/api_bench.py`` calls
+``build_bench_data`` on a throw-away database it made; nothing in the site or the apps imports
+this module, so bench data never reaches a real site. Django must be set up before importing it.
 """
 
 import math
@@ -17,11 +18,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,6 +83,10 @@ EMPLOYER_WORDS = (
 PURPOSES = ["Job application", "Interview next week", "Promotion review", "Work placement"]
 
 
+class BenchDataError(RuntimeError):
+    """The bench data cannot be written: the numbers asked for, or the database, do not fit."""
+
+
 @dataclass
 class BenchData:
     """What was made, and the benchmarked employer's key (shown once, never stored)."""
@@ -99,7 +102,7 @@ def _batched_create(model, rows: list, **kwargs) -> list:
     for start in range(0, len(rows), BATCH):
         created.extend(model.objects.bulk_create(rows[start : start + BATCH], **kwargs))
     if any(getattr(row, "pk", None) is None for row in created):
-        raise CommandError(f"The database did not return the new {model.__name__} ids.")
+        raise BenchDataError(f"The database did not return the new {model.__name__} ids.")
     return created
 
 
@@ -359,7 +362,7 @@ def _employers(count: int) -> list[EmployerOrganisation]:
         for n in range(count)
     ]
     if EmployerOrganisation.objects.filter(name__in=names).exists():
-        raise CommandError("Some bench employers are already there: use a fresh database.")
+        raise BenchDataError("Some bench employers are already there: use a fresh database.")
     return _batched_create(EmployerOrganisation, [EmployerOrganisation(name=n) for n in names])
 
 
@@ -369,10 +372,10 @@ def build_bench_data(
 ) -> BenchData:
     """Write the bench data set and return the benchmarked employer (the first) with its key."""
     if min(participants, certificates, employers) < 1:
-        raise CommandError("Ask for at least one participant, certificate and employer.")
+        raise BenchDataError("Ask for at least one participant, certificate and employer.")
     user_model = get_user_model()
     if user_model.objects.filter(username__startswith=USERNAME_PREFIX).exists():
-        raise CommandError("This database already holds bench data: use a fresh database.")
+        raise BenchDataError("This database already holds bench data: use a fresh database.")
     rng = random.Random(seed)  # noqa: S311  (repeatable test data, not secrets)
     courses = _courses(rng, needed=math.ceil(certificates / participants))
     templates = [
@@ -420,45 +423,3 @@ def build_bench_data(
         },
         shared_with_employer=shared_credentials(employer=benchmarked).count(),
     )
-
-
-class Command(BaseCommand):
-    help = (
-        "Load a large bench data set (participants, certificates, employers, releases) for the "
-        "employer API benchmark, and print the benchmarked employer's API key."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument("--participants", type=int, default=10_000)
-        parser.add_argument("--certificates", type=int, default=50_000)
-        parser.add_argument("--employers", type=int, default=200)
-        parser.add_argument("--seed", type=int, default=1, help="For a repeatable data set.")
-        parser.add_argument(
-            "--allow-without-debug",
-            action="store_true",
-            help="Run even though DEBUG is off. Bench data never belongs in a real site.",
-        )
-
-    def handle(self, *args, **options):
-        if not settings.DEBUG and not options["allow_without_debug"]:
-            raise CommandError(
-                "bench_data fills the database with made-up people and certificates. Run it only "
-                "on a throw-away database (with DEBUG on), or pass --allow-without-debug."
-            )
-        started = timezone.now()
-        data = build_bench_data(
-            participants=options["participants"],
-            certificates=options["certificates"],
-            employers=options["employers"],
-            seed=options["seed"],
-        )
-        seconds = (timezone.now() - started).total_seconds()
-        self.stdout.write(self.style.SUCCESS(f"Bench data loaded in {seconds:.1f} s:"))
-        for name, count in data.counts.items():
-            self.stdout.write(f"  {count:>7,} {name}")
-        self.stdout.write(
-            f"Benchmarked employer: {data.employer.name}, "
-            f"{data.shared_with_employer:,} certificates shared with it now."
-        )
-        self.stdout.write("Its API key (copy it now: it is not stored and cannot be shown again):")
-        self.stdout.write(f"  {data.raw_key}")
