@@ -176,6 +176,7 @@ def bench_cohort(template, course) -> dict:
     from pathways.certificates.issuance import tasks
     from pathways.certificates.issuance.models import Certificate
     from pathways.cohorts.models import CohortMembership, MembershipStatus
+    from pathways.courses.models import Enrolment, EnrolmentStatus
     from tests.factories.accounts import ParticipantFactory, StaffFactory
     from tests.factories.cohorts import CohortFactory
 
@@ -188,6 +189,17 @@ def bench_cohort(template, course) -> dict:
             cohort=cohort,
             user=user,
             status=MembershipStatus.COMPLETED,
+            completed_at=completed_at,
+        )
+        for user in members
+    )
+    # ...and completed the course the cohort runs: staff marking a membership completed does not
+    # stand in for the rules of a cohort that runs courses.
+    Enrolment.objects.bulk_create(
+        Enrolment(
+            user=user,
+            course=course,
+            status=EnrolmentStatus.COMPLETED,
             completed_at=completed_at,
         )
         for user in members

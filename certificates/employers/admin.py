@@ -32,7 +32,7 @@ from pathways.certificates.employers import services
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.lms.accounts.models import User
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, NotEditableView
+from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
 
 
 def employer_users():
@@ -109,7 +109,9 @@ class EmployerIndexView(IndexView):
         return buttons
 
 
-class EmployerOrganisationViewSet(ModelViewSet):
+class EmployerOrganisationViewSet(KeptRecordsMixin, ModelViewSet):
+    # Deleting would take its releases' disclosure records, the participants' history.
+    not_editable = ("delete",)
     model = EmployerOrganisation
     icon = "group"
     menu_label = gettext_lazy("Partner employers")
@@ -127,20 +129,12 @@ class EmployerOrganisationViewSet(ModelViewSet):
     search_backend_name = None
     copy_view_enabled = False
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(**{"delete_url_name": None, **kwargs})
-
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             keys_url_name="employer_api_keys:index",
             add_key_url_name="employer_api_keys:add",
             **kwargs,
         )
-
-    @property
-    def delete_view(self):
-        # Deleting would take its releases' disclosure records, the participants' history.
-        return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
 
 
 # API keys -------------------------------------------------------------------------------------
@@ -307,7 +301,8 @@ class KeyIndexView(IndexView):
         return buttons
 
 
-class EmployerApiKeyViewSet(ModelViewSet):
+class EmployerApiKeyViewSet(KeptRecordsMixin, ModelViewSet):
+    not_editable = ("edit", "delete")
     model = EmployerApiKey
     icon = "key"
     menu_label = gettext_lazy("API keys")
@@ -324,11 +319,6 @@ class EmployerApiKeyViewSet(ModelViewSet):
     list_filter = ["employer"]
     copy_view_enabled = False
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{"edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(revoke_url_name=self.get_url_name("revoke"), **kwargs)
 
@@ -338,14 +328,6 @@ class EmployerApiKeyViewSet(ModelViewSet):
     @property
     def add_view(self):
         return KeyCreateView.as_view(**self._action_kwargs())
-
-    @property
-    def edit_view(self):
-        return NotEditableView.as_view(**self._action_kwargs())
-
-    @property
-    def delete_view(self):
-        return NotEditableView.as_view(**self._action_kwargs())
 
     def get_urlpatterns(self):
         return [

@@ -54,7 +54,7 @@ from pathways.certificates.issuance.models import (
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, NotEditableView
+from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin, NotEditableView
 
 
 def status_label(certificate: Certificate) -> str:
@@ -806,7 +806,8 @@ class BatchInspectView(InspectView):
         return _progress(self.object)
 
 
-class CertificateBatchViewSet(ModelViewSet):
+class CertificateBatchViewSet(KeptRecordsMixin, ModelViewSet):
+    not_editable = ("edit", "delete")
     model = CertificateBatch
     icon = "group"
     menu_label = gettext_lazy("Cohort certificates")
@@ -836,11 +837,6 @@ class CertificateBatchViewSet(ModelViewSet):
         "error",
     ]
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{"edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             run_again_url_name=self.get_url_name("run_again"), **kwargs
@@ -852,14 +848,6 @@ class CertificateBatchViewSet(ModelViewSet):
     @property
     def add_view(self):
         return BatchStartView.as_view(**self._action_kwargs())
-
-    @property
-    def edit_view(self):
-        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
-
-    @property
-    def delete_view(self):
-        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
 
     def get_urlpatterns(self):
         return [

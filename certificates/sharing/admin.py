@@ -52,7 +52,7 @@ from pathways.certificates.sharing.models import (
 )
 from pathways.certificates.sharing.selectors import active_release_q, releasable_certificates
 from pathways.lms.accounts.models import User
-from pathways.lms.core.admin import AdminFormView, NotEditableView
+from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
 
 STAFF_METHODS = [
     (ReleaseMethod.PAPER.value, ReleaseMethod.PAPER.label),
@@ -498,7 +498,8 @@ class RecordRevocationView(AdminFormView):
         return redirect(self.inspect_url_name, release.pk)
 
 
-class CredentialReleaseViewSet(ModelViewSet):
+class CredentialReleaseViewSet(KeptRecordsMixin, ModelViewSet):
+    not_editable = ("edit", "delete")
     model = CredentialRelease
     icon = "link"
     menu_label = gettext_lazy("Releases")
@@ -541,11 +542,6 @@ class CredentialReleaseViewSet(ModelViewSet):
         "superseded_at",
     ]
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{"edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             record_revocation_url_name=self.get_url_name("record_revocation"), **kwargs
@@ -567,14 +563,6 @@ class CredentialReleaseViewSet(ModelViewSet):
         return RecordReleaseView.as_view(
             add_url_name=self.get_url_name("add"), **self._action_kwargs()
         )
-
-    @property
-    def edit_view(self):
-        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
-
-    @property
-    def delete_view(self):
-        return NotEditableView.as_view(inspect_url_name=self.get_url_name("inspect"))
 
     def get_urlpatterns(self):
         return [
@@ -626,7 +614,8 @@ class AccessIndexView(IndexView):
         )
 
 
-class CredentialAccessViewSet(ModelViewSet):
+class CredentialAccessViewSet(KeptRecordsMixin, ModelViewSet):
+    not_editable = ("add", "edit", "delete")
     model = CredentialAccess
     icon = "view"
     menu_label = gettext_lazy("Employer access records")
@@ -643,26 +632,6 @@ class CredentialAccessViewSet(ModelViewSet):
     ]
     copy_view_enabled = False
     list_per_page = 50
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
-    def _read_only(self):
-        return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
-
-    @property
-    def add_view(self):
-        return self._read_only()
-
-    @property
-    def edit_view(self):
-        return self._read_only()
-
-    @property
-    def delete_view(self):
-        return self._read_only()
 
 
 class SharingViewSetGroup(ViewSetGroup):

@@ -6,8 +6,8 @@ and show its refusal on the form. Used by every app's ``admin.py``.
   ``save_through_service(form)`` returning the saved object.
 - :class:`AdminFormView`: any other form page (issue, revoke, record consent...), with
   ``form_valid`` calling the service and :meth:`AdminFormView.run_service` showing a refusal.
-- :class:`NotEditableView`: for a viewset's views that must not exist (records never edited or
-  deleted here): back to the record's page, or the list.
+- :class:`KeptRecordsMixin`: a viewset whose records are never added by hand, edited or deleted
+  here; those views become :class:`NotEditableView`, back to the record's page or the list.
 """
 
 from django.core.exceptions import ValidationError
@@ -99,3 +99,33 @@ class NotEditableView(View):
         if self.inspect_url_name and pk is not None:
             return redirect(self.inspect_url_name, pk)
         return redirect(self.index_url_name)
+
+
+class KeptRecordsMixin:
+    """For a ``ModelViewSet`` whose records are never added by hand, edited or deleted here: the
+    views named in ``not_editable`` (any of "add", "edit", "delete") lose their links and go back
+    to the record's page (when the viewset has one) or to the list."""
+
+    not_editable: tuple[str, ...] = ("edit", "delete")
+
+    def get_common_view_kwargs(self, **kwargs):
+        hidden = {f"{name}_url_name": None for name in self.not_editable}
+        return super().get_common_view_kwargs(**{**hidden, **kwargs})
+
+    def _not_editable_view(self):
+        return NotEditableView.as_view(
+            index_url_name=self.get_url_name("index"),
+            inspect_url_name=self.get_url_name("inspect") if self.inspect_view_enabled else None,
+        )
+
+    @property
+    def add_view(self):
+        return self._not_editable_view() if "add" in self.not_editable else super().add_view
+
+    @property
+    def edit_view(self):
+        return self._not_editable_view() if "edit" in self.not_editable else super().edit_view
+
+    @property
+    def delete_view(self):
+        return self._not_editable_view() if "delete" in self.not_editable else super().delete_view

@@ -26,7 +26,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import NotEditableView
+from pathways.lms.core.admin import KeptRecordsMixin
 from pathways.lms.core.errors import add_form_errors
 from pathways.lms.privacy import selectors, services
 from pathways.lms.privacy.models import ErasureRecord
@@ -217,7 +217,9 @@ def _erased_on(record: ErasureRecord) -> str:
     return timezone.localtime(record.erased_at).strftime("%Y-%m-%d %H:%M")
 
 
-class ErasureRecordViewSet(ModelViewSet):
+class ErasureRecordViewSet(KeptRecordsMixin, ModelViewSet):
+    # Erasure records are never added by hand, edited or deleted here.
+    not_editable = ("add", "edit", "delete")
     model = ErasureRecord
     icon = "bin"
     menu_label = gettext_lazy("Erasure records")
@@ -235,31 +237,10 @@ class ErasureRecordViewSet(ModelViewSet):
     ]
     inspect_view_fields = ["subject_id", "subject_roles", "erased_at", "erased_by", "counts"]
 
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
             erase_find_url_name=self.get_url_name("erase_find"), **kwargs
         )
-
-    def _read_only(self):
-        # Erasure records are never added by hand, edited or deleted here.
-        return NotEditableView.as_view(index_url_name=self.get_url_name("index"))
-
-    @property
-    def add_view(self):
-        return self._read_only()
-
-    @property
-    def edit_view(self):
-        return self._read_only()
-
-    @property
-    def delete_view(self):
-        return self._read_only()
 
     def get_urlpatterns(self):
         urls = {
