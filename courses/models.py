@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 import swapper
 
 from pathways.courses.blocks import LessonStreamBlock
+from pathways.lms.core.languages import language_choices
 
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
@@ -82,7 +83,7 @@ class CoursePage(Page):
         validators=[MinValueValidator(0)],
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=language_choices, default="en"
     )
     skills = ParentalManyToManyField(Skill, blank=True, related_name="courses")
     prerequisites = ParentalManyToManyField(

@@ -20,6 +20,7 @@ from wagtail.search import index
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.names import validate_person_name
+from pathways.lms.core.languages import language_choices
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1d4f7a (a hash and six hexadecimal digits).")
@@ -74,7 +75,7 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER
     )
     language = models.CharField(
-        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+        _("language"), max_length=10, choices=language_choices, default="en"
     )
     validity_days = models.PositiveIntegerField(
         _("valid for (days)"),

@@ -6,6 +6,7 @@ import modelcluster.fields
 import modelsearch.index
 import wagtail.fields
 from django.conf import settings
+import pathways.lms.core.languages
 from django.db import migrations, models
 
 
@@ -77,7 +78,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(max_length=600, verbose_name='summary')),
                 ('description', wagtail.fields.RichTextField(blank=True, verbose_name='description')),
                 ('estimated_hours', models.DecimalField(decimal_places=1, default=1, max_digits=5, validators=[django.core.validators.MinValueValidator(0)], verbose_name='estimated hours')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=10, verbose_name='language')),
+                ('language', models.CharField(choices=pathways.lms.core.languages.language_choices, default='en', max_length=10, verbose_name='language')),
                 ('enrolment_open', models.BooleanField(default=True, help_text='Participants can enrol themselves. Staff can always enrol people.', verbose_name='open for enrolment')),
                 ('prerequisites', modelcluster.fields.ParentalManyToManyField(blank=True, help_text='Courses a participant must complete before enrolling in this one.', related_name='required_by', to='pathways_courses.coursepage', verbose_name='prerequisites')),
                 ('skills', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='courses', to='pathways_courses.skill')),

@@ -6,6 +6,7 @@ import django.utils.timezone
 import modelsearch.index
 import pathways.lms.accounts.names
 from django.conf import settings
+import pathways.lms.core.languages
 from django.db import migrations, models
 
 
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
                 ('primary_colour', models.CharField(default='#1d4f7a', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour like #1d4f7a (a hash and six hexadecimal digits).')], verbose_name='main colour')),
                 ('accent_colour', models.CharField(default='#b08d2b', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9a-fA-F]{6}$', 'Use a colour like #1d4f7a (a hash and six hexadecimal digits).')], verbose_name='accent colour')),
                 ('paper_size', models.CharField(choices=[('letter', 'US Letter, landscape'), ('a4', 'A4, landscape')], default='letter', max_length=10, verbose_name='paper size')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=10, verbose_name='language')),
+                ('language', models.CharField(choices=pathways.lms.core.languages.language_choices, default='en', max_length=10, verbose_name='language')),
                 ('validity_days', models.PositiveIntegerField(blank=True, help_text='Leave empty for a certificate that does not expire.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='valid for (days)')),
                 ('cohorts', models.ManyToManyField(blank=True, related_name='certificate_templates', to='pathways_cohorts.cohort', verbose_name='cohort programmes')),
                 ('courses', models.ManyToManyField(blank=True, related_name='certificate_templates', to='pathways_courses.coursepage', verbose_name='courses')),
