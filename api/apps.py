@@ -11,7 +11,10 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pathways.api import schema  # noqa: F401  (registers the auth schemes with drf-spectacular)
+        from pathways.api import (
+            checks,  # noqa: F401  (registers the system checks)
+            schema,  # noqa: F401  (registers the auth schemes with drf-spectacular)
+        )
         from pathways.api.services import tokens_end_on_password_change
         from pathways.lms.accounts.signals import password_changed
 

@@ -3,7 +3,7 @@
 - Partner employers' API clients: ``Authorization: Bearer <key>`` (``request.auth`` is the
   EmployerApiKey, ``request.user`` stays anonymous: a key is an organisation, not a person).
 - Participants', mentors' and staff's apps: ``Authorization: Token <token>``, from
-  ``POST /api/v1/auth/token/``. Anyone the admin asks for a second factor gives a code there
+  ``POST auth/token/`` of the API. Anyone the admin asks for a second factor gives a code there
   too; the token then carries it, as a session does (``user.otp_device``, django-otp's mark).
 - The site's own pages: the signed-in session, with CSRF (django-otp's middleware marks a
   session that passed the second factor).
@@ -12,7 +12,6 @@
 import functools
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from django_otp.models import Device
 from rest_framework import authentication, exceptions
 
 from pathways.certificates.employers.services import employer_key_authenticate
+from pathways.lms.core import app_settings
 
 
 class EmployerKeyAuthentication(authentication.BaseAuthentication):
@@ -72,7 +72,7 @@ class ParticipantTokenAuthentication(authentication.TokenAuthentication):
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        hours = int(getattr(settings, "PATHWAYS_API_TOKEN_HOURS", 12))
+        hours = int(app_settings.PATHWAYS_API_TOKEN_HOURS)
         if token.created + timedelta(hours=hours) <= timezone.now():
             token.delete()
             raise exceptions.AuthenticationFailed(

@@ -16,23 +16,18 @@ from django.utils.translation import gettext_lazy as _
 
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import APIException
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from pathways.api.authentication import EmployerKeyAuthentication
+from pathways.api.base_views import JSONRenderer, PathwaysGenericAPIView
 from pathways.api.employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer
 from pathways.api.openbadges_schema import OpenBadgeCredentialSerializer
 from pathways.api.pagination import PagePagination
 from pathways.api.permissions import IsEmployerClient
-from pathways.api.schema import ErrorSerializer
+from pathways.api.schema import ErrorSerializer, extend_schema
 from pathways.certificates.issuance import tasks
 from pathways.certificates.issuance.codes import format_code, normalize_code
 from pathways.certificates.sharing.filters import SharedCredentialFilter
@@ -70,7 +65,7 @@ class PdfPreparing(APIException):
     wait = PDF_RETRY_SECONDS  # sent as Retry-After
 
 
-class EmployerAPIView(generics.GenericAPIView):
+class EmployerAPIView(PathwaysGenericAPIView):
     """Bearer key only; the key's organisation is the caller. Responses are never cached."""
 
     authentication_classes = [EmployerKeyAuthentication]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
@@ -78,6 +79,12 @@ def exception_handler(exc, context):
         fields = _flatten(exc.detail)
         if not isinstance(fields, dict):
             fields = {"non_field_errors": fields}
+        elif api_settings.NON_FIELD_ERRORS_KEY in fields:
+            # DRF names them after the site's NON_FIELD_ERRORS_KEY; the API always says this.
+            fields = {
+                ("non_field_errors" if name == api_settings.NON_FIELD_ERRORS_KEY else name): value
+                for name, value in fields.items()
+            }
         non_field = fields.get("non_field_errors")
         message = MESSAGES["invalid"]()
         if non_field and len(fields) == 1 and isinstance(non_field[0], str):

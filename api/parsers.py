@@ -2,13 +2,14 @@
 
 import json
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import BaseParser
+
+from pathways.lms.core import app_settings
 
 
 class BodyTooLarge(APIException):
@@ -18,7 +19,7 @@ class BodyTooLarge(APIException):
 
 
 def _limit() -> int:
-    return int(getattr(settings, "PATHWAYS_API_MAX_BODY", 64 * 1024))
+    return int(app_settings.PATHWAYS_API_MAX_BODY)
 
 
 class LimitedJSONParser(BaseParser):

@@ -42,7 +42,7 @@ class StaffMember(IsSignedInPerson):
     same two-step check the admin asks for (``lms.security``).
 
     A session passes when it gave a code to the admin; an app's token passes when it was given
-    after a code (``POST /api/v1/auth/token/`` with ``otp_token``). A password alone reaches
+    after a code (``POST auth/token/`` with ``otp_token``). A password alone reaches
     none of the staff endpoints. The second-factor refusal has its own code and message, and is
     told only to people whose role would otherwise let them in.
     """

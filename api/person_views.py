@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
@@ -27,8 +27,9 @@ from rest_framework.views import APIView
 
 from pathways.api import person_serializers as s
 from pathways.api.authentication import ParticipantTokenAuthentication
+from pathways.api.base_views import PathwaysAPIMixin
 from pathways.api.permissions import IsMentor, IsParticipant, IsSignedInPerson
-from pathways.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer
+from pathways.api.schema import ERROR_DESCRIPTIONS, ErrorSerializer, extend_schema
 from pathways.api.serializers import EmptyInputSerializer
 from pathways.api.services import token_issue
 from pathways.certificates.issuance import selectors
@@ -56,10 +57,10 @@ from pathways.mentoring.selectors import (
 PERSON_AUTHENTICATION = [ParticipantTokenAuthentication, SessionAuthentication]
 
 
-class PersonEndpoint:
-    """Mixed into every view for people: their authentication, and answers that are never
-    stored by a browser or proxy (the site's middleware only sees session sign-ins, not
-    tokens)."""
+class PersonEndpoint(PathwaysAPIMixin):
+    """First in the bases of every view for people: the API's DRF configuration
+    (``base_views``), their authentication, and answers that are never stored by a browser or
+    proxy (the site's middleware only sees session sign-ins, not tokens)."""
 
     authentication_classes = PERSON_AUTHENTICATION
 

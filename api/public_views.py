@@ -11,13 +11,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from pathways.api.base_views import PathwaysAPIView
 from pathways.api.public_serializers import VerificationSerializer
+from pathways.api.schema import extend_schema
 from pathways.certificates.credentials.ratelimit import check_rate
 from pathways.certificates.issuance.selectors import verifiable_certificate
 
@@ -45,7 +46,7 @@ from pathways.certificates.issuance.selectors import verifiable_certificate
         responses={200: VerificationSerializer},
     )
 )
-class VerifyView(APIView):
+class VerifyView(PathwaysAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 

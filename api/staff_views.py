@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 import django_filters
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 from pathways.api import staff_serializers as s
 from pathways.api.permissions import StaffMember
 from pathways.api.person_views import PersonEndpoint
+from pathways.api.schema import extend_schema
 from pathways.certificates.issuance import services as certificate_services
 from pathways.certificates.issuance.models import Certificate
 from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus

@@ -1,17 +1,25 @@
 """One request budget per employer key, per signed-in person, and per anonymous address.
 
-Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (``employer_key``, ``user``,
-``anon``), read on each request. Counts live in the default cache: use a shared cache
-(``CACHE_URL``) when several web processes serve the API.
+Rates come from ``PATHWAYS_API_THROTTLE_RATES`` (``employer_key``, ``user``, ``anon``; a kind
+left out keeps its default, ``None`` lifts its limit), read on each request, never from the host
+site's ``REST_FRAMEWORK``. Counts live in the default cache: use a shared cache (``CACHE_URL``)
+when several web processes serve the API.
 """
 
 import hashlib
 
-from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from pathways.certificates.employers.models import EmployerApiKey
+from pathways.lms.core import app_settings
 from pathways.lms.security.addresses import client_address
+
+SETTING = "PATHWAYS_API_THROTTLE_RATES"
+
+
+def throttle_rates() -> dict:
+    """Each kind of caller's rate: the site's, or the default for a kind it leaves out."""
+    return {**app_settings.DEFAULTS[SETTING], **getattr(app_settings, SETTING)}
 
 
 class PerClientThrottle(SimpleRateThrottle):
@@ -28,7 +36,7 @@ class PerClientThrottle(SimpleRateThrottle):
 
     def allow_request(self, request, view):
         self.scope, self.ident = self._scope_and_ident(request)
-        self.rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        self.rate = throttle_rates().get(self.scope)
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)

@@ -126,7 +126,6 @@ def _rounds(calls: dict, *, count: int, budget: float, samples: dict | None = No
 
 
 def bench(*, numbers: dict, requests: int, warmup: int, budget: float, analyze: bool) -> dict:
-    from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
@@ -167,8 +166,7 @@ def bench(*, numbers: dict, requests: int, warmup: int, budget: float, analyze: 
     }
     _install_minimal_view(bodies)
     rates = {"employer_key": "1000000/minute", "user": "1000000/minute", "anon": "1000000/minute"}
-    framework = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
-    with override_settings(ROOT_URLCONF=URLCONF, REST_FRAMEWORK=framework):
+    with override_settings(ROOT_URLCONF=URLCONF, PATHWAYS_API_THROTTLE_RATES=rates):
         plain = Client()
 
         def get_minimal(name: str):

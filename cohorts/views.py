@@ -5,7 +5,6 @@ see) and change things only through services. Pages are built for phones first.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pathways.cohorts import selectors, services
 from pathways.cohorts.models import AttendanceStatus, MembershipStatus
 from pathways.lms.accounts.roles import is_facilitator
+from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import show_errors
 
 # Participants --------------------------------------------------------------------------------

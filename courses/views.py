@@ -5,7 +5,6 @@ not see) and change things only through services.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from pathways.courses.models import (
     ReflectionAnswer,
 )
 from pathways.lms.accounts.roles import is_facilitator
+from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import show_errors
 
 

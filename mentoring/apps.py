@@ -11,6 +11,7 @@ class MentoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from pathways.mentoring import checks  # noqa: F401  (registers the system checks)
         from pathways.mentoring.permissions import register as register_permissions
 
         register_permissions()

@@ -25,7 +25,6 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -37,6 +36,7 @@ from wagtail.log_actions import log
 
 from pathways.courses.models import Skill
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.core import app_settings
 from pathways.mentoring.models import (
     CAPACITY_PAIRING_STATUSES,
     OPEN_PAIRING_STATUSES,
@@ -573,7 +573,7 @@ def goal_update(
 
 
 def _private_notes_allowed() -> bool:
-    return bool(getattr(settings, "PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED", False))
+    return bool(app_settings.PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED)
 
 
 def checkin_notes_may_be_private(*, pairing: MentorshipPairing, actor) -> bool:

@@ -6,7 +6,6 @@ anything the person may not see, such as a former mentee) and change things only
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import show_errors
 from pathways.mentoring import selectors, services
 from pathways.mentoring.forms import CheckInForm, GoalForm, GoalStatusForm, ReasonForm

@@ -12,7 +12,10 @@ class CredentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pathways.certificates.credentials import receivers
+        from pathways.certificates.credentials import (
+            checks,  # noqa: F401  (registers the system checks)
+            receivers,
+        )
         from pathways.certificates.issuance.signals import certificate_issued
 
         certificate_issued.connect(

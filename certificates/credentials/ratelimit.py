@@ -17,14 +17,12 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
+from pathways.lms.core import app_settings
 from pathways.lms.security.addresses import client_address
-
-DEFAULT_RATE = "30/600"
 
 
 @dataclass(frozen=True)
@@ -33,17 +31,29 @@ class RateDecision:
     retry_after: int
 
 
-def _rate() -> tuple[int, int]:
-    text = getattr(settings, "PATHWAYS_VERIFY_RATE", DEFAULT_RATE)
+def parse_rate(text) -> tuple[int, int] | None:
+    """``"<lookups>/<seconds>"`` as two numbers of 1 or more, or ``None`` if it is not that."""
+    if not isinstance(text, str):
+        return None
     try:
-        count, seconds = (int(part) for part in str(text).split("/"))
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f'PATHWAYS_VERIFY_RATE must look like "30/600", not {text!r}'
-        ) from exc
+        count, seconds = (int(part) for part in text.split("/"))
+    except ValueError:
+        return None
     if count < 1 or seconds < 1:
-        raise ImproperlyConfigured("PATHWAYS_VERIFY_RATE needs positive numbers.")
+        return None
     return count, seconds
+
+
+def _rate() -> tuple[int, int]:
+    """``PATHWAYS_VERIFY_RATE`` (the system check ``pathways_credentials.E002`` explains a bad
+    value)."""
+    text = app_settings.PATHWAYS_VERIFY_RATE
+    rate = parse_rate(text)
+    if rate is None:
+        raise ImproperlyConfigured(
+            f'PATHWAYS_VERIFY_RATE must look like "30/600" (both 1 or more), not {text!r}'
+        )
+    return rate
 
 
 def check_rate(request: HttpRequest, *, scope: str = "verify") -> RateDecision:

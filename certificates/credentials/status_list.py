@@ -22,12 +22,12 @@ import logging
 import secrets
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from pathways.certificates.credentials.models import StatusListAllocation
+from pathways.lms.core import app_settings
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,17 @@ class StatusListFull(RuntimeError):
     """No unused index could be drawn; nothing was issued."""
 
 
+def size_is_valid(size) -> bool:
+    """A whole number of at least 131,072 and a multiple of 8 (whole bytes)."""
+    whole = isinstance(size, int) and not isinstance(size, bool)
+    return whole and size >= MIN_SIZE and size % 8 == 0
+
+
 def configured_size() -> int:
-    """``PATHWAYS_STATUS_LIST_SIZE``, checked: at least 131,072 and a multiple of 8."""
-    size = getattr(settings, "PATHWAYS_STATUS_LIST_SIZE", MIN_SIZE)
-    if not isinstance(size, int) or size < MIN_SIZE or size % 8:
+    """``PATHWAYS_STATUS_LIST_SIZE``, checked (the system check ``pathways_credentials.E001``
+    explains a bad value before anything is issued)."""
+    size = app_settings.PATHWAYS_STATUS_LIST_SIZE
+    if not size_is_valid(size):
         raise ImproperlyConfigured(
             f"PATHWAYS_STATUS_LIST_SIZE must be a whole number of at least {MIN_SIZE} and a "
             f"multiple of 8, not {size!r}."

@@ -96,7 +96,7 @@ class LocalOnlyURLFetcher(URLFetcher):
 
 def local_roots() -> list[Path]:
     """Folders a certificate may load files from: the static files, collected or in the apps."""
-    roots = [Path(settings.STATIC_ROOT)]
+    roots = [Path(settings.STATIC_ROOT)] if settings.STATIC_ROOT else []  # None by default
     for finder in finders.get_finders():
         for storage in getattr(finder, "storages", {}).values():
             location = getattr(storage, "location", None)

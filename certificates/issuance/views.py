@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from pathways.certificates.issuance import selectors, services
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import Certificate, CertificateStatus, NameChoice
+from pathways.lms.accounts.sign_in import login_required
 
 
 @dataclass

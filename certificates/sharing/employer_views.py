@@ -9,7 +9,6 @@ What is shown comes from ``release_selectors`` alone, so a credential no longer 
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -31,6 +30,7 @@ from pathways.certificates.sharing.selectors import (
     shared_view,
 )
 from pathways.certificates.sharing.services import RELEASE_SUMMARY_SHOWN, access_record
+from pathways.lms.accounts.sign_in import login_required
 
 PAGE_SIZE = 20
 

@@ -12,7 +12,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -33,6 +32,7 @@ from pathways.certificates.sharing.models import (
     ReleaseStatus,
 )
 from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import add_form_errors, show_errors
 
 ACCESS_LOG_PER_PAGE = 50

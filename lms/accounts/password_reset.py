@@ -9,15 +9,14 @@ else silently gets nothing, and the page answers the same either way, so it neve
 an address belongs to someone.
 """
 
-from django.conf import settings
-
 from wagtail.admin.forms.auth import PasswordResetForm
 
 from pathways.lms.accounts.models import ContactChannel
+from pathways.lms.core import app_settings
 
 
 def reset_by_email_enabled() -> bool:
-    return bool(getattr(settings, "PATHWAYS_PASSWORD_RESET_BY_EMAIL", False))
+    return bool(app_settings.PATHWAYS_PASSWORD_RESET_BY_EMAIL)
 
 
 class SafeContactPasswordResetForm(PasswordResetForm):

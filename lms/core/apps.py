@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
     label = "pathways_core"
     verbose_name = _("Pathways")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from pathways.lms.core import checks  # noqa: F401  (registers the system checks)

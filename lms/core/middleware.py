@@ -1,16 +1,151 @@
-"""Site-wide request handling: the user's language, and never caching private pages."""
+"""Request handling every app shares: which requests Pathways' policies cover, the user's
+language, and never caching private pages.
+
+Pathways' policies (the Content Security Policy and the other headers of lms/security, the
+session limits and the safety notice of lms/safety, ``no-store`` here) cover **Pathways' own
+pages** unless ``PATHWAYS_POLICIES_SITE_WIDE`` is true, as it is on the standalone site. A request
+is Pathways' when, resolved against the site's URLconf:
+
+- its view was written in a ``pathways.`` module (``request.resolver_match.func.__module__``:
+  function views, class-based views and API viewsets alike, wherever the host mounts them);
+- or its URL sits in a namespace declared by one of Pathways' URLconfs, for the views Pathways
+  mounts from other packages (the API schema and its documentation are drf-spectacular's);
+- or it is a Wagtail page whose model is Pathways' (``CourseIndexPage``, ``CoursePage``,
+  ``ModulePage``, ``LessonPage``: the page's specific class lives in a ``pathways.`` module),
+  found with Wagtail's own ``Page.route_for_request``, which caches the route on the request so
+  that Wagtail's ``serve`` view does not look it up twice. (So the middleware that asks sits
+  after ``UserLanguageMiddleware``: the route is cached in the language the page is served in.)
+
+Everything else is the host's: its own views and pages, Django's and Wagtail's views (the
+language switch, even where Pathways' include mounts it; Wagtail's front-end login), addresses
+nothing answers (404), and the whole Wagtail admin, Pathways' screens inside it included. The
+admin is one application with Wagtail's own scripts and forms, which post to Wagtail's views;
+Pathways' headers on some of its screens would break those (see
+``SameOriginCsrfViewMiddleware``). The admin is protected by its second factor instead, which has
+a setting of its own (``PATHWAYS_ADMIN_SECOND_FACTOR``).
+"""
 
 from django.conf import settings
+from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import check_for_language
+
+from pathways.lms.core import app_settings
+
+PATHWAYS_PACKAGE = "pathways."
+PATHWAYS_API_PACKAGE = "pathways.api."
+WAGTAIL_SERVE = "wagtail_serve"
+
+
+def resolved(request):
+    """The request's resolver match: Django's once it has resolved the URL, otherwise resolved
+    here, once per request, for middleware that runs before the view. None if nothing answers."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        return match
+    if not hasattr(request, "_pathways_resolver_match"):
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        request._pathways_resolver_match = match
+    return request._pathways_resolver_match
+
+
+def _module_name(value) -> str:
+    return value if isinstance(value, str) else getattr(value, "__name__", "")
+
+
+def _namespace_owner(request, match) -> str:
+    """The innermost of Pathways' URLconfs that declares one of the match's namespaces, or ""."""
+    resolver = get_resolver(getattr(request, "urlconf", None))
+    owner = ""
+    for namespace in match.namespaces:
+        try:
+            _prefix, resolver = resolver.namespace_dict[namespace]
+        except KeyError:
+            break
+        name = _module_name(resolver.urlconf_name)
+        if name.startswith(PATHWAYS_PACKAGE):
+            owner = name
+    return owner
+
+
+def _page_module(request, match) -> str:
+    """The module of the Wagtail page model that serves this address, or ""."""
+    import swapper
+
+    page_model = swapper.load_model("wagtailcore", "Page")
+    path = match.args[0] if match.args else match.kwargs.get("path", "")
+    route = page_model.route_for_request(request, path)
+    if route is None:
+        return ""
+    page = route[0]
+    return (getattr(page, "specific_class", None) or type(page)).__module__
+
+
+def _answering_module(request) -> str:
+    match = resolved(request)
+    if match is None:
+        return ""
+    module = getattr(match.func, "__module__", None) or ""
+    if module.startswith(PATHWAYS_PACKAGE):
+        return module
+    if owner := _namespace_owner(request, match):
+        return owner
+    if match.url_name == WAGTAIL_SERVE:
+        module = _page_module(request, match)
+        if module.startswith(PATHWAYS_PACKAGE):
+            return module
+    return ""
+
+
+def pathways_module(request) -> str:
+    """The module of Pathways' code that answers this request (its view, the URLconf that mounts
+    it, or its page model), or "" when it is not Pathways'. Worked out once per request."""
+    if not hasattr(request, "_pathways_module"):
+        request._pathways_module = _answering_module(request)
+    return request._pathways_module
+
+
+def _admin_prefix() -> str | None:
+    try:
+        return reverse("wagtailadmin_home")
+    except NoReverseMatch:  # a site without the Wagtail admin
+        return None
+
+
+def in_wagtail_admin(request) -> bool:
+    prefix = _admin_prefix()
+    return bool(prefix) and request.path.startswith(prefix)
+
+
+def serves_pathways(request) -> bool:
+    """Whether this request is for one of Pathways' own pages (see the module docstring)."""
+    return bool(pathways_module(request)) and not in_wagtail_admin(request)
+
+
+def is_api_request(request) -> bool:
+    """Whether this request is for Pathways' API, wherever the host mounts it: its views, its
+    schema and documentation, and the API's answer to an unknown path below it. The host's own
+    API (Wagtail's API v2, say) is not."""
+    return pathways_module(request).startswith(PATHWAYS_API_PACKAGE)
+
+
+def policies_cover(request) -> bool:
+    """Whether Pathways' policies apply to this request: everywhere when
+    ``PATHWAYS_POLICIES_SITE_WIDE`` is true, otherwise on Pathways' own pages only."""
+    return bool(app_settings.PATHWAYS_POLICIES_SITE_WIDE) or serves_pathways(request)
 
 
 class UserLanguageMiddleware:
     """Follow the signed-in person's preferred language unless they switched this browser.
 
     Sits after authentication: LocaleMiddleware has already picked a language from the cookie or
-    the browser; a participant who chose Spanish in her profile gets Spanish on any device.
+    the browser; a participant who chose Spanish in her profile gets Spanish on any device. It
+    runs on every page, the host's included, as her choice is hers rather than a policy; it
+    decides before any page is routed, so Wagtail routes pages in the language she reads.
     """
 
     def __init__(self, get_response):
@@ -30,21 +165,24 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-API_PREFIX = "/api/"
-
-
 class PrivatePageCacheMiddleware:
     """Pages shown to a signed-in person, and every API response (an API key or token is not a
-    session, so it is not seen here), are never stored by the browser or a proxy."""
+    session, so it is not seen here), are never stored by the browser or a proxy.
+
+    Only where Pathways' policies cover the request (``policies_cover``): the host's own pages
+    keep whatever caching it gives them.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if not policies_cover(request):
+            return response
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or request.path.startswith(API_PREFIX) or "Authorization" in request.headers:
+        if signed_in or is_api_request(request) or "Authorization" in request.headers:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
             patch_vary_headers(response, ["Cookie"])

@@ -1,8 +1,9 @@
 """Keeping records no longer than needed: each kind of record has a retention period in days.
 
-``settings.PATHWAYS_RETENTION_DAYS`` maps each kind below to a number of days, or to ``None`` to
-keep that kind for good. ``manage.py purge_expired`` deletes what has passed its period, in
-batches, each batch in its own transaction; running it again deletes nothing more.
+``PATHWAYS_RETENTION_DAYS`` maps each kind below to a number of days, or to ``None`` to keep
+that kind for good; a kind it leaves out keeps its default (``lms/core/app_settings.py``).
+``manage.py purge_expired`` deletes what has passed its period, in batches, each batch in its own
+transaction; running it again deletes nothing more.
 
 Kinds, in the order they are purged:
 
@@ -38,6 +39,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from pathways.lms.core import app_settings
+
 BATCH_SIZE = 1000
 
 
@@ -51,9 +54,12 @@ class PurgeResult:
 
 
 def retention_policy() -> dict[str, int | None]:
-    """Days to keep each kind, from the settings; kinds not set are kept for good."""
-    configured = getattr(settings, "PATHWAYS_RETENTION_DAYS", {}) or {}
-    return {kind: configured.get(kind) for kind in KINDS}
+    """Days to keep each kind: the site's setting over the defaults."""
+    policy = {**app_settings.DEFAULTS["PATHWAYS_RETENTION_DAYS"]}
+    configured = app_settings.PATHWAYS_RETENTION_DAYS
+    if isinstance(configured, dict):
+        policy.update(configured)
+    return {kind: policy.get(kind) for kind in KINDS}
 
 
 def _cutoff(days: int, now: datetime) -> datetime:
@@ -120,7 +126,7 @@ def expired_api_tokens(days: int, now: datetime) -> QuerySet | None:
         return None
     from rest_framework.authtoken.models import Token
 
-    hours = int(getattr(settings, "PATHWAYS_API_TOKEN_HOURS", 12))
+    hours = int(app_settings.PATHWAYS_API_TOKEN_HOURS)
     return Token.objects.filter(created__lt=_cutoff(days, now) - timedelta(hours=hours))
 
 
@@ -219,7 +225,7 @@ def purge_expired(
 
 def check_retention_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     errors = []
-    configured = getattr(settings, "PATHWAYS_RETENTION_DAYS", {})
+    configured = app_settings.PATHWAYS_RETENTION_DAYS
     if not isinstance(configured, dict):
         return [
             checks.Error(

@@ -4,13 +4,13 @@ The archive is made on a POST (it is an action, and a link could be followed by 
 prefetch) and sent under a neutral file name, never stored by the browser's cache.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.privacy import services
 
 

@@ -1,7 +1,9 @@
 """Session limits for everyone signed in, and the safety page before a participant's first use.
 
 Both sit after the authentication and message middleware: they need ``request.user``, and the
-sign-out message must survive the session it ends.
+sign-out message must survive the session it ends. Both act only where Pathways' policies cover
+the request (``pathways.lms.core.middleware.policies_cover``): on Pathways' own pages, or on
+every page when ``PATHWAYS_POLICIES_SITE_WIDE`` is true.
 """
 
 from urllib.parse import urlencode
@@ -11,15 +13,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.shortcuts import redirect, resolve_url
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from pathways.lms.accounts.roles import Role, has_role
+from pathways.lms.accounts.sign_in import sign_in_url
+from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
-from pathways.lms.core.middleware import API_PREFIX
+from pathways.lms.core.middleware import is_api_request, policies_cover, resolved
 from pathways.lms.safety import sessions
 
 # Requests a page makes by itself, which must not keep an unattended session alive.
@@ -42,15 +46,13 @@ FILE_VIEWS = {
 
 
 def _view_name(request) -> str | None:
-    try:
-        return resolve(request.path_info).view_name
-    except Resolver404:
-        return None
+    match = resolved(request)
+    return match.view_name if match is not None else None
 
 
 def wants_json(request, view_name: str | None = None) -> bool:
     """API calls and the page's own scripts get JSON; anything a browser navigates to gets HTML."""
-    if request.path.startswith(API_PREFIX) or view_name in JSON_VIEWS:
+    if view_name in JSON_VIEWS or is_api_request(request):
         return True
     return request.accepts("application/json") and not request.accepts("text/html")
 
@@ -62,7 +64,7 @@ def _login_url(path: str) -> str:
         admin_home = None
     if admin_home and path.startswith(admin_home):
         return reverse("wagtailadmin_login")
-    return resolve_url(settings.LOGIN_URL)
+    return sign_in_url()
 
 
 class SessionTimeoutMiddleware:
@@ -72,6 +74,12 @@ class SessionTimeoutMiddleware:
     Every request by the person counts as activity except background ones (the session status
     check, Wagtail's editor ping, or anything sent with ``X-Pathways-Background``). The page's
     own clock is put on ``request.pathways_session`` for the warning in the base template.
+
+    The limits are enforced only where Pathways' policies cover the request. On the host's own
+    pages (``PATHWAYS_POLICIES_SITE_WIDE`` off) nobody is signed out, but a request there still
+    counts as activity, so an editor busy in the Wagtail admin is not signed out by the first
+    Pathways page she opens. A session already past a limit is left as it is there: the host's
+    pages do not revive it, and the next Pathways page signs it out.
     """
 
     def __init__(self, get_response):
@@ -82,13 +90,17 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = timezone.now()
             view_name = _view_name(request)
+            covered = policies_cover(request)
             if sessions.has_expired(request.session, now=now):
-                return self._signed_out(request, view_name)
+                if covered:
+                    return self._signed_out(request, view_name)
+                return self.get_response(request)
             sessions.start(request.session, now=now)
             background = BACKGROUND_HEADER in request.headers or view_name in BACKGROUND_VIEWS
             if not background:
                 sessions.record_activity(request.session, now=now)
-            request.pathways_session = sessions.clock(request.session, now=now)
+            if covered:
+                request.pathways_session = sessions.clock(request.session, now=now)
         # Signing in starts the clocks (sessions.start_on_sign_in); a session from before they
         # existed gets them on its first request.
         return self.get_response(request)
@@ -127,7 +139,8 @@ class SafetyNoticeMiddleware:
     Until ``User.safety_notice_seen_at`` is set, her page views (never API calls, files, the
     safety pages or signing out) go to the safety page, which brings her back afterwards. Files
     are told apart by their view (``FILE_VIEWS``), not by what the browser accepts: a browser
-    following a download link asks for HTML just as it does for a page.
+    following a download link asks for HTML just as it does for a page. Only Pathways' own pages
+    hold her back, unless ``PATHWAYS_POLICIES_SITE_WIDE`` is true: a host's home page does not.
     """
 
     def __init__(self, get_response):
@@ -149,15 +162,16 @@ class SafetyNoticeMiddleware:
         exempt = (
             reverse("safety:notice"),
             reverse("accounts:logout"),
-            API_PREFIX,
             settings.STATIC_URL,
             settings.MEDIA_URL,
         )
         if request.path.startswith(tuple(prefix for prefix in exempt if prefix)):
             return False
+        if is_api_request(request):
+            return False
         if not request.accepts("text/html"):
             return False
-        file_views = FILE_VIEWS | set(getattr(settings, "PATHWAYS_SAFETY_NOTICE_FILE_VIEWS", ()))
+        file_views = FILE_VIEWS | set(app_settings.PATHWAYS_SAFETY_NOTICE_FILE_VIEWS)
         if _view_name(request) in file_views:
             return False
-        return has_role(user, Role.PARTICIPANT)
+        return has_role(user, Role.PARTICIPANT) and policies_cover(request)

@@ -1,9 +1,8 @@
 """Leaving the site at once, the "Staying safe online" page, and keeping a session alive."""
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pathways.lms.accounts.sign_in import after_sign_in_url, sign_in_url
 from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
 from pathways.lms.core.responses import clear_site_data
@@ -63,13 +63,13 @@ class SafetyNoticeView(View):
     def post(self, request):
         """ "Continue": she has read it; take her where she was going."""
         if not request.user.is_authenticated:
-            return HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
+            return HttpResponseRedirect(sign_in_url())
         user = request.user
         if user.safety_notice_seen_at is None:
             user.safety_notice_seen_at = timezone.now()
             user.save(update_fields=["safety_notice_seen_at"])
         target = _safe_next(request, request.POST.get("next"))
-        return HttpResponseRedirect(target or resolve_url(settings.LOGIN_REDIRECT_URL))
+        return HttpResponseRedirect(target or after_sign_in_url())
 
 
 def _not_signed_in():
@@ -97,7 +97,7 @@ def session_extend(request):
     sessions.record_activity(request.session, now=timezone.now(), force=True)
     if request.headers.get("Accept", "").startswith("text/html"):  # a browser's form post
         target = _safe_next(request, request.POST.get("next"))
-        return HttpResponseRedirect(target or resolve_url(settings.LOGIN_REDIRECT_URL))
+        return HttpResponseRedirect(target or after_sign_in_url())
     response = JsonResponse(sessions.clock(request.session).as_json())
     add_never_cache_headers(response)
     return response

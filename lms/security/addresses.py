@@ -17,14 +17,15 @@ IPv6 clients are counted per /64 network, which is what one household or phone u
 
 import ipaddress
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from pathways.lms.core import app_settings
 
 UNKNOWN = "unknown"
 
 
 def trusted_proxy_count() -> int:
-    return max(int(getattr(settings, "PATHWAYS_TRUSTED_PROXY_COUNT", 0) or 0), 0)
+    return max(int(app_settings.PATHWAYS_TRUSTED_PROXY_COUNT or 0), 0)
 
 
 def client_ip(

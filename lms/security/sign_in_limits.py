@@ -27,7 +27,6 @@ where and when someone signed in would be a map of her movements.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -45,8 +44,9 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 
 from pathways.lms.accounts.backends import find_account
+from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
-from pathways.lms.core.middleware import API_PREFIX
+from pathways.lms.core.middleware import is_api_request
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -58,16 +58,16 @@ PAUSE_ENDED_ACTION = "pathways.sign_in_pause_ended"
 
 def account_failure_limit(request: HttpRequest | None = None, credentials=None) -> int:
     """``AXES_FAILURE_LIMIT``: wrong passwords for one account before signing in pauses."""
-    return max(int(getattr(settings, "PATHWAYS_SIGN_IN_ACCOUNT_FAILURES", 5)), 1)
+    return max(int(app_settings.PATHWAYS_SIGN_IN_ACCOUNT_FAILURES), 1)
 
 
 def address_failure_limit() -> int:
     """Wrong passwords from one client address (for any accounts) before signing in pauses."""
-    return max(int(getattr(settings, "PATHWAYS_SIGN_IN_ADDRESS_FAILURES", 20)), 1)
+    return max(int(app_settings.PATHWAYS_SIGN_IN_ADDRESS_FAILURES), 1)
 
 
 def pause_minutes() -> int:
-    return max(int(getattr(settings, "PATHWAYS_SIGN_IN_PAUSE_MINUTES", 15)), 1)
+    return max(int(app_settings.PATHWAYS_SIGN_IN_PAUSE_MINUTES), 1)
 
 
 def pause(request: HttpRequest | None = None) -> timedelta:
@@ -158,7 +158,7 @@ def lockout_response(
     It never repeats what was typed. The API gets its usual error format.
     """
     retry_after = str(pause_minutes() * 60)
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request):
         response = JsonResponse(
             error_body(status_code=429, code="sign_in_paused", message=pause_message()),
             status=429,

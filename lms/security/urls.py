@@ -1,5 +1,7 @@
-"""The second factor's own pages, mounted under the admin's address (see demo_site/urls.py) but open
-before the second factor is passed."""
+"""The Wagtail admin's second factor: its own pages, open before the second factor is passed.
+
+Mounted at ``admin/two-step/`` in Pathways' URLconf (lms/core/urls.py): under the admin's address
+in the standalone site, under the host's prefix for Pathways in a host site."""
 
 from django.urls import path
 

@@ -82,6 +82,8 @@ def test_schema_is_valid_without_warnings_and_covers_only_this_api(tmp_path):
         "spectacular",
         "--validate",
         "--fail-on-warn",
+        "--custom-settings",
+        "pathways.api.schema.SCHEMA_SETTINGS",
         "--format",
         "openapi-json",
         "--file",
@@ -92,3 +94,16 @@ def test_schema_is_valid_without_warnings_and_covers_only_this_api(tmp_path):
     paths = json.loads(out.read_text())["paths"]
     assert paths and all(path.startswith("/api/v1/") for path in paths)
     assert "/api/v1/employer/credentials/" in paths
+
+
+def test_the_deploy_check_makes_the_schema_with_pathways_own_settings(monkeypatch):
+    from pathways.api import schema
+    from pathways.api.checks import check_api_schema
+
+    assert check_api_schema(None) == []
+    # With drf-spectacular's defaults it would describe Wagtail's admin API too, and fail.
+    made_with = schema.schema_settings
+    monkeypatch.setattr(
+        schema, "schema_settings", lambda: {**made_with(), "PREPROCESSING_HOOKS": []}
+    )
+    assert [message.id for message in check_api_schema(None)] == ["pathways_api.E004"]

@@ -655,9 +655,10 @@ def test_lists_are_paginated(participant):
 
 @pytest.fixture
 def low_rates(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"user": "2/minute", "anon": "2/minute", "employer_key": None},
+    settings.PATHWAYS_API_THROTTLE_RATES = {
+        "user": "2/minute",
+        "anon": "2/minute",
+        "employer_key": None,
     }
     cache.clear()
 

@@ -111,10 +111,7 @@ def test_a_forged_header_without_a_trusted_proxy_does_not_split_the_lookup_budge
 
 @pytest.fixture
 def low_anonymous_rate(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"user": None, "anon": "2/minute", "employer_key": None},
-    }
+    settings.PATHWAYS_API_THROTTLE_RATES = {"user": None, "anon": "2/minute", "employer_key": None}
 
 
 def _anonymous_call(client) -> int:
