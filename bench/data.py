@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pathways.certificates.credentials.models import StatusListAllocation
-from pathways.certificates.credentials.openbadges import credential_issuer
+from pathways.certificates.credentials.services import credential_issuer
 from pathways.certificates.credentials.status_list import configured_size, draw_indexes
 from pathways.certificates.employers.models import EmployerOrganisation
 from pathways.certificates.employers.services import employer_key_create

@@ -44,7 +44,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -323,32 +322,8 @@ def new_key_fields() -> dict[str, str]:
     }
 
 
-def _new_issuer_key() -> IssuerKey:
+def new_issuer_key() -> IssuerKey:
     return IssuerKey.objects.create(**new_key_fields())
-
-
-def issuer_key_create() -> IssuerKey:
-    """The site's first signing key. Refused when an active key exists: rotate instead."""
-    with transaction.atomic():
-        if IssuerKey.objects.filter(retired_at__isnull=True).exists():
-            raise IssuerKeyError("An active signing key exists already; rotate it instead.")
-        return _new_issuer_key()
-
-
-def issuer_key_rotate() -> IssuerKey:
-    """A new active key. Older keys are retired: they stay in the issuer profiles, so that what
-    they signed still verifies, and their private half is erased, as they never sign again."""
-    with transaction.atomic():
-        active = list(
-            IssuerKey.objects.select_for_update()
-            .filter(retired_at__isnull=True)
-            .values_list("pk", flat=True)
-        )
-        key = _new_issuer_key()
-        IssuerKey.objects.filter(pk__in=active).update(
-            retired_at=timezone.now(), private_key_seed_hex=""
-        )
-    return key
 
 
 def active_issuer_key() -> IssuerKey:
@@ -361,7 +336,7 @@ def active_issuer_key() -> IssuerKey:
     """
     key = IssuerKey.objects.filter(retired_at__isnull=True).order_by("-created_at", "-pk").first()
     if key is None:
-        key = _new_issuer_key()
+        key = new_issuer_key()
         logger.warning("Created issuer signing key %s: the site had no active key.", key.key_id)
     return key
 
@@ -369,16 +344,9 @@ def active_issuer_key() -> IssuerKey:
 # Documents ------------------------------------------------------------------------------
 
 
-def credential_issuer(name: str) -> CredentialIssuer:
-    """The issuer for a discreet issuer name, made on first use. Runs in the caller's
-    transaction; two first uses at once are told apart by the unique name."""
-    issuer, _created = CredentialIssuer.objects.get_or_create(name=name)
-    return issuer
-
-
 def issuer_of(certificate: Certificate) -> CredentialIssuer:
     """The issuer a certificate's credential names: the one carrying the issuer name it printed
-    (made when the certificate was issued, see :func:`credential_issuer`)."""
+    (made when the certificate was issued, see :func:`.services.credential_issuer`)."""
     return CredentialIssuer.objects.get(name=certificate.printed_issuer_name)
 
 

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pathways.certificates.credentials import openbadges
 from pathways.certificates.credentials.models import StatusListAllocation
-from pathways.certificates.credentials.openbadges import credential_issuer
+from pathways.certificates.credentials.services import credential_issuer
 from pathways.certificates.credentials.status_list import allocate_index
 from pathways.certificates.issuance.codes import new_verification_code
 from pathways.certificates.issuance.models import Certificate, CertificateTemplate

@@ -27,8 +27,6 @@ from pathways.certificates.credentials.openbadges import (
     document_loader,
     hash_data,
     issue_credential,
-    issuer_key_create,
-    issuer_key_rotate,
     issuer_of,
     issuer_profile,
     public_key_from_multibase,
@@ -39,6 +37,7 @@ from pathways.certificates.credentials.openbadges import (
     verify_json,
     verify_proof,
 )
+from pathways.certificates.credentials.services import issuer_key_create, issuer_key_rotate
 from pathways.certificates.issuance.codes import verification_url
 from tests.certificates.openbadges_support import (
     ISSUER_NAME,

@@ -12,11 +12,8 @@ from django.utils import timezone
 import pytest
 
 from pathways.certificates.credentials.models import IssuerKey
-from pathways.certificates.credentials.openbadges import (
-    issue_credential,
-    issuer_key_create,
-    issuer_of,
-)
+from pathways.certificates.credentials.openbadges import issue_credential, issuer_of
+from pathways.certificates.credentials.services import issuer_key_create
 from pathways.certificates.issuance.codes import format_code, new_verification_code
 from pathways.certificates.issuance.models import Certificate, NameChoice
 from pathways.certificates.issuance.services import certificate_set_name_choice

@@ -105,7 +105,7 @@ class CertificateFactory(DjangoModelFactory):
     def status_list_index(self, create: bool, extracted, **kwargs) -> None:
         """A random index and the issuer of its printed name, as issuing gives them."""
         if create and self.status_list_index is None:
-            from pathways.certificates.credentials.openbadges import credential_issuer
+            from pathways.certificates.credentials.services import credential_issuer
             from pathways.certificates.credentials.status_list import allocate_index
 
             if extracted is not None:

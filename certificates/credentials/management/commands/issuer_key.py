@@ -7,11 +7,8 @@ they signed still verifies. Nothing here ever prints private key material.
 from django.core.management.base import BaseCommand, CommandError
 
 from pathways.certificates.credentials.models import IssuerKey
-from pathways.certificates.credentials.openbadges import (
-    IssuerKeyError,
-    issuer_key_create,
-    issuer_key_rotate,
-)
+from pathways.certificates.credentials.openbadges import IssuerKeyError
+from pathways.certificates.credentials.services import issuer_key_create, issuer_key_rotate
 
 
 class Command(BaseCommand):
