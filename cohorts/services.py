@@ -60,6 +60,7 @@ from pathways.cohorts.signals import cohort_programme_completed
 from pathways.courses import services as course_services
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
+from pathways.lms.core.history import log_change
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +105,6 @@ MEMBERSHIP_TRANSITIONS: dict[str | None, frozenset[str]] = {
 
 
 # Checks --------------------------------------------------------------------------------------
-
-
-def _history(instance, *, created: bool = False, actor) -> None:
-    """One entry in the admin's history of the record: made, or changed, by ``actor``."""
-    log(instance=instance, action="wagtail.create" if created else "wagtail.edit", user=actor)
 
 
 def _name(user) -> str:
@@ -317,7 +313,7 @@ def membership_enrol(*, cohort: Cohort, user, actor=None) -> CohortMembership:
     membership = _give_place_or_waitlist(
         cohort=cohort, user=user, membership=membership, actor=actor
     )
-    _history(membership, created=created, actor=actor or user)
+    log_change(membership, created=created, actor=actor or user)
     return membership
 
 
@@ -342,7 +338,7 @@ def membership_invite(*, cohort: Cohort, user, actor) -> CohortMembership:
     membership.withdrawn_at = None
     membership.waitlisted_at = None
     membership.save()
-    _history(membership, created=created, actor=actor)
+    log_change(membership, created=created, actor=actor)
     return membership
 
 
@@ -422,7 +418,7 @@ def membership_withdraw(*, membership: CohortMembership, actor) -> CohortMembers
     if freed_a_place:
         _fill_free_places(cohort, actor=actor)
     membership.cohort = cohort
-    _history(membership, actor=actor)
+    log_change(membership, actor=actor)
     return membership
 
 
@@ -436,7 +432,7 @@ def membership_complete(*, membership: CohortMembership, actor) -> CohortMembers
     membership.status = MembershipStatus.COMPLETED
     membership.completed_at = timezone.now()
     membership.save(update_fields=["status", "completed_at"])
-    _history(membership, actor=actor)
+    log_change(membership, actor=actor)
     transaction.on_commit(
         lambda: cohort_programme_completed.send(sender=CohortMembership, membership=membership)
     )
@@ -538,7 +534,7 @@ def cohort_save(*, cohort: Cohort, actor, facilitators: Iterable | None = None) 
     cohort.save()
     if facilitators is not None:
         cohort.facilitators.set(facilitators)
-    _history(cohort, created=previous is None, actor=actor)
+    log_change(cohort, created=previous is None, actor=actor)
     locked = _lock_cohort(cohort)
     _fill_free_places(locked, actor=actor)
     courses_after = set(
@@ -597,7 +593,7 @@ def session_schedule(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
     )
-    _history(session, created=True, actor=actor)
+    log_change(session, created=True, actor=actor)
     return session
 
 
@@ -629,7 +625,7 @@ def session_update(
     locked.starts_at = starts_at
     locked.duration_minutes = duration_minutes
     locked.save(update_fields=["title", "starts_at", "duration_minutes"])
-    _history(locked, actor=actor)
+    log_change(locked, actor=actor)
     return locked
 
 
@@ -717,7 +713,7 @@ def _record(
         defaults={"status": status, "minutes_attended": minutes_attended, "recorded_by": actor},
     )
     attendance.membership = membership
-    _history(attendance, created=created, actor=actor)
+    log_change(attendance, created=created, actor=actor)
     return attendance
 
 

@@ -29,6 +29,7 @@ from wagtail.admin.widgets.button import HeaderButton
 
 import django_filters
 
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import ServiceCreateView, ServiceEditView
 from pathways.mentoring import selectors, services
@@ -46,7 +47,7 @@ class UserChoiceField(forms.ModelChoiceField):
     """Staff see the chosen name, and the username to tell two people of the same name apart."""
 
     def label_from_instance(self, obj):
-        return f"{obj.chosen_name or obj.username} ({obj.username})"
+        return staff_label(obj)
 
 
 def _participants():

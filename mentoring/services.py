@@ -32,11 +32,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail.log_actions import log
-
 from pathways.courses.models import Skill
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.core import app_settings
+from pathways.lms.core.history import log_change
 from pathways.mentoring.models import (
     CAPACITY_PAIRING_STATUSES,
     OPEN_PAIRING_STATUSES,
@@ -86,11 +85,6 @@ MAX_CAPACITY = 50
 MAX_CHECKIN_MINUTES = 600
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _UNCHANGED = object()
-
-
-def _history(instance, *, created: bool = False, actor) -> None:
-    """One entry in the admin's history of the record: made, or changed, by ``actor``."""
-    log(instance=instance, action="wagtail.create" if created else "wagtail.edit", user=actor)
 
 
 # Who is acting ---------------------------------------------------------------------------------
@@ -235,7 +229,7 @@ def mentor_profile_save(
     mentors, _created = Group.objects.get_or_create(name=Role.MENTOR.value)
     user.groups.add(mentors)
     user.__dict__.pop("_pathways_roles", None)
-    _history(profile, created=created, actor=actor)
+    log_change(profile, created=created, actor=actor)
     return profile
 
 
@@ -251,7 +245,7 @@ def mentee_preferences_save(
     preferences.languages = languages
     preferences.save(update_fields=["languages"])
     preferences.skills_wanted.set(list(skills_wanted))
-    _history(preferences, created=created, actor=actor)
+    log_change(preferences, created=created, actor=actor)
     return preferences
 
 
@@ -329,7 +323,7 @@ def pairing_propose(*, mentor, mentee, actor, checkin_every_days: int = 14) -> M
         status=PairingStatus.PROPOSED,
         checkin_every_days=checkin_every_days,
     )
-    _history(pairing, created=True, actor=actor)
+    log_change(pairing, created=True, actor=actor)
     return pairing
 
 
@@ -366,7 +360,7 @@ def pairing_accept(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing.started_at = now
     pairing.overdue_flagged_at = None
     pairing.save(update_fields=["status", "responded_at", "started_at", "overdue_flagged_at"])
-    _history(pairing, actor=actor)
+    log_change(pairing, actor=actor)
     return pairing
 
 
@@ -386,7 +380,7 @@ def pairing_decline(
     pairing.save(
         update_fields=["status", "responded_at", "ended_at", "ended_by", "end_reason_private"]
     )
-    _history(pairing, actor=actor)
+    log_change(pairing, actor=actor)
     return pairing
 
 
@@ -397,7 +391,7 @@ def pairing_pause(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing.status = new_status
     pairing.overdue_flagged_at = None
     pairing.save(update_fields=["status", "overdue_flagged_at"])
-    _history(pairing, actor=actor)
+    log_change(pairing, actor=actor)
     return pairing
 
 
@@ -411,7 +405,7 @@ def pairing_resume(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing, new_status = _begin(pairing=pairing, actor=actor, action=RESUME)
     pairing.status = new_status
     pairing.save(update_fields=["status"])
-    _history(pairing, actor=actor)
+    log_change(pairing, actor=actor)
     return pairing
 
 
@@ -426,7 +420,7 @@ def _finish(*, pairing, actor, action: str, reason_private: str) -> MentorshipPa
     pairing.save(
         update_fields=["status", "ended_at", "ended_by", "end_reason_private", "overdue_flagged_at"]
     )
-    _history(pairing, actor=actor)
+    log_change(pairing, actor=actor)
     return pairing
 
 
@@ -478,7 +472,7 @@ def pairing_set_checkin_interval(
     pairing = MentorshipPairing.objects.select_for_update().get(pk=pairing.pk)
     pairing.checkin_every_days = checkin_every_days
     pairing.save(update_fields=["checkin_every_days"])
-    _history(pairing, actor=actor)
+    log_change(pairing, actor=actor)
     return pairing
 
 

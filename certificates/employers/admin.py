@@ -31,6 +31,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from pathways.certificates.employers import services
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.lms.accounts.models import User
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
 
@@ -41,11 +42,6 @@ def employer_users():
         .distinct()
         .order_by("chosen_name", "username")
     )
-
-
-def person_label(user) -> str:
-    """A person as the admin lists them: chosen name (or username) and username."""
-    return f"{user.chosen_name or user.username} ({user.username})" if user else "-"
 
 
 def date_label(value) -> str:
@@ -63,7 +59,7 @@ class EmployerOrganisationForm(WagtailAdminModelForm):
         if "users" in self.fields:
             users = self.fields["users"]
             users.queryset = employer_users()
-            users.label_from_instance = person_label
+            users.label_from_instance = staff_label
             users.widget = forms.CheckboxSelectMultiple(choices=users.choices)
             users.help_text = _(
                 "People with the Employer role who sign in for this employer. They see only "

@@ -53,6 +53,7 @@ from pathways.certificates.issuance.models import (
 )
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin, NotEditableView
 
@@ -74,7 +75,7 @@ def participants():
 
 class ParticipantChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.get_full_name()} ({obj.username})"
+        return staff_label(obj)
 
 
 # Templates ------------------------------------------------------------------------------------

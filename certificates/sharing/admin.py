@@ -35,7 +35,6 @@ from pathways.certificates.employers.admin import (
     EmployerIndexView,
     EmployerOrganisationViewSet,
     date_label,
-    person_label,
 )
 from pathways.certificates.employers.models import EmployerOrganisation
 from pathways.certificates.issuance.admin import ParticipantChoiceField, participants
@@ -52,6 +51,7 @@ from pathways.certificates.sharing.models import (
 )
 from pathways.certificates.sharing.selectors import active_release_q, releasable_certificates
 from pathways.lms.accounts.models import User
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
 
 STAFF_METHODS = [
@@ -239,7 +239,7 @@ class ReleaseInspectView(InspectView):
         return []
 
     def get_participant_display_value(self):
-        return person_label(self.object.participant)
+        return staff_label(self.object.participant)
 
     def get_certificates_display_value(self):
         return _release_certificates(self.object) or "-"
@@ -248,10 +248,10 @@ class ReleaseInspectView(InspectView):
         return _fields_label(self.object.disclosed_fields)
 
     def get_recorded_by_display_value(self):
-        return person_label(self.object.recorded_by)
+        return staff_label(self.object.recorded_by)
 
     def get_revoked_by_display_value(self):
-        return person_label(self.object.revoked_by)
+        return staff_label(self.object.revoked_by)
 
     def get_revocation_method_display_value(self):
         return self.object.get_revocation_method_display() or "-"
@@ -386,7 +386,7 @@ class RecordReleaseView(AdminFormView):
             ) % {"version": CONSENT_VERSION}
             context["consent_text"] = consent_text(employer_name=self.employer.name)
             context["facts"] = [
-                (_("Participant"), person_label(self.participant)),
+                (_("Participant"), staff_label(self.participant)),
                 (_("Employer"), self.employer.name),
             ]
             context["change_url"] = reverse(self.add_url_name)
@@ -469,7 +469,7 @@ class RecordRevocationView(AdminFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["facts"] = [
-            (_("Participant"), person_label(self.object.participant)),
+            (_("Participant"), staff_label(self.object.participant)),
             (_("Employer"), self.object.employer.name),
             (_("Status"), self.object.get_status_display()),
             (_("Ends"), date_label(self.object.expires_at)),
@@ -584,7 +584,7 @@ def _access_certificate(access: CredentialAccess) -> str:
 
 def _access_by(access: CredentialAccess) -> str:
     if access.employer_user_id:
-        return person_label(access.employer_user)
+        return staff_label(access.employer_user)
     if access.api_key_id:
         return f"{access.api_key.name} ({access.api_key.prefix})"
     return "-"

@@ -64,3 +64,11 @@ class PersonNameValidator:
 
 
 validate_person_name = PersonNameValidator()
+
+
+def staff_label(user) -> str:
+    """How staff screens name a person: the chosen name, and the username to tell two people of
+    the same name apart. Never the legal name, which is shown only as an audited read."""
+    if user is None:
+        return "-"
+    return f"{user.get_full_name()} ({user.get_username()})"

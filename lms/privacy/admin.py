@@ -23,15 +23,12 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.log_actions import log
 
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import KeptRecordsMixin
 from pathways.lms.core.errors import add_form_errors
 from pathways.lms.privacy import selectors, services
 from pathways.lms.privacy.models import ErasureRecord
-
-ERASE_ACTION = "pathways.privacy.erase"
 
 
 def _roles_label(names) -> str:
@@ -184,8 +181,6 @@ class ErasureConfirmView(ErasureStaffMixin, FormView):
         except ValidationError as error:
             add_form_errors(form, error)
             return self.form_invalid(form)
-        # The admin's history names the record ("Account 12, erased ..."), never the person.
-        log(instance=record, action=ERASE_ACTION, user=self.request.user)
         messages.success(
             self.request,
             _("Personal data erased. The account is now number %(number)s, with no name.")

@@ -38,6 +38,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.log_actions import log
+
 from pathways.certificates.issuance.models import Certificate, CertificateBatch, NameChoice
 from pathways.certificates.issuance.services import certificate_revoke
 from pathways.certificates.sharing.models import CredentialRelease
@@ -96,6 +98,9 @@ DELETED_ON_ERASURE = [
 
 
 # The archive -----------------------------------------------------------------------------------
+
+
+ERASE_ACTION = "pathways.privacy.erase"
 
 
 def archive_filename(today: date | None = None) -> str:
@@ -509,6 +514,8 @@ def participant_erase(*, subject, actor, confirm_username: str) -> ErasureRecord
     record = ErasureRecord.objects.create(
         subject_id=subject.pk, subject_roles=roles, erased_by=actor, counts=counts
     )
+    # The admin's history names the record ("Account 12, erased ..."), never the person.
+    log(instance=record, action=ERASE_ACTION, user=actor)
     # Files go only once the erasure is committed: a rollback must not lose a certificate.
     transaction.on_commit(lambda: _delete_files(files))
     return record

@@ -9,7 +9,8 @@ from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 
 from pathways.lms.privacy import services
-from pathways.lms.privacy.admin import ERASE_ACTION, ErasureRecordViewSet
+from pathways.lms.privacy.admin import ErasureRecordViewSet
+from pathways.lms.privacy.services import ERASE_ACTION
 
 
 @hooks.register("register_admin_viewset")

@@ -31,6 +31,7 @@ from wagtail.log_actions import log
 
 from django_otp.plugins.otp_static.models import StaticToken
 
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.security import passwords, sign_in_limits
 from pathways.lms.security.forms import TemporaryPasswordForm
 from pathways.lms.security.models import LegalNameRead
@@ -219,13 +220,6 @@ def admin_urls():
 # Legal name reads ----------------------------------------------------------------------------
 
 
-def _person(user) -> str:
-    """The chosen name and username: never the legal name, in the very audit of reading it."""
-    if user is None:
-        return "-"
-    return f"{user.get_full_name()} ({user.get_username()})"
-
-
 class LegalNameReadIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("reader", "subject")
@@ -244,11 +238,13 @@ class LegalNameReadViewSet(ModelViewSet):
     name = "legal_name_reads"
     list_display = [
         DateColumn("read_at", label=gettext_lazy("When"), sort_key="read_at"),
-        Column("reader", label=gettext_lazy("Read by"), accessor=lambda row: _person(row.reader)),
+        Column(
+            "reader", label=gettext_lazy("Read by"), accessor=lambda row: staff_label(row.reader)
+        ),
         Column(
             "subject",
             label=gettext_lazy("Whose legal name"),
-            accessor=lambda row: _person(row.subject),
+            accessor=lambda row: staff_label(row.subject),
         ),
         Column("path", label=gettext_lazy("Page")),
     ]
