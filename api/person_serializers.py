@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -25,6 +26,7 @@ from pathways.certificates.sharing.models import (
     ReleaseStatus,
 )
 from pathways.courses.models import EnrolmentStatus
+from pathways.lms.accounts.names import alias_of, chosen_name_of, legal_name_of, stored_profile
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.mentoring.models import GoalStatus
 
@@ -82,18 +84,38 @@ def role_keys(user) -> list[str]:
 
 
 class MeSerializer(serializers.Serializer):
-    """The signed-in person's own profile. Her own legal name is hers to see."""
+    """The signed-in person's own profile. Her own legal name is hers to see.
+
+    Someone with no Pathways profile yet (an account made by the host site) reads her username
+    as her chosen name and blanks for the rest; reading never makes a profile.
+    """
 
     id = serializers.IntegerField()
     username = serializers.CharField()
-    chosen_name = serializers.CharField()
-    legal_name = serializers.CharField()
-    peer_alias = serializers.CharField(
-        source="display_alias",
+    chosen_name = serializers.SerializerMethodField()
+    legal_name = serializers.SerializerMethodField()
+    peer_alias = serializers.SerializerMethodField(
         help_text=_("What cohort-mates and mentors see: the alias, or the chosen name."),
     )
-    preferred_language = serializers.CharField()
+    preferred_language = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_chosen_name(self, user) -> str:
+        return chosen_name_of(user)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_legal_name(self, user) -> str:
+        return legal_name_of(user)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_peer_alias(self, user) -> str:
+        return alias_of(user)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_preferred_language(self, user) -> str:
+        profile = stored_profile(user)
+        return profile.preferred_language if profile else ""
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=list(ROLE_KEYS.values())))
@@ -280,7 +302,7 @@ class AccessLogEntrySerializer(serializers.Serializer):
 
     def get_viewed_by(self, access) -> str | None:
         if access.employer_user_id:
-            return access.employer_user.chosen_name
+            return chosen_name_of(access.employer_user)
         if access.api_key_id:
             return access.api_key.name
         return None

@@ -9,7 +9,7 @@ queries whatever their length.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
@@ -39,6 +39,7 @@ from pathways.certificates.sharing import services as release_services
 from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_language, consent_text
 from pathways.certificates.sharing.models import CredentialRelease, DisclosedField
 from pathways.courses.selectors import participant_enrolment_summaries
+from pathways.lms.accounts.names import alias_of
 from pathways.lms.security.two_factor import (
     confirmed_authenticator,
     needs_second_factor,
@@ -358,16 +359,16 @@ def _active_pairings(mentor):
     """A mentor's ACTIVE pairings only: a paused, ended or completed one shows nothing here."""
     return (
         MentorshipPairing.objects.filter(mentor=mentor, status=PairingStatus.ACTIVE)
-        .select_related("mentee")
+        .select_related("mentee__pathways_profile")
         .only(
             "id",
             "status",
             "started_at",
             "checkin_every_days",
             "mentee__id",
-            "mentee__username",
-            "mentee__chosen_name",
-            "mentee__peer_alias",
+            f"mentee__{get_user_model().USERNAME_FIELD}",
+            "mentee__pathways_profile__chosen_name",
+            "mentee__pathways_profile__peer_alias",
         )
         .annotate(last_checkin=Max("check_ins__date"))
         .order_by("started_at", "pk")
@@ -399,7 +400,7 @@ def _mentee_summaries(pairings) -> list[MenteeSummary]:
     return [
         MenteeSummary(
             pairing_id=pairing.pk,
-            alias=pairing.mentee.display_alias,
+            alias=alias_of(pairing.mentee),
             started_at=pairing.started_at,
             last_checkin=pairing.last_checkin,
             checkin_overdue=checkin_is_overdue(

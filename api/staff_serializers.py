@@ -7,6 +7,7 @@ be one, so it is left out), contact details, answers or reflections.
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,13 +17,20 @@ from pathways.certificates.issuance.models import CertificateStatus
 from pathways.cohorts.models import Cohort, CohortMode, CohortStatus, MembershipStatus
 from pathways.cohorts.selectors import format_hours, minutes_to_hours
 from pathways.courses.models import CoursePage
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import PairingOrigin, PairingStatus
 
 
 class PersonSerializer(serializers.Serializer):
+    """A person as staff read her here: her chosen name (her username until she gives one)."""
+
     id = serializers.IntegerField()
-    chosen_name = serializers.CharField(source="get_full_name")
+    chosen_name = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_chosen_name(self, user) -> str:
+        return chosen_name_of(user)
 
 
 # Cohorts ---------------------------------------------------------------------------------------

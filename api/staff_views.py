@@ -7,6 +7,7 @@ and change certificates, within the Django model permissions the Wagtail admin c
 work. Anyone else signed in gets 403; a cohort outside someone's reach answers 404.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -24,6 +25,7 @@ from pathways.certificates.issuance.models import Certificate
 from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from pathways.cohorts.selectors import (
     CURRENT_STATUSES,
+    by_chosen_name,
     cohorts_facilitated_by,
     membership_attended_minutes,
 )
@@ -35,6 +37,9 @@ VIEW_MEMBERSHIP = "pathways_cohorts.view_cohortmembership"
 VIEW_PAIRING = "pathways_mentoring.view_mentorshippairing"
 ADD_CERTIFICATE = "pathways_certificates.add_certificate"
 CHANGE_CERTIFICATE = "pathways_certificates.change_certificate"
+
+#: The user model's username field, whichever model the site uses (read by ``chosen_name_of``).
+USERNAME = get_user_model().USERNAME_FIELD
 
 
 def _staff_with(user, permission: str) -> bool:
@@ -140,7 +145,7 @@ class StaffCohortMembershipsView(PersonEndpoint, generics.ListAPIView):
         if not _staff_with(user, VIEW_MEMBERSHIP):
             memberships = memberships.filter(status__in=CURRENT_STATUSES)
         return (
-            memberships.select_related("user")
+            memberships.select_related("user__pathways_profile")
             .only(
                 "id",
                 "cohort_id",
@@ -151,11 +156,11 @@ class StaffCohortMembershipsView(PersonEndpoint, generics.ListAPIView):
                 "completed_at",
                 "withdrawn_at",
                 "user__id",
-                "user__username",
-                "user__chosen_name",
+                f"user__{USERNAME}",
+                "user__pathways_profile__chosen_name",
             )
             .annotate(attended_minutes=membership_attended_minutes())
-            .order_by("user__chosen_name", "pk")
+            .order_by(by_chosen_name("user"), "pk")
         )
 
 
@@ -178,7 +183,9 @@ class StaffPairingListView(PersonEndpoint, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return MentorshipPairing.objects.none()
         return (
-            MentorshipPairing.objects.select_related("mentor", "mentee")
+            MentorshipPairing.objects.select_related(
+                "mentor__pathways_profile", "mentee__pathways_profile"
+            )
             .only(
                 "id",
                 "status",
@@ -188,11 +195,11 @@ class StaffPairingListView(PersonEndpoint, generics.ListAPIView):
                 "ended_at",
                 "checkin_every_days",
                 "mentor__id",
-                "mentor__username",
-                "mentor__chosen_name",
+                f"mentor__{USERNAME}",
+                "mentor__pathways_profile__chosen_name",
                 "mentee__id",
-                "mentee__username",
-                "mentee__chosen_name",
+                f"mentee__{USERNAME}",
+                "mentee__pathways_profile__chosen_name",
             )
             .order_by("-created_at", "-pk")
         )

@@ -44,6 +44,9 @@ from pathways.certificates.sharing.selectors import shared_credentials
 from pathways.certificates.sharing.services import disclosed_fields_of
 from pathways.courses.models import CourseIndexPage, CoursePage, Track
 from pathways.courses.site_tree import default_site_root
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.names import chosen_name_of, legal_name_of
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role
 
 USERNAME_PREFIX = "bench-"
@@ -138,20 +141,29 @@ def _participants(rng: random.Random, count: int) -> list:
     user_model = get_user_model()
     password = make_password(None)  # unusable: bench accounts never sign in
     now = timezone.now()
-    users = []
+    users, names = [], []
     for number in range(count):
         chosen = rng.choice(CHOSEN_NAMES)
         legal = f"{chosen} {rng.choice(FAMILY_NAMES)}" if rng.random() < 0.4 else ""
+        names.append((chosen, legal))
         users.append(
             user_model(
                 username=f"{USERNAME_PREFIX}participant-{number + 1:06d}",
-                chosen_name=chosen,
-                legal_name=legal,
                 password=password,
                 date_joined=now - timedelta(days=rng.randint(30, 1100)),
             )
         )
     users = _batched_create(user_model, users)
+    # Their Pathways profiles, in batches too; each user keeps hers, so names need no query.
+    profiles = _batched_create(
+        Profile,
+        [
+            Profile(user=user, chosen_name=chosen, legal_name=legal)
+            for user, (chosen, legal) in zip(users, names, strict=True)
+        ],
+    )
+    for user, profile in zip(users, profiles, strict=True):
+        user.pathways_profile = profile
     group = Group.objects.get_or_create(name=Role.PARTICIPANT.value)[0]
     through = user_model.groups.through
     _batched_create(through, [through(user_id=user.pk, group_id=group.pk) for user in users])
@@ -173,7 +185,7 @@ def _certificates(rng, *, users, courses, templates, count: int) -> list[Certifi
         while code in codes:
             code = new_verification_code()
         codes.add(code)
-        legal = bool(user.legal_name) and rng.random() < 0.3
+        legal = bool(legal_name_of(user)) and rng.random() < 0.3
         roll = rng.random()
         expires_at = issued_at + timedelta(days=730)
         revoked_at = None
@@ -189,7 +201,7 @@ def _certificates(rng, *, users, courses, templates, count: int) -> list[Certifi
                 template=template,
                 verification_code=code,
                 name_choice=NameChoice.LEGAL if legal else NameChoice.CHOSEN,
-                printed_name=user.legal_name if legal else user.chosen_name,
+                printed_name=legal_name_of(user) if legal else chosen_name_of(user),
                 printed_title=str(template.title),
                 printed_achievement=course.title,
                 printed_issuer_name=template.issuer_name,
@@ -255,7 +267,7 @@ def _release(rng, *, participant, employer, text: str, created_at, expires_at, *
         consent_version=CONSENT_VERSION,
         consent_text=text,
         consent_language="en",
-        signature=participant.chosen_name,
+        signature=chosen_name_of(participant),
         method=ReleaseMethod.ONLINE,
         created_at=created_at,
         expires_at=expires_at,
@@ -404,10 +416,9 @@ def build_bench_data(
     counts = _releases(rng, users=users, certificates=issued, employers=organisations)
     benchmarked = organisations[0]
     employer_user = user_model.objects.create(
-        username=f"{USERNAME_PREFIX}employer-001",
-        chosen_name="Jordan Reyes",
-        password=make_password(None),
+        username=f"{USERNAME_PREFIX}employer-001", password=make_password(None)
     )
+    profile_update(employer_user, chosen_name="Jordan Reyes")
     employer_user.groups.add(Group.objects.get_or_create(name=Role.EMPLOYER.value)[0])
     benchmarked.users.add(employer_user)
     _key, raw = employer_key_create(employer=benchmarked, name="Bench key", actor=None)

@@ -21,7 +21,7 @@ from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.views.generic import DeleteView, IndexView
+from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -37,25 +37,28 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.cohorts.selectors import ATTENDING_STATUSES
+from pathways.courses.admin import PeopleIndexMixin, PeopleInspectMixin, people_choices
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, ServiceCreateView, ServiceEditView
 
 
 def participants():
-    return (
+    """Participants to choose from, labelled with ``staff_label`` by the forms below."""
+    return people_choices(
         get_user_model()
         .objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
         .distinct()
-        .order_by("chosen_name", "username")
+        .order_by("pathways_profile__chosen_name", "username")
     )
 
 
 def facilitators():
-    return (
+    return people_choices(
         get_user_model()
         .objects.filter(groups__name__in=[Role.FACILITATOR, Role.PROGRAMME_STAFF], is_active=True)
         .distinct()
-        .order_by("chosen_name", "username")
+        .order_by("pathways_profile__chosen_name", "username")
     )
 
 
@@ -80,6 +83,7 @@ class CohortForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "facilitators" in self.fields:
             self.fields["facilitators"].queryset = facilitators()
+            self.fields["facilitators"].label_from_instance = staff_label
             self.fields["facilitators"].widget = forms.CheckboxSelectMultiple(
                 choices=self.fields["facilitators"].choices
             )
@@ -126,6 +130,14 @@ class CohortIndexView(IndexView):
         return buttons
 
 
+class CohortInspectView(InspectView):
+    def get_facilitators_display_value(self):
+        people = self.object.facilitators.select_related("pathways_profile").order_by(
+            "pathways_profile__chosen_name", "username"
+        )
+        return ", ".join(staff_label(person) for person in people) or "-"
+
+
 class CohortViewSet(ModelViewSet):
     model = Cohort
     icon = "group"
@@ -133,6 +145,7 @@ class CohortViewSet(ModelViewSet):
     add_view_class = CohortCreateView
     edit_view_class = CohortEditView
     index_view_class = CohortIndexView
+    inspect_view_class = CohortInspectView
     list_display = ["name", "start_date", "end_date", "status", "mode", "capacity"]
     list_filter = ["status", "mode"]
     search_fields = ["name"]
@@ -179,6 +192,7 @@ class MembershipAddForm(NoUniquenessCheckMixin, WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
         self.fields["user"].queryset = participants()
+        self.fields["user"].label_from_instance = staff_label
 
 
 class MembershipChangeForm(WagtailAdminModelForm):
@@ -233,7 +247,9 @@ class MembershipEditView(ServiceEditView):
         return services.membership_withdraw(membership=membership, actor=actor)
 
 
-class MembershipIndexView(IndexView):
+class MembershipIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("user",)
+    also_related = ("cohort",)
     add_many_url_name = None
 
     @cached_property
@@ -267,6 +283,7 @@ class AddManyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
         self.fields["participants"].queryset = participants()
+        self.fields["participants"].label_from_instance = staff_label
 
 
 class AddManyView(AdminFormView):
@@ -319,6 +336,10 @@ class AddManyView(AdminFormView):
         return redirect(f"{reverse(self.index_url_name)}?cohort={cohort.pk}")
 
 
+class MembershipInspectView(PeopleInspectMixin, InspectView):
+    person_fields = ("user", "added_by")
+
+
 class CohortMembershipViewSet(ModelViewSet):
     model = CohortMembership
     icon = "user"
@@ -326,9 +347,10 @@ class CohortMembershipViewSet(ModelViewSet):
     add_view_class = MembershipCreateView
     edit_view_class = MembershipEditView
     index_view_class = MembershipIndexView
+    inspect_view_class = MembershipInspectView
     list_display = ["user", "cohort", "status", "waitlisted_at", "joined_at"]
     list_filter = ["status", "cohort"]
-    search_fields = ["user__chosen_name", "user__username"]
+    search_fields = ["user__pathways_profile__chosen_name", "user__username"]
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -480,7 +502,7 @@ class AttendanceCreateForm(NoUniquenessCheckMixin, WagtailAdminModelForm):
         self.fields["session"].queryset = CohortSession.objects.select_related("cohort")
         self.fields["membership"].queryset = CohortMembership.objects.filter(
             status__in=ATTENDING_STATUSES
-        ).select_related("user", "cohort")
+        ).select_related("user__pathways_profile", "cohort")
 
 
 class AttendanceEditForm(WagtailAdminModelForm):
@@ -530,15 +552,24 @@ class AttendanceEditView(ServiceEditView):
         )
 
 
+class AttendanceIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("recorded_by",)
+    also_related = ("membership__user__pathways_profile", "membership__cohort", "session__cohort")
+
+
 class AttendanceViewSet(ModelViewSet):
     model = Attendance
     icon = "tasks"
     menu_label = gettext_lazy("Attendance")
     add_view_class = AttendanceCreateView
     edit_view_class = AttendanceEditView
+    index_view_class = AttendanceIndexView
     list_display = ["membership", "session", "status", "minutes_attended", "recorded_by"]
     list_filter = ["status", "session__cohort", "session"]
-    search_fields = ["membership__user__chosen_name", "membership__user__username"]
+    search_fields = [
+        "membership__user__pathways_profile__chosen_name",
+        "membership__user__username",
+    ]
     copy_view_enabled = False
 
     def get_edit_handler(self):

@@ -19,6 +19,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
 from pathways.courses.models import CoursePage
+from pathways.lms.accounts.names import chosen_name_of
 
 
 def validate_time_zone(value: str) -> None:
@@ -189,7 +190,7 @@ class CohortMembership(models.Model):
         indexes = [models.Index(fields=["cohort", "status", "waitlisted_at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.cohort}"
+        return f"{chosen_name_of(self.user)} – {self.cohort}"
 
 
 class CohortSession(models.Model):

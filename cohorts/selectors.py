@@ -11,8 +11,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +46,7 @@ from pathways.courses.models import (
     QuizAttempt,
 )
 from pathways.courses.selectors import Requirement, _lessons_by_course, completion_reports
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 # Memberships that take one of the cohort's places. A member who completed has used her place in
@@ -52,7 +65,26 @@ CURRENT_STATUSES = (
 # Memberships a participant can leave from her cohorts page.
 LEAVABLE_STATUSES = (MembershipStatus.APPLIED, MembershipStatus.WAITLISTED, MembershipStatus.ACTIVE)
 # The only user fields cohort pages load: never contact details or legal names.
-_NAME_FIELDS = ("user__id", "user__username", "user__chosen_name", "user__peer_alias")
+# Load them with ``select_related(*_NAME_RELATIONS)``: a member with no Pathways profile yet is
+# named by her username (``accounts.names.chosen_name_of``).
+_NAME_RELATIONS = ("user__pathways_profile",)
+_NAME_FIELDS = (
+    "user__id",
+    "user__username",
+    "user__pathways_profile__chosen_name",
+    "user__pathways_profile__peer_alias",
+)
+
+
+def by_chosen_name(path: str = "user"):
+    """An expression ordering rows by the chosen name of the person at ``path``, or her username
+    when she has none (as ``accounts.names.chosen_name_of`` names her), so that members with and
+    without a Pathways profile sort together on every database."""
+    username = get_user_model().USERNAME_FIELD
+    return Coalesce(
+        NullIf(F(f"{path}__pathways_profile__chosen_name"), Value("")),
+        F(f"{path}__{username}"),
+    )
 
 
 def minutes_to_hours(minutes: int | None) -> Decimal:
@@ -160,7 +192,7 @@ class RosterEntry:
 
     @property
     def name(self) -> str:
-        return self.membership.user.chosen_name or self.membership.user.username
+        return chosen_name_of(self.membership.user)
 
     @property
     def hours(self) -> str:
@@ -182,7 +214,7 @@ class Roster:
 def _memberships_with_names(cohort: Cohort, statuses):
     return (
         CohortMembership.objects.filter(cohort=cohort, status__in=statuses)
-        .select_related("user")
+        .select_related(*_NAME_RELATIONS)
         .only(
             "id", "cohort_id", "status", "waitlisted_at", "joined_at", "created_at", *_NAME_FIELDS
         )
@@ -193,7 +225,7 @@ def cohort_roster(cohort: Cohort) -> Roster:
     """Members with attended hours, course progress and best quiz scores, in seven queries."""
     memberships = list(
         _memberships_with_names(cohort, CURRENT_STATUSES).order_by(
-            "user__chosen_name", "waitlisted_at", "pk"
+            by_chosen_name(), "waitlisted_at", "pk"
         )
     )
     members = [m for m in memberships if m.status in PLACE_STATUSES]
@@ -292,14 +324,14 @@ class SheetRow:
 
     @property
     def name(self) -> str:
-        return self.membership.user.chosen_name or self.membership.user.username
+        return chosen_name_of(self.membership.user)
 
 
 def session_attendance_sheet(session: CohortSession) -> list[SheetRow]:
     """Every member whose attendance can be taken, with what was recorded so far (two queries)."""
     memberships = list(
         _memberships_with_names(session.cohort_id, ATTENDING_STATUSES).order_by(
-            "user__chosen_name", "pk"
+            by_chosen_name(), "pk"
         )
     )
     recorded = {
@@ -449,9 +481,9 @@ def cohort_member_completion(
     if user_ids is not None:
         memberships = memberships.filter(user_id__in=list(user_ids))
     memberships = list(
-        memberships.select_related("user")
+        memberships.select_related(*_NAME_RELATIONS)
         .only("id", "cohort_id", "status", "completed_at", *_NAME_FIELDS)
-        .order_by("user__chosen_name", "user__username", "pk")
+        .order_by(by_chosen_name(), "user__username", "pk")
     )
     if not memberships:
         return []

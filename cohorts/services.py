@@ -59,6 +59,7 @@ from pathways.cohorts.selectors import ATTENDING_STATUSES, PLACE_STATUSES, may_r
 from pathways.cohorts.signals import cohort_programme_completed
 from pathways.courses import services as course_services
 from pathways.courses.models import Enrolment, EnrolmentStatus
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
 from pathways.lms.core.history import log_change
 
@@ -108,7 +109,7 @@ MEMBERSHIP_TRANSITIONS: dict[str | None, frozenset[str]] = {
 
 
 def _name(user) -> str:
-    return user.chosen_name or user.username
+    return chosen_name_of(user)
 
 
 def _require_staff(actor, message: str) -> None:
@@ -516,11 +517,12 @@ def cohort_save(*, cohort: Cohort, actor, facilitators: Iterable | None = None) 
             )
     cohort.full_clean()
     if facilitators is not None and cohort.pk:
-        members = set(
-            CohortMembership.objects.filter(
+        members = {
+            _name(membership.user)
+            for membership in CohortMembership.objects.filter(
                 cohort=cohort, user__in=facilitators, status__in=PLACE_STATUSES
-            ).values_list("user__chosen_name", flat=True)
-        )
+            ).select_related("user__pathways_profile")
+        }
         if members:
             raise ValidationError(
                 _("%(names)s cannot facilitate this cohort while a member of it.")
@@ -696,7 +698,9 @@ def _ensure_session_has_started(session: CohortSession) -> None:
 def _record(
     *, session: CohortSession, membership: CohortMembership, status: str, minutes, actor
 ) -> Attendance:
-    membership = CohortMembership.objects.select_related("user").get(pk=membership.pk)
+    membership = CohortMembership.objects.select_related("user__pathways_profile").get(
+        pk=membership.pk
+    )
     if membership.cohort_id != session.cohort_id:
         raise ValidationError(
             _("%(name)s is not a member of this cohort.") % {"name": _name(membership.user)}

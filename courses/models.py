@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 import swapper
 
 from pathways.courses.blocks import LessonStreamBlock
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.core.languages import language_choices
 
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
@@ -256,7 +257,7 @@ class Enrolment(models.Model):
         indexes = [models.Index(fields=["user", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.course}"
+        return f"{chosen_name_of(self.user)} – {self.course}"
 
 
 class LessonProgress(models.Model):

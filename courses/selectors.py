@@ -310,7 +310,7 @@ def pending_signoffs(user):
     """
     requested = (
         ActivitySignoff.objects.filter(status=ActivityStatus.REQUESTED)
-        .select_related("enrolment__user", "enrolment__course", "lesson")
+        .select_related("enrolment__user__pathways_profile", "enrolment__course", "lesson")
         .order_by("requested_at")
     )
     if is_programme_staff(user):

@@ -21,6 +21,7 @@ from pathways.courses.models import (
     QuizAttempt,
     ReflectionAnswer,
 )
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import is_facilitator
 from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import show_errors
@@ -351,6 +352,6 @@ def signoff_confirm(request, signoff_id: int):
     else:
         messages.success(
             request,
-            _("Signed off for %(name)s.") % {"name": signoff.enrolment.user.chosen_name},
+            _("Signed off for %(name)s.") % {"name": chosen_name_of(signoff.enrolment.user)},
         )
     return redirect("courses:signoffs")

@@ -43,6 +43,7 @@ from pathways.certificates.sharing.models import (
     ReleaseMethod,
 )
 from pathways.certificates.sharing.services import access_record, release_create, release_revoke
+from pathways.lms.accounts.names import chosen_name_of
 
 CERTIFICATES_FILE = "certificates"
 # How far back the demo dates go: the release in force was signed this many days ago, the ended
@@ -279,7 +280,7 @@ def _ended_release(*, participant, employer: EmployerOrganisation, certificate, 
         consent_version=CONSENT_VERSION,
         consent_text=consent_text(employer_name=employer.name),
         consent_language=consent_language(),
-        signature=participant.chosen_name,
+        signature=chosen_name_of(participant),
         method=ReleaseMethod.ONLINE,
         created_at=signed,
         expires_at=signed + timedelta(days=ENDED_RELEASE_DAYS),
@@ -347,7 +348,7 @@ def seed_sharing(*, plan: DemoCertificates, users: dict, created: list[str]) -> 
             disclosed_fields=in_force["disclosed_fields"],
             purpose=in_force["purpose"],
             ends_on=None,
-            signature=participant.chosen_name,
+            signature=chosen_name_of(participant),
             actor=participant,
         )
         CredentialRelease.objects.filter(pk=release.pk).update(
@@ -371,7 +372,7 @@ def seed_sharing(*, plan: DemoCertificates, users: dict, created: list[str]) -> 
             disclosed_fields=stopped["disclosed_fields"],
             purpose=stopped["purpose"],
             ends_on=None,
-            signature=participant.chosen_name,
+            signature=chosen_name_of(participant),
             actor=participant,
         )
         release_revoke(release=release, actor=participant)
@@ -387,6 +388,6 @@ def seed_sharing(*, plan: DemoCertificates, users: dict, created: list[str]) -> 
         f"Demo API key of {employer.name} ({key.prefix}; a new one each run, the previous one "
         "is revoked):",
         f"  {raw_key}",
-        f"List the credentials {participant.chosen_name} shared with it:",
+        f"List the credentials {chosen_name_of(participant)} shared with it:",
         f'  curl -H "Authorization: Bearer {raw_key}" {settings.PATHWAYS_BASE_URL}{path}',
     ]

@@ -29,7 +29,8 @@ from wagtail.admin.widgets.button import HeaderButton
 
 import django_filters
 
-from pathways.lms.accounts.names import staff_label
+from pathways.courses.admin import PeopleIndexMixin, PeopleInspectMixin, people_choices
+from pathways.lms.accounts.names import chosen_name_of, staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import ServiceCreateView, ServiceEditView
 from pathways.mentoring import selectors, services
@@ -51,10 +52,24 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 def _participants():
-    return (
+    return people_choices(
         User.objects.filter(is_active=True, groups__name=Role.PARTICIPANT.value)
         .distinct()
-        .order_by("chosen_name", "username")
+        .order_by("pathways_profile__chosen_name", "username")
+    )
+
+
+def _active_people():
+    return people_choices(
+        User.objects.filter(is_active=True).order_by("pathways_profile__chosen_name", "username")
+    )
+
+
+def _mentors():
+    return people_choices(
+        User.objects.filter(is_active=True, mentor_profile__isnull=False).order_by(
+            "pathways_profile__chosen_name", "username"
+        )
     )
 
 
@@ -66,10 +81,7 @@ def _language_codes(value: str) -> list[str]:
 
 
 class MentorProfileForm(forms.ModelForm):
-    user = UserChoiceField(
-        label=gettext_lazy("Mentor"),
-        queryset=User.objects.filter(is_active=True).order_by("chosen_name", "username"),
-    )
+    user = UserChoiceField(label=gettext_lazy("Mentor"), queryset=User.objects.none())
     languages = forms.CharField(
         label=gettext_lazy("Languages"),
         required=False,
@@ -91,6 +103,7 @@ class MentorProfileForm(forms.ModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _active_people()
         if self.instance.pk:
             self.fields["user"].disabled = True
             self.initial["languages"] = ", ".join(self.instance.languages or [])
@@ -121,15 +134,29 @@ class MentorProfileEditView(ServiceEditView):
     save_through_service = _save_mentor_profile
 
 
+class MentorProfileIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("user",)
+
+
+class MentorProfileInspectView(PeopleInspectMixin, InspectView):
+    person_fields = ("user",)
+
+
 class MentorProfileViewSet(ModelViewSet):
     model = MentorProfile
     icon = "user"
     menu_label = gettext_lazy("Mentor profiles")
     add_view_class = MentorProfileCreateView
     edit_view_class = MentorProfileEditView
+    index_view_class = MentorProfileIndexView
+    inspect_view_class = MentorProfileInspectView
     list_display = ["user", "status", "training_completed", "capacity"]
     list_filter = ["status", "training_completed"]
-    search_fields = ["user__chosen_name", "user__username", "user__peer_alias"]
+    search_fields = [
+        "user__pathways_profile__chosen_name",
+        "user__username",
+        "user__pathways_profile__peer_alias",
+    ]
     inspect_view_enabled = True
     copy_view_enabled = False
     inspect_view_fields = [
@@ -150,7 +177,7 @@ class MentorProfileViewSet(ModelViewSet):
 
 
 class MenteePreferencesForm(forms.ModelForm):
-    user = UserChoiceField(label=gettext_lazy("Participant"), queryset=_participants())
+    user = UserChoiceField(label=gettext_lazy("Participant"), queryset=User.objects.none())
     languages = forms.CharField(
         label=gettext_lazy("Languages"),
         required=False,
@@ -192,14 +219,19 @@ class MenteePreferencesEditView(ServiceEditView):
     save_through_service = _save_preferences
 
 
+class MenteePreferencesIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("user",)
+
+
 class MenteePreferencesViewSet(ModelViewSet):
     model = MenteePreferences
     icon = "list-ul"
     menu_label = gettext_lazy("Mentee preferences")
     add_view_class = MenteePreferencesCreateView
     edit_view_class = MenteePreferencesEditView
+    index_view_class = MenteePreferencesIndexView
     list_display = ["user"]
-    search_fields = ["user__chosen_name", "user__username"]
+    search_fields = ["user__pathways_profile__chosen_name", "user__username"]
     copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
@@ -223,15 +255,10 @@ ACTION_LABELS = {
 
 
 class PairingProposeForm(forms.ModelForm):
-    mentor = UserChoiceField(
-        label=gettext_lazy("Mentor"),
-        queryset=User.objects.filter(is_active=True, mentor_profile__isnull=False).order_by(
-            "chosen_name", "username"
-        ),
-    )
+    mentor = UserChoiceField(label=gettext_lazy("Mentor"), queryset=User.objects.none())
     mentee = UserChoiceField(
         label=gettext_lazy("Participant"),
-        queryset=_participants(),
+        queryset=User.objects.none(),
         help_text=gettext_lazy("She is asked first: nothing starts until she accepts."),
     )
 
@@ -241,6 +268,7 @@ class PairingProposeForm(forms.ModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = _mentors()
         self.fields["mentee"].queryset = _participants()
 
 
@@ -307,7 +335,8 @@ class PairingEditView(ServiceEditView):
         return pairing
 
 
-class PairingInspectView(InspectView):
+class PairingInspectView(PeopleInspectMixin, InspectView):
+    person_fields = ("mentor", "mentee", "proposed_by", "ended_by")
     template_name = "mentoring/admin/pairing_inspect.html"
 
     def get_context_data(self, **kwargs):
@@ -316,7 +345,8 @@ class PairingInspectView(InspectView):
         return context
 
 
-class PairingIndexView(IndexView):
+class PairingIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("mentor", "mentee")
     suggest_url_name = None
 
     @cached_property
@@ -404,7 +434,7 @@ class MentorSuggestionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         messages.success(
             request,
             _("%(mentor)s is proposed to %(mentee)s, who will be asked to accept.")
-            % {"mentor": mentor, "mentee": mentee},
+            % {"mentor": chosen_name_of(mentor), "mentee": chosen_name_of(mentee)},
         )
         return redirect(reverse(self.index_url_name))
 
@@ -427,9 +457,9 @@ class MentorshipPairingViewSet(ModelViewSet):
         Column("overdue_flagged_at", label=gettext_lazy("Check-in overdue since")),
     ]
     search_fields = [
-        "mentor__chosen_name",
+        "mentor__pathways_profile__chosen_name",
         "mentor__username",
-        "mentee__chosen_name",
+        "mentee__pathways_profile__chosen_name",
         "mentee__username",
     ]
     ordering = ["-created_at"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pathways.courses.models import Skill
+from pathways.lms.accounts.names import chosen_name_of
 
 
 class MentorProfileStatus(models.TextChoices):
@@ -51,7 +52,7 @@ class MentorProfile(models.Model):
         verbose_name_plural = _("mentor profiles")
 
     def __str__(self) -> str:
-        return str(self.user)
+        return chosen_name_of(self.user)
 
 
 class MenteePreferences(models.Model):
@@ -71,7 +72,7 @@ class MenteePreferences(models.Model):
         verbose_name_plural = _("mentee preferences")
 
     def __str__(self) -> str:
-        return str(self.user)
+        return chosen_name_of(self.user)
 
 
 class PairingStatus(models.TextChoices):
@@ -159,7 +160,7 @@ class MentorshipPairing(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor} → {self.mentee}"
+        return f"{chosen_name_of(self.mentor)} → {chosen_name_of(self.mentee)}"
 
 
 class GoalStatus(models.TextChoices):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pathways.cohorts.models import CohortMembership, MembershipStatus
 from pathways.courses.models import EnrolmentStatus
 from pathways.courses.selectors import enrolment_summaries_for_users
+from pathways.lms.accounts.names import alias_of, staff_label, stored_profile
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.mentoring.models import (
     CAPACITY_PAIRING_STATUSES,
@@ -131,7 +132,7 @@ def mentor_dashboard(mentor) -> list[MenteeRow]:
     """
     pairings = list(
         MentorshipPairing.objects.filter(mentor=mentor, status__in=MEMBER_VISIBLE_STATUSES)
-        .select_related("mentee")
+        .select_related("mentee__pathways_profile")
         .annotate(last_checkin=Max("check_ins__date"))
         .prefetch_related(
             Prefetch(
@@ -154,7 +155,7 @@ def mentor_dashboard(mentor) -> list[MenteeRow]:
         rows.append(
             MenteeRow(
                 pairing_id=pairing.pk,
-                alias=pairing.mentee.display_alias,
+                alias=alias_of(pairing.mentee),
                 status=pairing.status,
                 started_at=pairing.started_at,
                 progress=courses,
@@ -178,7 +179,7 @@ def mentor_requests(mentor) -> list[MentorshipPairing]:
     """Participants who asked this mentor and wait for her answer, oldest first."""
     return list(
         MentorshipPairing.objects.filter(mentor=mentor, status=PairingStatus.REQUESTED)
-        .select_related("mentee")
+        .select_related("mentee__pathways_profile")
         .order_by("created_at", "pk")
     )
 
@@ -198,7 +199,7 @@ def pairing_for_member(user, pairing_id: int) -> MentorshipPairing:
             pk=pairing_id,
             status__in=MEMBER_VISIBLE_STATUSES,
         )
-        .select_related("mentor", "mentee")
+        .select_related("mentor__pathways_profile", "mentee__pathways_profile")
         .first()
     )
     if pairing is None:
@@ -217,7 +218,7 @@ def pending_pairing_for_member(user, pairing_id: int) -> MentorshipPairing:
             | Q(mentor=user, status=PairingStatus.REQUESTED),
             pk=pairing_id,
         )
-        .select_related("mentor", "mentee")
+        .select_related("mentor__pathways_profile", "mentee__pathways_profile")
         .first()
     )
     if pairing is None:
@@ -265,10 +266,10 @@ def pairing_detail(pairing: MentorshipPairing, viewer) -> PairingDetail:
     check_ins = [
         CheckInEntry(
             check_in=check_in,
-            recorded_by_alias=check_in.recorded_by.display_alias if check_in.recorded_by else "",
+            recorded_by_alias=alias_of(check_in.recorded_by) if check_in.recorded_by else "",
             recorded_by_me=check_in.recorded_by_id == viewer.pk,
         )
-        for check_in in pairing.check_ins.select_related("recorded_by")
+        for check_in in pairing.check_ins.select_related("recorded_by__pathways_profile")
     ]
     last_checkin = max((entry.check_in.date for entry in check_ins), default=None)
     progress = []
@@ -277,7 +278,7 @@ def pairing_detail(pairing: MentorshipPairing, viewer) -> PairingDetail:
     return PairingDetail(
         pairing=pairing,
         viewer_is_mentor=viewer_is_mentor,
-        other_alias=other.display_alias,
+        other_alias=alias_of(other),
         goals=goals,
         check_ins=check_ins,
         progress=progress,
@@ -309,14 +310,14 @@ def mentee_overview(user) -> MenteeOverview:
     goals and check-ins, in four queries."""
     pairings = list(
         MentorshipPairing.objects.filter(mentee=user, status__in=OPEN_PAIRING_STATUSES)
-        .select_related("mentor")
+        .select_related("mentor__pathways_profile")
         .prefetch_related(
             Prefetch("goals", queryset=MentorshipGoal.objects.order_by("due_date", "pk")),
             Prefetch(
                 "check_ins",
-                queryset=MentorshipCheckIn.objects.select_related("recorded_by").order_by(
-                    "-date", "-pk"
-                ),
+                queryset=MentorshipCheckIn.objects.select_related(
+                    "recorded_by__pathways_profile"
+                ).order_by("-date", "-pk"),
             ),
         )
         .order_by("created_at", "pk")
@@ -353,9 +354,9 @@ def staff_pairing_records(pairing: MentorshipPairing) -> tuple[list, list[StaffC
             duration_minutes=check_in.duration_minutes,
             notes=None if check_in.private_from_staff else check_in.notes,
             private_from_staff=check_in.private_from_staff,
-            recorded_by=str(check_in.recorded_by) if check_in.recorded_by else "",
+            recorded_by=staff_label(check_in.recorded_by) if check_in.recorded_by else "",
         )
-        for check_in in pairing.check_ins.select_related("recorded_by")
+        for check_in in pairing.check_ins.select_related("recorded_by__pathways_profile")
     ]
     return goals, check_ins
 
@@ -399,8 +400,9 @@ def mentor_suggestions(mentee, *, limit: int = 10) -> list[MentorSuggestion]:
     )
     wanted = {skill.pk: skill for skill in preferences.skills_wanted.all()} if preferences else {}
     languages = set(preferences.languages if preferences else [])
-    if mentee.preferred_language:
-        languages.add(mentee.preferred_language)
+    mentee_profile = stored_profile(mentee)
+    if mentee_profile is not None and mentee_profile.preferred_language:
+        languages.add(mentee_profile.preferred_language)
     languages = {code.lower() for code in languages}
     cohorts = dict(
         CohortMembership.objects.filter(user=mentee, status__in=SHARED_COHORT_STATUSES).values_list(
@@ -424,7 +426,7 @@ def mentor_suggestions(mentee, *, limit: int = 10) -> list[MentorSuggestion]:
             )
         )
         .filter(capacity__gt=F("taken"))
-        .select_related("user")
+        .select_related("user__pathways_profile")
         .prefetch_related("skills")
     )
     shared_cohorts: dict[int, set[str]] = {}

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pathways.courses.models import Skill
+from pathways.lms.accounts.names import alias_of
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.core import app_settings
 from pathways.lms.core.history import log_change
@@ -214,7 +215,7 @@ def mentor_profile_save(
                 "%(name)s mentors %(count)s people now. End or complete a pairing before "
                 "lowering the capacity to %(capacity)s."
             )
-            % {"name": user.display_alias, "count": taken, "capacity": capacity}
+            % {"name": alias_of(user), "count": taken, "capacity": capacity}
         )
     created = profile is None
     if created:
@@ -253,7 +254,7 @@ def mentee_preferences_save(
 
 
 def _ensure_mentor_available(*, mentor, profile: MentorProfile | None) -> None:
-    name = mentor.display_alias
+    name = alias_of(mentor)
     if profile is None or not mentor.is_active:
         raise ValidationError(_("%(name)s is not set up as a mentor yet.") % {"name": name})
     if profile.status != MentorProfileStatus.ACTIVE:
@@ -274,7 +275,7 @@ def _ensure_free_place(*, mentor, profile: MentorProfile) -> None:
                 "%(name)s has no free place for a new mentee right now. "
                 "Programme staff can suggest another mentor."
             )
-            % {"name": mentor.display_alias}
+            % {"name": alias_of(mentor)}
         )
 
 

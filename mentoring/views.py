@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pathways.lms.accounts.names import alias_of
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import show_errors
@@ -88,7 +89,7 @@ def pairing_request(request, mentor_id: int):
         messages.success(
             request,
             _("You asked %(name)s to be your mentor. We will tell you when they answer.")
-            % {"name": suggestion.mentor.display_alias},
+            % {"name": alias_of(suggestion.mentor)},
         )
     return redirect("mentoring:my_mentor")
 

@@ -25,6 +25,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from pathways.certificates.employers.services import employer_key_create, employer_key_revoke
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import Role
 from tests.factories.accounts import (
     TEST_PASSWORD,
@@ -125,7 +126,7 @@ def escalation(whose: str):
         person = world[whose] if whose in world else world["people"][whose]
         return {
             "username": person.username,
-            "chosen_name": person.chosen_name,
+            "chosen_name": chosen_name_of(person),
             "preferred_language": "en",
             "is_active": "on",
             "is_superuser": "on",

@@ -6,6 +6,7 @@ from django.core.management import call_command
 import pytest
 
 from pathways.courses.models import CoursePage, Enrolment, EnrolmentStatus, QuizAttempt
+from pathways.lms.accounts.models import Profile
 from pathways.lms.accounts.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,19 @@ def test_seed_demo_builds_the_demo_site_and_is_safe_to_run_twice(capsys):
     assert has_role(users["dana"], Role.FACILITATOR)
     assert has_role(users["sam"], Role.PROGRAMME_STAFF)
     assert has_role(users["lee"], Role.EMPLOYER)
+    # What Pathways keeps about each person is in her profile; the account's own fields on the
+    # user model.
+    profiles = {p.user.username: p for p in Profile.objects.select_related("user")}
+    assert set(profiles) == set(users)
+    assert profiles["maya"].chosen_name == "Maya"
+    assert profiles["maya"].peer_alias == "Sunrise"
+    assert profiles["maya"].safe_contact_channels == ["in_person"]
+    assert profiles["maya"].safety_notice_seen_at is not None
+    assert profiles["rosa"].legal_name == "Rosa María Pérez"
+    assert profiles["rosa"].preferred_language == "es"
+    assert profiles["rosa"].safety_notice_seen_at is None
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    assert users["sam"].is_staff and not users["sam"].is_superuser
 
     maya = Enrolment.objects.get(user__username="maya", course__title="Workplace Readiness")
     assert maya.status == EnrolmentStatus.ACTIVE

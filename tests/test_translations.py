@@ -21,6 +21,7 @@ from django.urls import reverse
 import pytest
 
 from pathways.courses import services
+from pathways.lms.accounts.profiles import profile_update
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import build_course
 
@@ -415,8 +416,7 @@ def test_participant_who_prefers_spanish_sees_her_groups_in_spanish(spanish_part
 def test_employer_who_prefers_spanish_sees_the_portal_in_spanish(
     employer_user, employer_org, spanish_shared_certificate, signed_in
 ):
-    employer_user.preferred_language = "es"
-    employer_user.save(update_fields=["preferred_language"])
+    profile_update(employer_user, preferred_language="es")
     client = signed_in(employer_user)
 
     html = client.get(reverse("employer:credentials")).content.decode()

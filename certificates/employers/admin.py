@@ -10,6 +10,7 @@ which adds each employer's releases to its list.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -30,17 +31,19 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from pathways.certificates.employers import services
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
-from pathways.lms.accounts.models import User
 from pathways.lms.accounts.names import staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
+
+User = get_user_model()
 
 
 def employer_users():
     return (
         User.objects.filter(is_active=True, groups__name=Role.EMPLOYER.value)
+        .select_related("pathways_profile")
         .distinct()
-        .order_by("chosen_name", "username")
+        .order_by("pathways_profile__chosen_name", User.USERNAME_FIELD)
     )
 
 

@@ -30,7 +30,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, TitleColumn, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -53,7 +53,7 @@ from pathways.certificates.issuance.models import (
 )
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
-from pathways.lms.accounts.names import staff_label
+from pathways.lms.accounts.names import chosen_name_of, staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin, NotEditableView
 
@@ -65,12 +65,30 @@ def status_label(certificate: Certificate) -> str:
 
 
 def participants():
+    user_model = get_user_model()
     return (
-        get_user_model()
-        .objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
+        user_model.objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
+        .select_related("pathways_profile")
         .distinct()
-        .order_by("chosen_name", "username")
+        .order_by("pathways_profile__chosen_name", user_model.USERNAME_FIELD)
     )
+
+
+class PersonTitleColumnMixin:
+    """For an index view whose first column is a person (``list_display[0]``, a user field):
+    her chosen name, linking to the record's page and sorted by chosen name. ``str()`` of the
+    user model is only her username (or, on a host's model, anything). List her with
+    ``select_related("<field>__pathways_profile")`` so the list keeps a fixed number of queries."""
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        column = super()._get_title_column(
+            field_name,
+            column_class,
+            accessor=lambda instance: chosen_name_of(getattr(instance, field_name)),
+            **kwargs,
+        )
+        column.sort_key = f"{field_name}__pathways_profile__chosen_name"
+        return column
 
 
 class ParticipantChoiceField(forms.ModelChoiceField):
@@ -178,12 +196,12 @@ def _code_column() -> Column:
     )
 
 
-class CertificateIndexView(IndexView):
+class CertificateIndexView(PersonTitleColumnMixin, IndexView):
     revoke_url_name = None
     reissue_url_name = None
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("user", "template")
+        return super().get_base_queryset().select_related("user__pathways_profile", "template")
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -192,7 +210,8 @@ class CertificateIndexView(IndexView):
         code = normalize_code(query)
         if code is not None:
             return queryset.filter(verification_code=code)
-        condition = Q(user__chosen_name__icontains=query) | Q(user__username__icontains=query)
+        username = f"user__{get_user_model().USERNAME_FIELD}__icontains"
+        condition = Q(user__pathways_profile__chosen_name__icontains=query) | Q(**{username: query})
         compact = "".join(character for character in query if character.isalnum()).upper()
         if len(compact) >= 4:
             condition |= Q(verification_code__contains=compact)
@@ -242,7 +261,11 @@ class CertificateInspectView(SafeLabelMixin, InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             Certificate.objects.select_related(
-                "user", "template", "issued_by", "revoked_by", "superseded_by"
+                "user__pathways_profile",
+                "template",
+                "issued_by__pathways_profile",
+                "revoked_by__pathways_profile",
+                "superseded_by",
             ),
             pk=self.pk,
         )
@@ -292,7 +315,7 @@ class CertificateInspectView(SafeLabelMixin, InspectView):
         return buttons
 
     def get_user_display_value(self):
-        return self.object.user.get_full_name()
+        return staff_label(self.object.user)
 
     def get_status_display_value(self):
         return status_label(self.object)
@@ -333,7 +356,11 @@ class CertificateInspectView(SafeLabelMixin, InspectView):
 
     def get_issued_by_display_value(self):
         issuer = self.object.issued_by
-        return issuer.get_full_name() if issuer else _("Automatically, on completion")
+        return staff_label(issuer) if issuer else _("Automatically, on completion")
+
+    def get_revoked_by_display_value(self):
+        revoker = self.object.revoked_by
+        return staff_label(revoker) if revoker else "-"
 
     def get_expires_at_display_value(self):
         return self.object.expires_at or _("Does not expire")
@@ -422,7 +449,7 @@ class CertificateIssueView(AdminFormView):
             self.request,
             _("Certificate issued to %(name)s. Its code is %(code)s.")
             % {
-                "name": certificate.user.get_full_name(),
+                "name": chosen_name_of(certificate.user),
                 "code": format_code(certificate.verification_code),
             },
         )
@@ -441,7 +468,9 @@ class CertificateActionView(SafeLabelMixin, AdminFormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Certificate.objects.select_related("user"), pk=kwargs["pk"])
+        self.object = get_object_or_404(
+            Certificate.objects.select_related("user__pathways_profile"), pk=kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -545,7 +574,7 @@ class CertificateViewSet(ModelViewSet):
         "issued_at",
         _code_column(),
     ]
-    search_fields = ["user__chosen_name"]
+    search_fields = ["user__pathways_profile__chosen_name"]
     search_backend_name = None
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -779,7 +808,11 @@ class BatchIndexView(IndexView):
     run_again_url_name = None
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("cohort", "template", "requested_by")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("cohort", "template", "requested_by__pathways_profile")
+        )
 
     def get_list_more_buttons(self, instance):
         buttons = []
@@ -800,6 +833,17 @@ class BatchIndexView(IndexView):
 
 
 class BatchInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            CertificateBatch.objects.select_related(
+                "cohort", "template", "requested_by__pathways_profile"
+            ),
+            pk=self.pk,
+        )
+
+    def get_requested_by_display_value(self):
+        return staff_label(self.object.requested_by)
+
     def get_error_display_value(self):
         return self.object.error or "-"
 
@@ -820,7 +864,11 @@ class CertificateBatchViewSet(KeptRecordsMixin, ModelViewSet):
         "status",
         Column("progress", label=gettext_lazy("Progress"), accessor=_progress),
         "created_at",
-        "requested_by",
+        Column(
+            "requested_by",
+            label=gettext_lazy("Requested by"),
+            accessor=lambda batch: chosen_name_of(batch.requested_by),
+        ),
     ]
     list_filter = ["status", "cohort"]
     inspect_view_enabled = True

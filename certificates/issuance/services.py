@@ -60,6 +60,7 @@ from pathways.certificates.issuance.signals import certificate_issued, certifica
 from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from pathways.cohorts.selectors import attended_hours, format_hours
 from pathways.courses.models import CoursePage, Skill
+from pathways.lms.accounts.names import chosen_name_of, legal_name_of
 from pathways.lms.accounts.roles import is_programme_staff
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def _not_completed(*, user, missing: list[str]) -> NotCompleted:
             "she completed it. To issue it anyway, to this one person, choose to issue although "
             "the rules are not met and give the reason."
         )
-        % {"name": user.get_full_name(), "missing": "; ".join(missing)},
+        % {"name": chosen_name_of(user), "missing": "; ".join(missing)},
         missing=missing,
     )
 
@@ -181,7 +182,7 @@ def _not_completed(*, user, missing: list[str]) -> NotCompleted:
 def staff_label(certificate: Certificate) -> str:
     """How staff pages and the history name a certificate: its title and the participant's chosen
     name, never the printed name, which may be legal."""
-    return f"{certificate.printed_title} – {certificate.user.get_full_name()}"
+    return f"{certificate.printed_title} – {chosen_name_of(certificate.user)}"
 
 
 def _require_reason(reason: str, message: str) -> str:
@@ -197,10 +198,14 @@ def _check_name_choice(name_choice: str) -> None:
 
 
 def printed_name_for(user, name_choice: str) -> str:
-    """The name printed for a choice: her chosen name, or her legal name if she asked for it."""
+    """The name printed for a choice: her chosen name, or her legal name if she asked for it.
+
+    Read from her Pathways profile: without one (or without a chosen name) her username is
+    printed, never the user model's first and last names, which may be a legal name she did not
+    choose to print."""
     _check_name_choice(name_choice)
     if name_choice == NameChoice.LEGAL:
-        legal = (user.legal_name or "").strip()
+        legal = legal_name_of(user).strip()
         if not legal:
             raise ValidationError(
                 _(
@@ -209,7 +214,7 @@ def printed_name_for(user, name_choice: str) -> str:
                 )
             )
         return legal
-    return (user.chosen_name or "").strip() or user.get_full_name()
+    return chosen_name_of(user).strip() or user.get_username()
 
 
 # What is printed ------------------------------------------------------------------------------
@@ -484,7 +489,7 @@ def certificate_issue(
         if not created:
             raise ValidationError(
                 _("%(name)s already holds this certificate. To change it, reissue it.")
-                % {"name": user.get_full_name()}
+                % {"name": chosen_name_of(user)}
             )
         log(
             instance=certificate,
@@ -756,7 +761,7 @@ def cohort_certificates_issue(*, batch: CertificateBatch) -> CertificateBatch:
         )
         members = list(
             CohortMembership.objects.filter(cohort=batch.cohort, status__in=BATCH_MEMBER_STATUSES)
-            .select_related("user")
+            .select_related("user__pathways_profile")
             .order_by("pk")
         )
         key = achievement_key(cohort=batch.cohort)
@@ -821,13 +826,13 @@ def cohort_certificates_issue(*, batch: CertificateBatch) -> CertificateBatch:
                 _batch_update(batch, not_completed=F("not_completed") + 1)
                 notes.append(
                     _("%(name)s: not issued, the completion rules are not met (%(missing)s)")
-                    % {"name": member.user.get_full_name(), "missing": "; ".join(error.missing)}
+                    % {"name": chosen_name_of(member.user), "missing": "; ".join(error.missing)}
                 )
             except ValidationError as error:
                 _batch_update(batch, skipped=F("skipped") + 1)
                 notes.append(
                     _("%(name)s: %(reason)s")
-                    % {"name": member.user.get_full_name(), "reason": " ".join(error.messages)}
+                    % {"name": chosen_name_of(member.user), "reason": " ".join(error.messages)}
                 )
     except Exception as error:
         stopped = _("Stopped by an unexpected error (%(kind)s). It is safe to run it again.") % {

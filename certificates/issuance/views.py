@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from pathways.certificates.issuance import selectors, services
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import Certificate, CertificateStatus, NameChoice
+from pathways.lms.accounts.names import legal_name_of
 from pathways.lms.accounts.sign_in import login_required
 
 
@@ -64,7 +65,7 @@ def my_certificates(request):
         {
             "page_title": _("My certificates"),
             "items": items,
-            "has_legal_name": bool((request.user.legal_name or "").strip()),
+            "has_legal_name": bool(legal_name_of(request.user).strip()),
             "statuses": CertificateStatus,
             "name_choices": NameChoice,
         },

@@ -10,6 +10,7 @@ are stopped.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -37,7 +38,11 @@ from pathways.certificates.employers.admin import (
     date_label,
 )
 from pathways.certificates.employers.models import EmployerOrganisation
-from pathways.certificates.issuance.admin import ParticipantChoiceField, participants
+from pathways.certificates.issuance.admin import (
+    ParticipantChoiceField,
+    PersonTitleColumnMixin,
+    participants,
+)
 from pathways.certificates.issuance.models import Certificate
 from pathways.certificates.sharing import services as release_services
 from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
@@ -50,9 +55,10 @@ from pathways.certificates.sharing.models import (
     ReleaseStatus,
 )
 from pathways.certificates.sharing.selectors import active_release_q, releasable_certificates
-from pathways.lms.accounts.models import User
-from pathways.lms.accounts.names import staff_label
+from pathways.lms.accounts.names import chosen_name_of, staff_label
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
+
+User = get_user_model()
 
 STAFF_METHODS = [
     (ReleaseMethod.PAPER.value, ReleaseMethod.PAPER.label),
@@ -120,6 +126,21 @@ class PartnerEmployerViewSet(EmployerOrganisationViewSet):
 # Releases -------------------------------------------------------------------------------------
 
 
+class ParticipantFilterField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return staff_label(obj)
+
+
+class ParticipantFilter(django_filters.ModelChoiceFilter):
+    """Filter by participant, each named by ``staff_label`` (``str()`` is only a username)."""
+
+    field_class = ParticipantFilterField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Participant"))
+        super().__init__(*args, queryset=lambda request: participants(), **kwargs)
+
+
 def _release_certificates(release: CredentialRelease) -> str:
     return "; ".join(
         _certificate_label(item.certificate) for item in release.released_certificates.all()
@@ -143,9 +164,7 @@ class ReleaseFilterSet(WagtailFilterSet):
         empty_label=gettext_lazy("Any"),
         choices=ReleaseStatus.choices,
     )
-    participant = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Participant"), queryset=lambda request: participants()
-    )
+    participant = ParticipantFilter()
 
     class Meta:
         model = CredentialRelease
@@ -181,14 +200,14 @@ def _released_certificates_prefetch() -> Prefetch:
     )
 
 
-class ReleaseIndexView(IndexView):
+class ReleaseIndexView(PersonTitleColumnMixin, IndexView):
     record_revocation_url_name = None
 
     def get_base_queryset(self):
         return (
             super()
             .get_base_queryset()
-            .select_related("participant", "employer")
+            .select_related("participant__pathways_profile", "employer")
             .prefetch_related(_released_certificates_prefetch())
         )
 
@@ -220,7 +239,11 @@ class ReleaseInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             CredentialRelease.objects.select_related(
-                "participant", "employer", "recorded_by", "revoked_by", "superseded_by"
+                "participant__pathways_profile",
+                "employer",
+                "recorded_by__pathways_profile",
+                "revoked_by__pathways_profile",
+                "superseded_by",
             ).prefetch_related(_released_certificates_prefetch()),
             pk=self.pk,
         )
@@ -368,7 +391,7 @@ class RecordReleaseView(AdminFormView):
         return {**super().get_form_kwargs(), "participant": self.participant}
 
     def get_page_subtitle(self):
-        return self.participant.get_full_name() if self.participant else ""
+        return staff_label(self.participant) if self.participant else ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -419,7 +442,7 @@ class RecordReleaseView(AdminFormView):
         messages.success(
             self.request,
             _("Consent recorded: %(name)s's certificates are shared with %(employer)s.")
-            % {"name": self.participant.get_full_name(), "employer": release.employer.name},
+            % {"name": chosen_name_of(self.participant), "employer": release.employer.name},
         )
         return redirect(self.inspect_url_name, release.pk)
 
@@ -454,7 +477,8 @@ class RecordRevocationView(AdminFormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = get_object_or_404(
-            CredentialRelease.objects.select_related("participant", "employer"), pk=kwargs["pk"]
+            CredentialRelease.objects.select_related("participant__pathways_profile", "employer"),
+            pk=kwargs["pk"],
         )
 
     def get(self, request, *args, **kwargs):
@@ -595,9 +619,7 @@ def _access_shown(access: CredentialAccess) -> str:
 
 
 class AccessFilterSet(WagtailFilterSet):
-    participant = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Participant"), queryset=lambda request: participants()
-    )
+    participant = ParticipantFilter()
 
     class Meta:
         model = CredentialAccess
@@ -609,7 +631,13 @@ class AccessIndexView(IndexView):
         return (
             super()
             .get_base_queryset()
-            .select_related("employer", "participant", "certificate", "employer_user", "api_key")
+            .select_related(
+                "employer",
+                "participant__pathways_profile",
+                "certificate",
+                "employer_user__pathways_profile",
+                "api_key",
+            )
             .defer("certificate__credential", "certificate__printed_data")
         )
 
@@ -623,7 +651,11 @@ class CredentialAccessViewSet(KeptRecordsMixin, ModelViewSet):
     filterset_class = AccessFilterSet
     list_display = [
         "employer",
-        Column("participant", label=gettext_lazy("Participant"), accessor="participant"),
+        Column(
+            "participant",
+            label=gettext_lazy("Participant"),
+            accessor=lambda access: chosen_name_of(access.participant),
+        ),
         Column("certificate", label=gettext_lazy("Certificate"), accessor=_access_certificate),
         "channel",
         Column("by", label=gettext_lazy("By"), accessor=_access_by),

@@ -16,6 +16,7 @@ from pathways.certificates.sharing.consent import CONSENT_VERSION
 from pathways.certificates.sharing.models import DisclosedField
 from pathways.certificates.sharing.selectors import employers_for_sharing, releasable_certificates
 from pathways.certificates.sharing.services import default_end_date, latest_end_date
+from pathways.lms.accounts.names import chosen_name_of
 
 
 class Purpose(models.TextChoices):
@@ -111,7 +112,7 @@ class ReleaseForm(forms.Form):
         ) % {"latest": latest_end_date(today).isoformat()}
         self.fields["signature"].help_text = _(
             "Type your name as it is on your account: %(name)s."
-        ) % {"name": user.chosen_name}
+        ) % {"name": chosen_name_of(user)}
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ superseded nor past its end, and only while the certificate is current. Anything
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -185,7 +186,7 @@ def participant_access_log(user) -> QuerySet[CredentialAccess]:
     """Every time an employer saw one of her certificates, newest first, in one query."""
     return (
         CredentialAccess.objects.filter(participant_id=user.pk)
-        .select_related("employer", "certificate", "api_key", "employer_user")
+        .select_related("employer", "certificate", "api_key", "employer_user__pathways_profile")
         .only(
             "id",
             "channel",
@@ -198,7 +199,8 @@ def participant_access_log(user) -> QuerySet[CredentialAccess]:
             "certificate__verification_code",
             "api_key__name",
             "api_key__prefix",
-            "employer_user__chosen_name",
+            f"employer_user__{get_user_model().USERNAME_FIELD}",
+            "employer_user__pathways_profile__chosen_name",
         )
         .order_by("-accessed_at", "-pk")
     )

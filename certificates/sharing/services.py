@@ -10,6 +10,7 @@ recorded by ``access_record``.
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,9 +29,15 @@ from pathways.certificates.sharing.models import (
     ReleasedCertificate,
     ReleaseMethod,
 )
-from pathways.lms.accounts.models import User
-from pathways.lms.accounts.names import normalise_name, validate_person_name
+from pathways.lms.accounts.names import (
+    chosen_name_of,
+    legal_name_of,
+    normalise_name,
+    validate_person_name,
+)
 from pathways.lms.accounts.roles import is_programme_staff
+
+User = get_user_model()
 
 # History entries of consent, or a request to stop, that staff recorded (registered in
 # ``wagtail_hooks``). What she does online herself is in her own sharing pages instead.
@@ -108,11 +115,11 @@ def _clean_signature(*, participant, signature: str, method: str) -> str:
         raise ValidationError(_("The signature is too long (200 characters at most)."))
     validate_person_name(signature)
     if method == ReleaseMethod.ONLINE:
-        names = {_normalise(participant.chosen_name), _normalise(participant.legal_name)}
+        chosen = chosen_name_of(participant)
+        names = {_normalise(chosen), _normalise(legal_name_of(participant))}
         if _normalise(signature) not in names - {""}:
             raise ValidationError(
-                _("To sign, type your name as it is on your account: %(name)s.")
-                % {"name": participant.chosen_name}
+                _("To sign, type your name as it is on your account: %(name)s.") % {"name": chosen}
             )
     return signature
 

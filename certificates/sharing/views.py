@@ -31,6 +31,7 @@ from pathways.certificates.sharing.models import (
     ReleaseMethod,
     ReleaseStatus,
 )
+from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import add_form_errors, show_errors
@@ -249,7 +250,7 @@ class AccessRow:
 
 def _who(access) -> str:
     if access.employer_user_id:
-        return access.employer_user.chosen_name
+        return chosen_name_of(access.employer_user)
     if access.api_key_id:
         return _("their system “%(name)s”") % {"name": access.api_key.name}
     return ""

@@ -163,7 +163,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "pathways_accounts.User"
+# No AUTH_USER_MODEL: Django's own user model. Pathways keeps what it knows about a person in
+# its own profile (pathways.lms.accounts.models.Profile), beside whatever user model a site has.
+
 # django-axes first: it refuses a paused sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -4,17 +4,23 @@ person using them (``lms.accounts.selectors``).
 - The user viewset (made Wagtail's by ``wagtail_users.PathwaysUsersAppConfig``) shows the fields
   Pathways adds; accounts out of reach are listed without links and answer as if they did not
   exist.
+- Her own account page (Wagtail's "Account"): a panel for the name Pathways calls her by, kept in
+  her Pathways profile. Wagtail's own "Name" panel edits the user model's first and last names,
+  which Pathways never shows.
 - The user listing's bulk actions: Wagtail's own "Assign role" adds the chosen people to any
   group, programme staff included, and "Set active state" and "Delete" reach superusers'
   accounts; these replace them (same action names, registered after Wagtail's in
   ``wagtail_hooks``).
 """
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import get_list_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.users.views.bulk_actions.assign_role import AssignRoleBulkAction
 from wagtail.users.views.bulk_actions.delete import DeleteBulkAction
 from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
@@ -22,9 +28,17 @@ from wagtail.users.views.users import CreateView as WagtailUserCreateView
 from wagtail.users.views.users import DeleteView as WagtailUserDeleteView
 from wagtail.users.views.users import EditView as WagtailUserEditView
 from wagtail.users.views.users import IndexView as WagtailUserIndexView
+from wagtail.users.views.users import UserColumn
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from pathways.lms.accounts.forms import PathwaysUserCreationForm, PathwaysUserEditForm
+from pathways.lms.accounts.names import (
+    chosen_name_of,
+    normalise_name,
+    stored_profile,
+    validate_person_name,
+)
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.selectors import (
     grantable_groups,
     may_manage_account,
@@ -51,10 +65,43 @@ class _FormForActor:
 
 
 class UserIndexView(WagtailUserIndexView):
-    """Accounts out of reach are listed without a link to edit or delete them."""
+    """Accounts out of reach are listed without a link to edit or delete them.
+
+    People are named, sorted and found by their chosen name (or username), never by the user
+    model's first and last names, which may be a legal name."""
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        name_column = self._get_title_column_class(UserColumn)(
+            "name",
+            accessor=chosen_name_of,
+            label=_("Name"),
+            sort_key="name",
+            get_url=self.get_edit_url,
+            classname="name",
+        )
+        return [name_column if column.name == "name" else column for column in columns]
+
+    @cached_property
+    def search_fields(self):
+        fields = self.model_fields & {self.model.USERNAME_FIELD, "username", "email"}
+        return [*sorted(fields), "pathways_profile__chosen_name"]
 
     def get_base_queryset(self):
-        return super().get_base_queryset().prefetch_related("groups", "user_permissions")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("pathways_profile")
+            .prefetch_related("groups", "user_permissions")
+        )
+
+    def order_queryset(self, queryset):
+        if self.ordering in ("name", "-name"):
+            fields = ("pathways_profile__chosen_name", self.model.USERNAME_FIELD)
+            sign = "-" if self.ordering.startswith("-") else ""
+            return queryset.order_by(*(sign + field for field in fields))
+        return super().order_queryset(queryset)
 
     def get_edit_url(self, instance):
         if may_manage_account(actor=self.request.user, user=instance):
@@ -74,6 +121,9 @@ class UserCreateView(_FormForActor, WagtailUserCreateView):
 class UserEditView(_AccountWithinReach, _FormForActor, WagtailUserEditView):
     """A person's page shows her legal name to staff: each showing is announced (the security app
     records it), and other apps may add header buttons ("Set a temporary password")."""
+
+    def get_page_subtitle(self):
+        return chosen_name_of(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,6 +158,53 @@ class UserViewSet(WagtailUserViewSet):
 
     def get_form_class(self, for_update=False):
         return PathwaysUserEditForm if for_update else PathwaysUserCreationForm
+
+
+# Her own account page ------------------------------------------------------------------------
+
+
+class ChosenNameForm(forms.Form):
+    """The name Pathways calls her by, on her own account page. Saved into her profile (made
+    then if she has none yet) only when she changed it."""
+
+    chosen_name = forms.CharField(
+        label=_("Chosen name"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "The name Pathways calls you by, everywhere. Leave it empty to be called by your "
+            "username."
+        ),
+        validators=[validate_person_name],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        profile = stored_profile(user)
+        self.fields["chosen_name"].initial = profile.chosen_name if profile else ""
+
+    def clean_chosen_name(self) -> str:
+        return normalise_name((self.cleaned_data.get("chosen_name") or "").strip())
+
+    def save(self) -> None:
+        if self.has_changed():
+            profile_update(self.user, chosen_name=self.cleaned_data["chosen_name"])
+
+
+class ChosenNamePanel(BaseSettingsPanel):
+    """A panel of Wagtail's account page (``register_account_settings_panel``)."""
+
+    name = "pathways_name"
+    title = _("Your name in Pathways")
+    order = 110  # just after Wagtail's "Name and Email"
+    form_class = ChosenNameForm
+
+    def get_form(self):
+        kwargs = {"user": self.user, "prefix": self.name}
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, **kwargs)
+        return self.form_class(**kwargs)
 
 
 # Bulk actions on the user listing -----------------------------------------------------------

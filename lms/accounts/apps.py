@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    """People and roles: one user model for participants, mentors, staff and employer users."""
+    """People and roles: the site's own user model (any), with a Pathways profile beside it, for
+    participants, mentors, staff and employer users."""
 
     name = "pathways.lms.accounts"
     label = "pathways_accounts"

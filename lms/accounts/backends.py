@@ -16,12 +16,24 @@ def find_account(identifier: str | None):
         return None
     manager = get_user_model()._default_manager
     user = manager.filter(username__iexact=identifier).first()
-    if user is None and "@" in identifier:
-        user = manager.filter(email__iexact=identifier).first()
+    if user is None and "@" in identifier and hasattr(get_user_model(), "email"):
+        # The site's user model may let two accounts share an address: then it names neither.
+        matches = list(manager.filter(email__iexact=identifier)[:2])
+        user = matches[0] if len(matches) == 1 else None
     return user
 
 
 class UsernameOrEmailBackend(ModelBackend):
+    def get_user(self, user_id):
+        # The person signed in comes with her Pathways profile: one query per request, not two.
+        try:
+            user = (
+                get_user_model()._default_manager.select_related("pathways_profile").get(pk=user_id)
+            )
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from pathways.lms.accounts.models import ContactChannel, User
+from pathways.lms.accounts.models import ContactChannel
+from pathways.lms.accounts.names import normalise_name, stored_profile, validate_person_name
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.selectors import (
     grantable_groups,
     roles_refused_while_staff_know_the_password,
@@ -40,8 +42,30 @@ class SignInForm(AuthenticationForm):
 
 
 class _ProfileFieldsMixin(forms.ModelForm):
-    """Replaces Wagtail's first/last name fields with the chosen and legal names."""
+    """Adds the Pathways profile (chosen and legal names, alias, language, safe contact) to the
+    site's user form, and leaves out the user model's first and last names, which Pathways never
+    shows. The profile is saved with the account."""
 
+    chosen_name = forms.CharField(
+        label=_("Chosen name"),
+        max_length=150,
+        help_text=_("The name this person wants to be called. Used everywhere."),
+        validators=[validate_person_name],
+    )
+    legal_name = forms.CharField(
+        label=_("Legal name"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. Printed only where the person asks for it."),
+        validators=[validate_person_name],
+    )
+    peer_alias = forms.CharField(
+        label=_("Peer alias"),
+        max_length=80,
+        required=False,
+        help_text=_("What cohort-mates and mentors see. Defaults to the chosen name."),
+        validators=[validate_person_name],
+    )
     email = forms.EmailField(required=False, label=_("E-mail (optional)"))
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=(), required=False
@@ -52,12 +76,48 @@ class _ProfileFieldsMixin(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    do_not_contact = forms.BooleanField(
+        label=_("Do not contact this person"),
+        required=False,
+        help_text=_("When set, nobody contacts this person through the system at all."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("first_name", None)
         self.fields.pop("last_name", None)
-        self.fields["preferred_language"].choices = settings.LANGUAGES
+        self.fields["preferred_language"].choices = [("", _("The site's language"))] + list(
+            settings.LANGUAGES
+        )
+        profile = stored_profile(self.instance)
+        if profile is not None:
+            for name in PROFILE_FIELDS:
+                self.initial.setdefault(name, getattr(profile, name))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("chosen_name", "legal_name", "peer_alias"):
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = normalise_name(cleaned[name].strip())
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            self.save_profile(user)
+        else:
+            previous = getattr(self, "save_m2m", None)
+
+            def save_m2m():
+                if previous is not None:
+                    previous()
+                self.save_profile(user)
+
+            self.save_m2m = save_m2m
+        return user
+
+    def save_profile(self, user) -> None:
+        profile_update(user, **{name: self.cleaned_data.get(name) for name in PROFILE_FIELDS})
 
 
 class _AccountLimitsMixin(forms.ModelForm):
@@ -104,11 +164,9 @@ class _AccountLimitsMixin(forms.ModelForm):
 
 class PathwaysUserCreationForm(_AccountLimitsMixin, _ProfileFieldsMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
-        model = User
-        fields = (UserCreationForm.Meta.fields - {"first_name", "last_name"}) | set(PROFILE_FIELDS)
+        fields = UserCreationForm.Meta.fields - {"first_name", "last_name"}
 
 
 class PathwaysUserEditForm(_AccountLimitsMixin, _ProfileFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        model = User
-        fields = (UserEditForm.Meta.fields - {"first_name", "last_name"}) | set(PROFILE_FIELDS)
+        fields = UserEditForm.Meta.fields - {"first_name", "last_name"}

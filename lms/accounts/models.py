@@ -1,6 +1,6 @@
-"""The one user model, chosen from the first migration so that names are handled with dignity."""
+"""What Pathways keeps about a person, in a profile beside the site's own user model."""
 
-from django.contrib.auth.models import AbstractUser
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,16 +14,28 @@ class ContactChannel(models.TextChoices):
     IN_PERSON = "in_person", _("In person, at the programme")
 
 
-class User(AbstractUser):
-    """Anyone who signs in. Participants are addressed by the name they chose, never another.
+class Profile(models.Model):
+    """What Pathways keeps about a person, beside whatever user model the site has.
 
-    ``first_name`` and ``last_name`` from Django are left empty: a single chosen name avoids
-    assumptions about how names are built, and the legal name is kept apart and optional.
+    The site's own user model (Django's, or the host's) keeps the username, the e-mail address,
+    the password and the roles (groups). Pathways keeps the rest here, one row per person,
+    made the first time Pathways needs it (``pathways.lms.accounts.profiles.profile_of``), so
+    that accounts made in the host's admin, by ``createsuperuser`` or by the host's own sign-up
+    work the same. Participants are addressed by the name they chose, never another: Pathways
+    never shows the user model's first and last names, which may be a legal name.
     """
 
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pathways_profile",
+        verbose_name=_("person"),
+    )
     chosen_name = models.CharField(
         _("chosen name"),
         max_length=150,
+        blank=True,
         help_text=_("The name this person wants to be called. Used everywhere."),
         validators=[validate_person_name],
     )
@@ -41,15 +53,8 @@ class User(AbstractUser):
         help_text=_("What cohort-mates and mentors see. Defaults to the chosen name."),
         validators=[validate_person_name],
     )
-    # Django's own name fields stay empty here, but Wagtail's account page can still set them.
-    first_name = models.CharField(
-        _("first name"), max_length=150, blank=True, validators=[validate_person_name]
-    )
-    last_name = models.CharField(
-        _("last name"), max_length=150, blank=True, validators=[validate_person_name]
-    )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, default="en", blank=True
+        _("preferred language"), max_length=10, default="", blank=True
     )
     safe_contact_channels = models.JSONField(
         _("safe ways to contact me"),
@@ -62,7 +67,6 @@ class User(AbstractUser):
         default=False,
         help_text=_("When set, nobody contacts this person through the system at all."),
     )
-    email = models.EmailField(_("e-mail address"), blank=True)
     password_set_by_staff_at = models.DateTimeField(
         _("password last set by staff"),
         null=True,
@@ -84,46 +88,25 @@ class User(AbstractUser):
         ),
     )
 
-    REQUIRED_FIELDS = ["chosen_name"]
-
-    class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-        constraints = [
-            models.UniqueConstraint(
-                models.functions.Lower("email"),
-                condition=~models.Q(email=""),
-                name="accounts_user_unique_email_ci",
-                violation_error_message=_("Another account already uses this e-mail address."),
-            )
-        ]
+    class Meta:
+        verbose_name = _("Pathways profile")
+        verbose_name_plural = _("Pathways profiles")
 
     def __str__(self) -> str:
-        return self.chosen_name or self.username
-
-    def _normalise_names(self) -> None:
-        for field in NAME_FIELDS:
-            setattr(self, field, normalise_name(getattr(self, field)))
-
-    def clean(self) -> None:
-        super().clean()
-        self._normalise_names()
+        return self.chosen_name or str(self.pk)
 
     def save(self, *args, **kwargs) -> None:
         # Every path that saves a person (admin, API, services, commands) stores names in NFC.
         self._normalise_names()
         super().save(*args, **kwargs)
 
-    def get_full_name(self) -> str:
-        return self.chosen_name or self.username
+    def clean(self) -> None:
+        super().clean()
+        self._normalise_names()
 
-    def get_short_name(self) -> str:
-        return self.chosen_name or self.username
-
-    @property
-    def display_alias(self) -> str:
-        """The name peers see: the alias, or the chosen name when no alias was set."""
-        return self.peer_alias or self.chosen_name or self.username
+    def _normalise_names(self) -> None:
+        for field in NAME_FIELDS:
+            setattr(self, field, normalise_name(getattr(self, field)))
 
     def may_be_contacted_by(self, channel: str) -> bool:
         return not self.do_not_contact and channel in (self.safe_contact_channels or [])

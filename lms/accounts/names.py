@@ -12,7 +12,7 @@ to spell names correctly, and they cannot reorder text.
 
 import unicodedata
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +23,8 @@ ALLOWED_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 #: isolates, marks, zero-width spaces, tags), line and paragraph separators, lone surrogates.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
-#: The fields of the user model that hold a person's name.
-NAME_FIELDS = ("chosen_name", "legal_name", "peer_alias", "first_name", "last_name")
+#: The fields of the profile that hold a person's name.
+NAME_FIELDS = ("chosen_name", "legal_name", "peer_alias")
 
 
 def is_refused_character(character: str) -> bool:
@@ -66,9 +66,41 @@ class PersonNameValidator:
 validate_person_name = PersonNameValidator()
 
 
+def stored_profile(user):
+    """The person's Pathways profile if she has one yet, without making it (reads only)."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    try:
+        return user.pathways_profile
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
+def chosen_name_of(user) -> str:
+    """The name a person is called by: her chosen name, or her username until she gives one.
+
+    Never the user model's first and last names: on a host site those may be her legal name.
+    """
+    if user is None:
+        return ""
+    profile = stored_profile(user)
+    return (profile.chosen_name if profile else "") or user.get_username()
+
+
+def alias_of(user) -> str:
+    """The name peers (cohort-mates, mentors) see: her alias, or her chosen name without one."""
+    profile = stored_profile(user)
+    return (profile.peer_alias if profile else "") or chosen_name_of(user)
+
+
+def legal_name_of(user) -> str:
+    profile = stored_profile(user)
+    return profile.legal_name if profile else ""
+
+
 def staff_label(user) -> str:
     """How staff screens name a person: the chosen name, and the username to tell two people of
     the same name apart. Never the legal name, which is shown only as an audited read."""
     if user is None:
         return "-"
-    return f"{user.get_full_name()} ({user.get_username()})"
+    return f"{chosen_name_of(user)} ({user.get_username()})"

@@ -11,7 +11,7 @@ an address belongs to someone.
 
 from wagtail.admin.forms.auth import PasswordResetForm
 
-from pathways.lms.accounts.models import ContactChannel
+from pathways.lms.accounts.profiles import ContactChannel, may_be_contacted_by
 from pathways.lms.core import app_settings
 
 
@@ -26,5 +26,5 @@ class SafeContactPasswordResetForm(PasswordResetForm):
         if not reset_by_email_enabled():
             return
         for user in super().get_users(email):
-            if user.may_be_contacted_by(ContactChannel.EMAIL):
+            if may_be_contacted_by(user, ContactChannel.EMAIL):
                 yield user

@@ -6,6 +6,7 @@ everything registered. Permissions do not exist yet while migrations run on a fr
 granting runs on ``post_migrate``, once the last app's permissions exist, and is idempotent.
 """
 
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -13,6 +14,12 @@ from pathways.lms.accounts.roles import Role
 
 # role -> {app_label: [codename, ...]}, filled by each app's ready().
 _REGISTERED: dict[str, dict[str, set[str]]] = {}
+
+
+def user_model_permission(action: str) -> str:
+    """``app_label.codename`` of ``action`` ("view", "change"...) on the site's user model."""
+    opts = get_user_model()._meta
+    return f"{opts.app_label}.{get_permission_codename(action, opts)}"
 
 
 def register_role_permissions(role: str, spec: dict[str, list[str]]) -> None:
@@ -25,11 +32,15 @@ def registered_role_permissions(role: str) -> dict[str, set[str]]:
     return {label: set(codenames) for label, codenames in _REGISTERED.get(role, {}).items()}
 
 
+#: Stands for the site's user model (its app label and model name are known only at grant time).
+USER_MODEL = "<user model>"
+
 STAFF_PERMISSIONS = {
     "wagtailadmin": ["access_admin"],
     # Case managers keep participants' profiles and contact details, and reset a participant's
     # password in person (legal-name reads are logged; is_superuser stays superusers' own).
-    "pathways_accounts": ["view_user", "change_user"],
+    USER_MODEL: ["view", "change"],
+    "pathways_accounts": ["view_profile", "change_profile"],
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
@@ -41,6 +52,10 @@ register_role_permissions(Role.FACILITATOR, FACILITATOR_PERMISSIONS)
 def _grant(group: Group, spec: dict[str, set[str]], using: str) -> None:
     condition = Q(pk__in=[])
     for app_label, codenames in spec.items():
+        if app_label == USER_MODEL:
+            opts = get_user_model()._meta
+            app_label = opts.app_label
+            codenames = {get_permission_codename(action, opts) for action in codenames}
         condition |= Q(content_type__app_label=app_label, codename__in=codenames)
     group.permissions.add(*Permission.objects.using(using).filter(condition))
 

@@ -16,6 +16,7 @@ the edit and delete views, the listing and its bulk actions in ``admin.py``):
 
 from django.contrib.auth.models import Group
 
+from pathways.lms.accounts.names import stored_profile
 from pathways.lms.accounts.roles import Role
 
 #: The roles someone who is not a superuser may grant, and the only roles an account she
@@ -34,7 +35,8 @@ def roles_refused_while_staff_know_the_password(*, actor, user, groups) -> list[
     set by staff and she has not chosen her own since. Roles she already holds are not refused."""
     if getattr(actor, "is_superuser", False) or user.pk is None:
         return []
-    if user.password_set_by_staff_at is None:
+    profile = stored_profile(user)
+    if profile is None or profile.password_set_by_staff_at is None:
         return []
     allowed = {role.value for role in ROLES_WITH_STAFF_SET_PASSWORDS}
     held = {group.name for group in user.groups.all()}

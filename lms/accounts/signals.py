@@ -14,6 +14,8 @@ because most of those screens are Django's and Wagtail's own.
 
 from django.dispatch import Signal
 
+from pathways.lms.accounts.names import stored_profile
+
 #: Sent with ``user`` inside the transaction that saved her new password.
 password_changed = Signal()
 
@@ -39,9 +41,14 @@ def password_change_announce(sender, instance, **kwargs) -> None:
     if getattr(instance, "_password", None) is None:
         return
     password_changed.send(sender=sender, user=instance)
-    if instance.password_set_by_staff_at is not None and not getattr(
-        instance, PASSWORD_SET_BY_STAFF, False
-    ):
-        # She chose her own: staff no longer know it.
-        type(instance).objects.filter(pk=instance.pk).update(password_set_by_staff_at=None)
-        instance.password_set_by_staff_at = None
+    if getattr(instance, PASSWORD_SET_BY_STAFF, False):
+        return
+    from pathways.lms.accounts.models import Profile
+
+    # She chose her own: staff no longer know it.
+    Profile.objects.filter(user_id=instance.pk, password_set_by_staff_at__isnull=False).update(
+        password_set_by_staff_at=None
+    )
+    profile = stored_profile(instance)
+    if profile is not None:
+        profile.password_set_by_staff_at = None

@@ -26,6 +26,7 @@ a setting of its own (``PATHWAYS_ADMIN_SECOND_FACTOR``).
 """
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -153,16 +154,26 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-            and user.preferred_language
-            and check_for_language(user.preferred_language)
-        ):
-            translation.activate(user.preferred_language)
+        language = (
+            self._preferred_language(user)
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            else ""
+        )
+        if language and check_for_language(language):
+            translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+    @staticmethod
+    def _preferred_language(user) -> str:
+        if user is None or not user.is_authenticated:
+            return ""
+        # The profile, if the person has one yet (Pathways' sign-in loads it with the user).
+        try:
+            profile = user.pathways_profile
+        except (ObjectDoesNotExist, AttributeError):
+            return ""
+        return profile.preferred_language or ""
 
 
 class PrivatePageCacheMiddleware:

@@ -24,6 +24,7 @@ from wagtail.admin.views.generic import IndexView, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
+from pathways.lms.accounts.names import chosen_name_of, staff_label
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import KeptRecordsMixin
 from pathways.lms.core.errors import add_form_errors
@@ -116,7 +117,8 @@ class ErasureConfirmView(ErasureStaffMixin, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.subject = get_object_or_404(get_user_model(), pk=kwargs["user_id"])
+        people = get_user_model()._default_manager.select_related("pathways_profile")
+        self.subject = get_object_or_404(people, pk=kwargs["user_id"])
 
     @cached_property
     def record(self):
@@ -138,7 +140,7 @@ class ErasureConfirmView(ErasureStaffMixin, FormView):
         preview = selectors.erasure_preview(subject)
         context["facts"] = [
             (_("Username"), subject.username),
-            (_("Chosen name"), subject.chosen_name),
+            (_("Chosen name"), chosen_name_of(subject)),
             (_("Roles"), _roles_label(subject.groups.values_list("name", flat=True))),
         ]
         context["keeps"] = [
@@ -193,7 +195,7 @@ class ErasureRecordIndexView(IndexView):
     erase_find_url_name = None
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("erased_by")
+        return super().get_base_queryset().select_related("erased_by__pathways_profile")
 
     @cached_property
     def header_buttons(self):
@@ -227,7 +229,11 @@ class ErasureRecordViewSet(KeptRecordsMixin, ModelViewSet):
     list_display = [
         "subject_id",
         Column("erased_at", label=gettext_lazy("Erased"), accessor=_erased_on),
-        "erased_by",
+        Column(
+            "erased_by",
+            label=gettext_lazy("erased by"),
+            accessor=lambda record: staff_label(record.erased_by),
+        ),
         Column("counts", label=gettext_lazy("What went"), accessor=_counts_label),
     ]
     inspect_view_fields = ["subject_id", "subject_roles", "erased_at", "erased_by", "counts"]

@@ -39,6 +39,14 @@ STAFF_ADMIN_ERASURE = "Staff accounts are never erased, so nothing to do."
 TECHNICAL = "Short-lived technical state of the admin, not information about the person."
 
 REFERENCES: dict[str, Reference] = {
+    # The person
+    "pathways_accounts.Profile.user": Reference(
+        section="account",
+        erasure=(
+            "Kept, emptied: the chosen name replaced, the legal name, alias, language and safe "
+            "ways to contact her blanked, and 'do not contact' set."
+        ),
+    ),
     # Courses
     "pathways_courses.Enrolment.user": Reference(
         section="enrolments",

@@ -37,7 +37,8 @@ from pathways.courses.models import (
     QuizAttempt,
     ReflectionAnswer,
 )
-from pathways.lms.accounts.models import ContactChannel
+from pathways.lms.accounts.models import ContactChannel, Profile
+from pathways.lms.accounts.names import alias_of, chosen_name_of, stored_profile
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import (
     MenteePreferences,
@@ -77,33 +78,35 @@ def account(user, files: ArchiveFiles) -> dict:
         from rest_framework.authtoken.models import Token
 
         token = Token.objects.filter(user_id=user.pk).only("created").first()
-    profile = UserProfile.objects.filter(user_id=user.pk).first()
-    channels = user.safe_contact_channels or []
+    admin_profile = UserProfile.objects.filter(user_id=user.pk).first()
+    # What Pathways keeps about her; someone it has never needed to note anything about has none.
+    profile = stored_profile(user) or Profile()
+    channels = profile.safe_contact_channels or []
     return {
-        "username": user.username,
-        "chosen_name": user.chosen_name,
-        "legal_name": user.legal_name,
-        "peer_alias": user.peer_alias,
-        "name_peers_see": user.display_alias,
-        "email": user.email,
-        "preferred_language": user.preferred_language,
+        "username": user.get_username(),
+        "chosen_name": profile.chosen_name,
+        "legal_name": profile.legal_name,
+        "peer_alias": profile.peer_alias,
+        "name_peers_see": alias_of(user),
+        "email": getattr(user, "email", ""),
+        "preferred_language": profile.preferred_language,
         "safe_ways_to_contact_me": [
             {"channel": channel, "label": _label(ContactChannel.choices, channel)}
             for channel in channels
         ],
-        "do_not_contact": user.do_not_contact,
-        "account_created": user.date_joined,
+        "do_not_contact": profile.do_not_contact,
+        "account_created": getattr(user, "date_joined", None),
         "last_sign_in": user.last_login,
-        "read_the_safety_page": getattr(user, "safety_notice_seen_at", None),
-        "active": user.is_active,
+        "read_the_safety_page": profile.safety_notice_seen_at,
+        "active": getattr(user, "is_active", True),
         "app_sign_in_key_created": token.created if token else None,
         "admin_preferences": (
             {
-                "language": profile.preferred_language,
-                "time_zone": profile.current_time_zone,
-                "has_avatar": bool(profile.avatar),
+                "language": admin_profile.preferred_language,
+                "time_zone": admin_profile.current_time_zone,
+                "has_avatar": bool(admin_profile.avatar),
             }
-            if profile
+            if admin_profile
             else None
         ),
     }
@@ -378,7 +381,7 @@ def mentorships(user, files: ArchiveFiles) -> list[dict]:
     """
     pairings = (
         MentorshipPairing.objects.filter(Q(mentor_id=user.pk) | Q(mentee_id=user.pk))
-        .select_related("mentor", "mentee")
+        .select_related("mentor__pathways_profile", "mentee__pathways_profile")
         .prefetch_related(
             Prefetch("goals", queryset=MentorshipGoal.objects.order_by("created_at", "pk")),
             Prefetch("check_ins", queryset=MentorshipCheckIn.objects.order_by("date", "pk")),
@@ -396,7 +399,7 @@ def mentorships(user, files: ArchiveFiles) -> list[dict]:
         rows.append(
             {
                 "your_part": "mentee" if as_mentee else "mentor",
-                "other_person": other.display_alias if sees_other else None,
+                "other_person": alias_of(other) if sees_other else None,
                 "status": pairing.status,
                 "status_label": pairing.get_status_display(),
                 "origin_label": pairing.get_origin_display(),
@@ -556,7 +559,7 @@ def employer_access_log(user, files: ArchiveFiles) -> list[dict]:
     rows = []
     for access in participant_access_log(user).order_by("accessed_at", "pk"):
         if access.employer_user_id:
-            who = access.employer_user.chosen_name
+            who = chosen_name_of(access.employer_user)
         elif access.api_key_id:
             who = access.api_key.name
         else:

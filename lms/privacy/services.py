@@ -53,6 +53,8 @@ from pathways.courses.models import (
     ReflectionAnswer,
 )
 from pathways.courses.services import enrolment_withdraw
+from pathways.lms.accounts.names import stored_profile
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.core import app_settings
 from pathways.lms.privacy import selectors
@@ -188,14 +190,15 @@ def erasure_record_for(subject) -> ErasureRecord | None:
 
 def _personal_strings(subject) -> list[str]:
     """Her names, username and e-mail, and every name printed on or signed in her records."""
+    profile = stored_profile(subject)
     values = {
-        subject.username,
-        subject.chosen_name,
-        subject.legal_name,
-        subject.peer_alias,
-        subject.email,
-        subject.first_name,
-        subject.last_name,
+        subject.get_username(),
+        getattr(profile, "chosen_name", ""),
+        getattr(profile, "legal_name", ""),
+        getattr(profile, "peer_alias", ""),
+        getattr(subject, "email", ""),
+        getattr(subject, "first_name", ""),
+        getattr(subject, "last_name", ""),
         *Certificate.objects.filter(user_id=subject.pk).values_list("printed_name", flat=True),
         *CredentialRelease.objects.filter(participant_id=subject.pk).values_list(
             "signature", flat=True
@@ -442,20 +445,25 @@ def _anonymise_account(subject) -> None:
     while user_model.objects.filter(username=username).exclude(pk=subject.pk).exists():
         username = f"{username}-x"
     subject.username = username
-    subject.chosen_name = ERASED_NAME
-    subject.legal_name = ""
-    subject.peer_alias = ""
-    subject.email = ""
-    subject.first_name = ""
-    subject.last_name = ""
-    subject.preferred_language = ""
-    subject.safe_contact_channels = []
-    subject.do_not_contact = True
+    # The user model's own fields that may name her (a host's model may lack some of them).
+    for field in ("email", "first_name", "last_name"):
+        if hasattr(subject, field):
+            setattr(subject, field, "")
     subject.is_active = False
     subject.last_login = None
     subject.set_unusable_password()
     subject.save()
     subject.user_permissions.clear()
+    # What Pathways kept about her: made now if she had none, so that she is named as erased.
+    profile_update(
+        subject,
+        chosen_name=ERASED_NAME,
+        legal_name="",
+        peer_alias="",
+        preferred_language="",
+        safe_contact_channels=[],
+        do_not_contact=True,
+    )
 
 
 def _delete_files(names: list[str]) -> None:

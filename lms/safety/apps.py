@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SafetyConfig(AppConfig):
     """Quick exit, the safety page and session limits. No models: the one field it needs,
-    ``User.safety_notice_seen_at``, lives on the user."""
+    ``safety_notice_seen_at``, lives in the person's Pathways profile (``lms.accounts``)."""
 
     name = "pathways.lms.safety"
     label = "pathways_safety"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from pathways.lms.accounts.names import stored_profile
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.accounts.sign_in import sign_in_url
 from pathways.lms.core import app_settings
@@ -136,11 +137,12 @@ class SessionTimeoutMiddleware:
 class SafetyNoticeMiddleware:
     """A participant reads "Staying safe online" once, before anything else.
 
-    Until ``User.safety_notice_seen_at`` is set, her page views (never API calls, files, the
-    safety pages or signing out) go to the safety page, which brings her back afterwards. Files
-    are told apart by their view (``FILE_VIEWS``), not by what the browser accepts: a browser
-    following a download link asks for HTML just as it does for a page. Only Pathways' own pages
-    hold her back, unless ``PATHWAYS_POLICIES_SITE_WIDE`` is true: a host's home page does not.
+    Until her profile's ``safety_notice_seen_at`` is set (or while she has no profile yet), her
+    page views (never API calls, files, the safety pages or signing out) go to the safety page,
+    which brings her back afterwards. Files are told apart by their view (``FILE_VIEWS``), not
+    by what the browser accepts: a browser following a download link asks for HTML just as it
+    does for a page. Only Pathways' own pages hold her back, unless
+    ``PATHWAYS_POLICIES_SITE_WIDE`` is true: a host's home page does not.
     """
 
     def __init__(self, get_response):
@@ -157,7 +159,8 @@ class SafetyNoticeMiddleware:
         user = getattr(request, "user", None)
         if request.method not in ("GET", "HEAD") or user is None or not user.is_authenticated:
             return False
-        if getattr(user, "safety_notice_seen_at", True) is not None:
+        profile = stored_profile(user)
+        if profile is not None and profile.safety_notice_seen_at is not None:
             return False
         exempt = (
             reverse("safety:notice"),

@@ -12,6 +12,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pathways.lms.accounts.names import stored_profile
+from pathways.lms.accounts.profiles import profile_of, profile_update
 from pathways.lms.accounts.sign_in import after_sign_in_url, sign_in_url
 from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
@@ -48,7 +50,10 @@ class SafetyNoticeView(View):
 
     def get(self, request):
         user = request.user
-        needs_continue = user.is_authenticated and user.safety_notice_seen_at is None
+        profile = stored_profile(user)
+        needs_continue = user.is_authenticated and (
+            profile is None or profile.safety_notice_seen_at is None
+        )
         return render(
             request,
             self.template_name,
@@ -64,10 +69,9 @@ class SafetyNoticeView(View):
         """ "Continue": she has read it; take her where she was going."""
         if not request.user.is_authenticated:
             return HttpResponseRedirect(sign_in_url())
-        user = request.user
-        if user.safety_notice_seen_at is None:
-            user.safety_notice_seen_at = timezone.now()
-            user.save(update_fields=["safety_notice_seen_at"])
+        profile = profile_of(request.user)
+        if profile.safety_notice_seen_at is None:
+            profile_update(request.user, safety_notice_seen_at=timezone.now())
         target = _safe_next(request, request.POST.get("next"))
         return HttpResponseRedirect(target or after_sign_in_url())
 

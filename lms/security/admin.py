@@ -31,7 +31,7 @@ from wagtail.log_actions import log
 
 from django_otp.plugins.otp_static.models import StaticToken
 
-from pathways.lms.accounts.names import staff_label
+from pathways.lms.accounts.names import chosen_name_of, staff_label
 from pathways.lms.security import passwords, sign_in_limits
 from pathways.lms.security.forms import TemporaryPasswordForm
 from pathways.lms.security.models import LegalNameRead
@@ -97,13 +97,14 @@ class TemporaryPasswordView(WagtailAdminTemplateMixin, FormView):
     form_class = TemporaryPasswordForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.person = get_object_or_404(get_user_model(), pk=kwargs["user_id"])
+        people = get_user_model()._default_manager.select_related("pathways_profile")
+        self.person = get_object_or_404(people, pk=kwargs["user_id"])
         if not passwords.may_set_temporary_password(actor=request.user, user=self.person):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return self.person.get_full_name()
+        return chosen_name_of(self.person)
 
     def get_breadcrumbs_items(self):
         return [
@@ -111,7 +112,7 @@ class TemporaryPasswordView(WagtailAdminTemplateMixin, FormView):
             {"url": reverse("wagtailusers_users:index"), "label": _("Users")},
             {
                 "url": reverse("wagtailusers_users:edit", args=[self.person.pk]),
-                "label": self.person.get_full_name(),
+                "label": chosen_name_of(self.person),
             },
             {"url": "", "label": self.get_page_title()},
         ]
@@ -222,7 +223,11 @@ def admin_urls():
 
 class LegalNameReadIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("reader", "subject")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("reader__pathways_profile", "subject__pathways_profile")
+        )
 
 
 class LegalNameReadViewSet(ModelViewSet):

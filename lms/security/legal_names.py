@@ -6,13 +6,14 @@ page shown. The record never holds the name.
 
 from django.db import transaction
 
+from pathways.lms.accounts.names import legal_name_of
 from pathways.lms.security.models import LegalNameRead
 
 
 def shows_legal_name(*, reader, subject) -> bool:
     """Whether showing ``subject`` to ``reader`` reveals a legal name someone else holds: a
     person reading her own is not an audited read."""
-    return bool((subject.legal_name or "").strip()) and reader.pk != subject.pk
+    return bool(legal_name_of(subject).strip()) and reader.pk != subject.pk
 
 
 @transaction.atomic

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.log_actions import log
 
+from pathways.lms.accounts.permissions import user_model_permission
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.accounts.selectors import may_manage_account
 from pathways.lms.accounts.signals import PASSWORD_SET_BY_STAFF
@@ -43,7 +45,7 @@ def may_set_temporary_password(*, actor, user) -> bool:
     account out of their reach (``lms.accounts.selectors``)."""
     return (
         is_programme_staff(actor)
-        and actor.has_perm("pathways_accounts.change_user")
+        and actor.has_perm(user_model_permission("change"))
         and actor.pk != user.pk
         and has_role(user, Role.PARTICIPANT)
         and not needs_second_factor(user)
@@ -71,10 +73,10 @@ def temporary_password_set(*, actor, user, password: str) -> None:
         raise PermissionDenied(_("You cannot set a password for this person."))
     password_validation.validate_password(password, user)
     user.set_password(password)
-    user.password_set_by_staff_at = timezone.now()
     setattr(user, PASSWORD_SET_BY_STAFF, True)
     try:
-        user.save(update_fields=["password", "password_set_by_staff_at"])
+        user.save(update_fields=["password"])
     finally:
         delattr(user, PASSWORD_SET_BY_STAFF)
+    profile_update(user, password_set_by_staff_at=timezone.now())
     log(instance=user, action=TEMPORARY_PASSWORD_ACTION, user=actor)

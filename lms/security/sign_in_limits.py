@@ -44,6 +44,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 
 from pathways.lms.accounts.backends import find_account
+from pathways.lms.accounts.names import staff_label
 from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
 from pathways.lms.core.middleware import is_api_request
@@ -190,7 +191,7 @@ class Pause:
         if self.kind == ADDRESS:
             return _("Address %(address)s") % {"address": self.key}
         if self.account is not None:
-            return f"{self.account.get_full_name()} ({self.account.get_username()})"
+            return staff_label(self.account)
         return _("“%(typed)s” (no such account)") % {"typed": self.key}
 
 
@@ -214,7 +215,8 @@ def current_pauses(*, now: datetime | None = None) -> list[Pause]:
             get_user_model()
             ._default_manager.annotate(key=Lower("username"))
             .filter(key__in={row["username"] for row in rows})
-            .only("pk", "username", "chosen_name")
+            .select_related("pathways_profile")
+            .only("pk", "username", "pathways_profile__chosen_name")
         ):
             accounts.setdefault(user.key, user)
     for row in rows:

@@ -1,17 +1,31 @@
-"""Signing in, the user model's dignity rules, roles, and safe settings."""
+"""Signing in, the names Pathways uses for a person, roles, and safe settings."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
 
 import pytest
 
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.names import (
+    alias_of,
+    chosen_name_of,
+    legal_name_of,
+    staff_label,
+    stored_profile,
+)
+from pathways.lms.accounts.profiles import (
+    ContactChannel,
+    may_be_contacted_by,
+    profile_of,
+    profile_update,
+)
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator, is_programme_staff
 from tests.factories.accounts import ParticipantFactory, StaffFactory, UserFactory
 from tests.security.support import with_second_factor
@@ -53,14 +67,19 @@ def test_sign_in_with_username_or_email_case_insensitively(password):
     assert authenticate(request, username="nobody@example.org", password=password) is None
 
 
-def test_email_is_optional_and_unique_when_given():
-    from django.db import IntegrityError, transaction
-
+def test_email_is_optional_and_an_address_shared_by_two_accounts_signs_in_neither(password):
+    """Django's user model lets two accounts share an address (a host's may too): the address
+    then names neither, and each still signs in with her username."""
     UserFactory(email="")
     UserFactory(email="")
-    UserFactory(email="same@example.org")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        UserFactory(email="SAME@example.org")
+    first = UserFactory(username="first", email="same@example.org")
+    request = RequestFactory().post("/accounts/sign-in/")
+    assert authenticate(request, username="same@example.org", password=password) == first
+    second = UserFactory(username="second", email="SAME@example.org")
+    assert authenticate(request, username="same@example.org", password=password) is None
+    assert authenticate(request, username="SAME@EXAMPLE.ORG", password=password) is None
+    assert authenticate(request, username="first", password=password) == first
+    assert authenticate(request, username="second", password=password) == second
 
 
 def test_sign_in_page_signs_in_and_goes_to_the_dashboard(client, password):
@@ -87,20 +106,58 @@ def test_sign_out_ends_the_session(client, participant):
 
 
 def test_names_used_are_the_chosen_name_and_alias():
-    user = UserFactory(chosen_name="Maya", legal_name="Maria Lopez", peer_alias="")
-    assert str(user) == "Maya"
-    assert user.get_full_name() == "Maya"
-    assert user.display_alias == "Maya"
-    user.peer_alias = "Sunrise"
-    assert user.display_alias == "Sunrise"
+    user = UserFactory(
+        username="maya1", chosen_name="Maya", legal_name="Maria Lopez", peer_alias=""
+    )
+    assert chosen_name_of(user) == "Maya"
+    assert staff_label(user) == "Maya (maya1)"
+    assert alias_of(user) == "Maya"
+    assert legal_name_of(user) == "Maria Lopez"
+    user.pathways_profile.peer_alias = "Sunrise"
+    assert alias_of(user) == "Sunrise"
+
+
+def test_the_user_models_first_and_last_names_are_never_used_for_a_person():
+    """On Django's user model (or a host's) first and last names may be a legal name."""
+    user = UserFactory(username="maya1", first_name="Maria", last_name="Lopez", chosen_name="Maya")
+    assert (chosen_name_of(user), alias_of(user), staff_label(user)) == (
+        "Maya",
+        "Maya",
+        "Maya (maya1)",
+    )
+    user.pathways_profile.chosen_name = ""
+    assert chosen_name_of(user) == "maya1"
+
+
+def test_a_user_without_a_profile_is_named_by_her_username():
+    user = get_user_model().objects.create_user("host-user", password="x", first_name="Legal")
+    assert stored_profile(user) is None
+    assert (chosen_name_of(user), alias_of(user), legal_name_of(user)) == (
+        "host-user",
+        "host-user",
+        "",
+    )
+    assert staff_label(user) == "host-user (host-user)"
+    assert not may_be_contacted_by(user, ContactChannel.EMAIL)
+    assert not Profile.objects.filter(user_id=user.pk).exists()  # reading made none
 
 
 def test_contact_only_through_safe_channels():
     user = UserFactory(safe_contact_channels=["in_person"], do_not_contact=False)
-    assert user.may_be_contacted_by("in_person")
-    assert not user.may_be_contacted_by("email")
-    user.do_not_contact = True
-    assert not user.may_be_contacted_by("in_person")
+    assert may_be_contacted_by(user, "in_person")
+    assert not may_be_contacted_by(user, "email")
+    user.pathways_profile.do_not_contact = True
+    assert not may_be_contacted_by(user, "in_person")
+
+
+def test_profile_update_makes_the_profile_when_needed_and_saves_only_those_fields():
+    user = get_user_model().objects.create_user("host-user", password="x")
+    profile_update(user, chosen_name="Rosa")
+    assert Profile.objects.get(user=user).chosen_name == "Rosa"
+    assert profile_of(user) == Profile.objects.get(user=user)
+    profile_update(user, peer_alias="Sunrise")
+    stored = Profile.objects.get(user=user)
+    assert (stored.chosen_name, stored.peer_alias) == ("Rosa", "Sunrise")
 
 
 def test_preferred_language_is_used_when_no_choice_was_made(client):

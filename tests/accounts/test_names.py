@@ -3,6 +3,7 @@ and are kept apart from the text around them (``<bdi>``) wherever a page shows t
 
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -12,10 +13,11 @@ from rest_framework.test import APIClient
 
 from pathways.certificates.sharing.consent import CONSENT_VERSION
 from pathways.certificates.sharing.models import CredentialRelease
-from pathways.lms.accounts.models import User
+from pathways.lms.accounts.models import Profile
 from pathways.lms.accounts.names import PersonNameValidator, normalise_name
 from tests.factories.accounts import ParticipantFactory, UserFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
+from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ HIDDEN = [
 def test_hidden_characters_are_refused_in_every_name(field, character):
     user = UserFactory.build(**{field: f"Maya{character}ztirf"})
     with pytest.raises(ValidationError) as refused:
-        user.full_clean(exclude=["password", "username"])
+        user.pathways_profile.full_clean(exclude=["user"])
     assert field in refused.value.message_dict
     assert "hidden formatting character" in refused.value.message_dict[field][0]
 
@@ -53,10 +55,10 @@ def test_joiners_that_scripts_need_are_allowed():
 
 def test_names_are_stored_in_normal_form_c_by_every_save():
     user = UserFactory(chosen_name=NFD_MARIA, legal_name=NFD_MARIA, peer_alias=NFD_MARIA)
-    user.refresh_from_db()
-    assert user.chosen_name == user.legal_name == user.peer_alias == "María"
-    assert unicodedata.is_normalized("NFC", user.chosen_name)
-    assert User.objects.filter(chosen_name="María").exists()
+    profile = Profile.objects.get(user=user)
+    assert profile.chosen_name == profile.legal_name == profile.peer_alias == "María"
+    assert unicodedata.is_normalized("NFC", profile.chosen_name)
+    assert get_user_model().objects.filter(pathways_profile__chosen_name="María").exists()
 
 
 def test_normalising_leaves_other_values_alone():
@@ -77,7 +79,7 @@ def _edit(staff, person, **changes):
     client.force_login(staff)
     data = {
         "username": person.username,
-        "chosen_name": person.chosen_name,
+        "chosen_name": person.pathways_profile.chosen_name,
         "preferred_language": "en",
         "is_active": "on",
         "groups": [group.pk for group in person.groups.all()],
@@ -90,28 +92,65 @@ def test_the_admin_refuses_a_name_with_a_direction_override(staff, maya):
     response = _edit(staff, maya, chosen_name=f"Maya{RLO}ztirf")
     assert response.status_code == 200
     assert "hidden formatting character" in response.content.decode()
-    maya.refresh_from_db()
-    assert maya.chosen_name == "Maya"
+    assert Profile.objects.get(user=maya).chosen_name == "Maya"
 
 
 def test_the_admin_stores_a_decomposed_name_composed(staff, maya):
     response = _edit(staff, maya, chosen_name=NFD_MARIA, legal_name=NFD_MARIA)
     assert response.status_code == 302, response.content.decode()[:2000]
-    maya.refresh_from_db()
-    assert maya.chosen_name == maya.legal_name == "María"
+    profile = Profile.objects.get(user=maya)
+    assert profile.chosen_name == profile.legal_name == "María"
+
+
+def _account_page(client, **changes):
+    """Wagtail's account page posted with its own name panel filled in."""
+    data = {
+        "name_email-first_name": "Jo",
+        "name_email-last_name": "Smith",
+        "name_email-email": "jo@example.org",
+        "theme-theme": "system",
+        "theme-contrast": "system",
+        "theme-density": "default",
+        **changes,
+    }
+    return client.post(reverse("wagtailadmin_account"), data)
 
 
 def test_her_own_account_page_in_the_admin_refuses_a_direction_override(staff):
+    """The name Pathways calls her by is on her account page, with the same rule. (Wagtail's own
+    first and last names there belong to the user model: Pathways never shows them.)"""
+    before = staff.pathways_profile.chosen_name
     client = Client()
     client.force_login(staff)
-    response = client.post(
-        reverse("wagtailadmin_account"),
-        {"name_email-first_name": f"Jo{RLO}ztirf", "name_email-last_name": ""},
-    )
+    html = client.get(reverse("wagtailadmin_account")).content.decode()
+    assert 'name="pathways_name-chosen_name"' in html
+    response = _account_page(client, **{"pathways_name-chosen_name": f"Jo{RLO}ztirf"})
     assert response.status_code == 200
     assert "hidden formatting character" in response.content.decode()
-    staff.refresh_from_db()
-    assert RLO not in staff.first_name
+    assert Profile.objects.get(user=staff).chosen_name == before
+
+
+def test_her_own_account_page_saves_her_chosen_name_composed(staff):
+    client = Client()
+    client.force_login(staff)
+    response = _account_page(client, **{"pathways_name-chosen_name": f" {NFD_MARIA} "})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=staff).chosen_name == "María"
+
+
+def test_a_host_superuser_without_a_profile_gets_one_when_she_gives_her_name():
+    root = with_second_factor(
+        get_user_model().objects.create_superuser("root", password="x", email="r@example.org")
+    )
+    client = Client()
+    client.force_login(root)
+    assert client.get(reverse("wagtailadmin_account")).status_code == 200
+    assert not Profile.objects.filter(user=root).exists()  # showing the page made none
+    _account_page(client, **{"pathways_name-chosen_name": ""})
+    assert not Profile.objects.filter(user=root).exists()  # nor did saving it unchanged
+    response = _account_page(client, **{"pathways_name-chosen_name": "Robin"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=root).chosen_name == "Robin"
 
 
 def _sign(participant, signature):

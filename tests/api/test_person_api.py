@@ -3,6 +3,7 @@ mentees. Each person reaches only her own things; anything else answers as if it
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,17 @@ from pathways.certificates.sharing.selectors import shared_credentials
 from pathways.certificates.sharing.services import access_record
 from pathways.courses.models import EnrolmentStatus, LessonProgress
 from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.profiles import profile_update
+from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import PairingStatus
-from tests.factories.accounts import TEST_PASSWORD, MentorFactory, ParticipantFactory
+from tests.factories.accounts import (
+    TEST_PASSWORD,
+    EmployerUserFactory,
+    MentorFactory,
+    ParticipantFactory,
+    role_group,
+)
 from tests.factories.certificates import (
     CertificateFactory,
     CertificateTemplateFactory,
@@ -35,6 +45,13 @@ PARTICIPANT_LISTS = ["my-enrolments", "my-certificates", "employers", "my-releas
 
 def url(name, *args, query=""):
     return reverse(f"api:{name}", args=args) + (f"?{query}" if query else "")
+
+
+def host_user(username: str, *roles: Role):
+    """An account made by the host site (its admin, its sign-up): no Pathways profile yet."""
+    user = get_user_model().objects.create_user(username=username, password=TEST_PASSWORD)
+    user.groups.add(*(role_group(role=role) for role in roles))
+    return user
 
 
 def as_user(user) -> APIClient:
@@ -196,10 +213,9 @@ def test_an_employer_api_key_is_not_a_person(api_client, employer_key):
 
 
 def test_me_shows_her_own_names_language_and_roles(participant):
-    participant.legal_name = "Maria Example"
-    participant.peer_alias = "M."
-    participant.preferred_language = "es"
-    participant.save()
+    profile_update(
+        participant, legal_name="Maria Example", peer_alias="M.", preferred_language="es"
+    )
     participant.groups.add(*MentorFactory().groups.all())
     body = as_user(participant).get(url("me")).json()
     assert body == {
@@ -215,11 +231,44 @@ def test_me_shows_her_own_names_language_and_roles(participant):
 
 def test_me_never_shows_contact_details(participant):
     participant.email = "maya@example.org"
-    participant.safe_contact_channels = ["sms"]
     participant.save()
+    profile_update(participant, safe_contact_channels=["sms"])
     text = as_user(participant).get(url("me")).content.decode()
     assert "maya@example.org" not in text
     assert "sms" not in text
+
+
+def test_someone_with_no_profile_signs_in_and_reads_her_username_as_her_chosen_name(api_client):
+    rosa = host_user("rosa.host", Role.PARTICIPANT)
+    response = api_client.post(
+        url("auth-token"), {"username": "rosa.host", "password": TEST_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    app = APIClient()
+    app.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    me = app.get(url("me"))
+    assert me.status_code == 200
+    assert me.json() == {
+        "id": rosa.pk,
+        "username": "rosa.host",
+        "chosen_name": "rosa.host",
+        "legal_name": "",
+        "peer_alias": "rosa.host",
+        "preferred_language": "",
+        "roles": ["participant"],
+    }
+    # Reading her profile never makes one.
+    assert not Profile.objects.filter(user=rosa).exists()
+
+
+def test_her_profile_once_made_is_what_me_shows(db):
+    rosa = host_user("rosa.host", Role.PARTICIPANT)
+    profile_update(rosa, chosen_name="Rosa", preferred_language="es")
+    body = as_user(get_user_model().objects.get(pk=rosa.pk)).get(url("me")).json()
+    assert body["chosen_name"] == "Rosa"
+    assert body["peer_alias"] == "Rosa"
+    assert body["preferred_language"] == "es"
+    assert Profile.objects.get(user=rosa).chosen_name == "Rosa"
 
 
 # Her courses, certificates and employers -------------------------------------------------------
@@ -392,6 +441,23 @@ def test_sharing_someone_elses_certificate_is_refused_like_one_that_does_not_exi
     assert counts() == (0, 0)
 
 
+def test_someone_with_no_profile_shares_signing_with_her_username(db, employer):
+    rosa = host_user("rosa.host", Role.PARTICIPANT)
+    certificate = CertificateFactory(user=rosa)
+    client = as_user(rosa)
+    assert [item["id"] for item in client.get(url("my-certificates")).json()["results"]] == [
+        certificate.pk
+    ]
+    response = client.post(
+        url("my-release-list"),
+        release_payload(certificate, employer, signature="rosa.host"),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["signature"] == "rosa.host"
+    assert counts() == (1, 1)
+
+
 def test_a_malformed_json_body_is_refused_and_creates_nothing(participant):
     response = as_user(participant).post(
         url("my-release-list"), '{"employer": 1, "certificates": [', content_type="application/json"
@@ -553,8 +619,17 @@ def test_access_log_says_which_employer_saw_what_how_and_when(
     assert "dates" in api["shown"] and "name" in api["shown"]
     assert web["api_key_name"] is None
     # Who looked, as on her web page: the employer's web user, or the key's name.
-    assert web["viewed_by"] == employer_user.chosen_name
+    assert web["viewed_by"] == employer_user.pathways_profile.chosen_name
     assert api["viewed_by"] == "HR system"
+
+
+def test_access_log_names_an_employer_user_with_no_profile_by_username(
+    participant, shared_certificate
+):
+    hr = host_user("hr.host", Role.EMPLOYER)
+    access_record(shared=[shared_certificate], channel="web", employer_user=hr)
+    [item] = as_user(participant).get(url("my-access-log")).json()["results"]
+    assert item["viewed_by"] == "hr.host"
 
 
 def test_access_log_shows_only_her_own(participant, other_participant, employer):
@@ -611,7 +686,15 @@ def _add_accesses(participant, n):
         "release"
     )
     already = participant.credential_accesses.values_list("certificate_id", flat=True)
-    access_record(shared=list(shared.exclude(certificate_id__in=already)), channel="web")
+    new = list(shared.exclude(certificate_id__in=already))
+    # Looked at by an employer's web user with a Pathways profile and by one without.
+    for viewer, items in ((EmployerUserFactory(), new[::2]), (_host_viewer(), new[1::2])):
+        if items:
+            access_record(shared=items, channel="web", employer_user=viewer)
+
+
+def _host_viewer():
+    return host_user(f"hr{get_user_model().objects.count()}", Role.EMPLOYER)
 
 
 # Each list's queries, whatever its length: the token, her roles, then the selector's own.
@@ -717,6 +800,16 @@ def test_a_mentor_sees_her_active_mentees_alias_progress_and_certificate_titles(
         assert private not in text.replace('"Ro"', "")
 
 
+def test_a_mentee_with_no_profile_is_known_to_her_mentor_by_her_username(mentor):
+    rosa = host_user("rosa.host", Role.PARTICIPANT)
+    pairing = MentorshipPairingFactory(mentor=mentor, mentee=rosa)
+    client = as_user(mentor)
+    [item] = client.get(url("mentor-mentees")).json()["results"]
+    assert item["alias"] == "rosa.host"
+    assert client.get(url("mentor-mentee-detail", pairing.pk)).json()["alias"] == "rosa.host"
+    assert not Profile.objects.filter(user=rosa).exists()
+
+
 @pytest.mark.parametrize(
     "status", [PairingStatus.PAUSED, PairingStatus.ENDED, PairingStatus.COMPLETED]
 )
@@ -757,8 +850,12 @@ def test_the_mentee_list_runs_the_same_queries_for_1_and_50_mentees(
     template = CertificateTemplateFactory()
 
     def add(n):
-        for _ in range(n):
-            mentee = ParticipantFactory()
+        for i in range(n):
+            # Mentees with a Pathways profile and without one cost the same queries.
+            if i % 2:
+                mentee = host_user(f"host{get_user_model().objects.count()}", Role.PARTICIPANT)
+            else:
+                mentee = ParticipantFactory()
             MentorshipPairingFactory(mentor=mentor, mentee=mentee)
             EnrolmentFactory(user=mentee, course=course)
             CertificateFactory(user=mentee, course=course, template=template)

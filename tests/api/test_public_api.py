@@ -11,6 +11,7 @@ import pytest
 
 from pathways.certificates.issuance.codes import format_code, new_verification_code
 from pathways.certificates.issuance.models import Certificate
+from pathways.lms.accounts.profiles import profile_update
 from tests.factories.certificates import CertificateFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +26,7 @@ def fresh_cache():
 
 @pytest.fixture
 def certificate(participant):
-    participant.legal_name = "Maria Quintero"
-    participant.save(update_fields=["legal_name"])
+    profile_update(participant, legal_name="Maria Quintero")
     return CertificateFactory(
         user=participant,
         printed_data={"hours": "37", "skills": ["Food safety"]},

@@ -5,6 +5,7 @@ admin's model permissions let them; anyone else signed in gets 403, and an objec
 someone's reach answers 404.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.urls import reverse
@@ -21,7 +22,7 @@ from pathways.cohorts.models import MembershipStatus
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import PairingStatus
-from tests.factories.accounts import ParticipantFactory
+from tests.factories.accounts import TEST_PASSWORD, ParticipantFactory, role_group
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.cohorts import (
     AttendanceFactory,
@@ -63,6 +64,17 @@ def assert_error(response, status_code: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["error"]["code"] == code
     return body["error"]
+
+
+def host_user(username: str, *roles: Role):
+    """An account made by the host site: no Pathways profile yet."""
+    user = get_user_model().objects.create_user(username=username, password=TEST_PASSWORD)
+    user.groups.add(*(role_group(role=role) for role in roles))
+    return user
+
+
+def next_host_participant():
+    return host_user(f"host{get_user_model().objects.count()}", Role.PARTICIPANT)
 
 
 def take_permission(role: Role, codename: str) -> None:
@@ -169,6 +181,15 @@ def test_memberships_show_chosen_names_status_and_hours_never_private_details(
     assert "Maria Private" not in text and "maya@example.org" not in text
 
 
+def test_members_with_no_profile_are_named_and_sorted_by_username(facilitator, assigned):
+    CohortMembershipFactory(cohort=assigned, user=ParticipantFactory(chosen_name="Maya"))
+    CohortMembershipFactory(cohort=assigned, user=host_user("Lena", Role.PARTICIPANT))
+    CohortMembershipFactory(cohort=assigned, user=ParticipantFactory(chosen_name="Ana"))
+    response = as_user(facilitator).get(url("staff-cohort-memberships", assigned.pk))
+    names = [item["participant"]["chosen_name"] for item in response.json()["results"]]
+    assert names == ["Ana", "Lena", "Maya"]
+
+
 def test_a_facilitator_sees_current_members_staff_also_see_withdrawn_ones(
     facilitator, staff, assigned
 ):
@@ -204,6 +225,15 @@ def test_programme_staff_list_pairings_with_chosen_names(staff):
     assert "Rosalind" not in response.content.decode()
 
 
+def test_pairings_name_people_with_no_profile_by_username(staff):
+    pairing = MentorshipPairingFactory(
+        mentor=host_user("mo.host", Role.MENTOR), mentee=host_user("rosa.host", Role.PARTICIPANT)
+    )
+    [item] = as_user(staff).get(url("staff-pairing-list")).json()["results"]
+    assert item["mentor"] == {"id": pairing.mentor_id, "chosen_name": "mo.host"}
+    assert item["mentee"] == {"id": pairing.mentee_id, "chosen_name": "rosa.host"}
+
+
 def test_facilitators_cannot_list_pairings(facilitator):
     assert_error(as_user(facilitator).get(url("staff-pairing-list")), 403)
 
@@ -223,14 +253,19 @@ def _add_cohorts(course, n):
 
 
 def _add_members(cohort, n):
-    for _ in range(n):
-        membership = CohortMembershipFactory(cohort=cohort)
+    # Members with a Pathways profile and without one cost the same queries.
+    for i in range(n):
+        user = next_host_participant() if i % 2 else ParticipantFactory()
+        membership = CohortMembershipFactory(cohort=cohort, user=user)
         AttendanceFactory(session=CohortSessionFactory(cohort=cohort), membership=membership)
 
 
 def _add_pairings(n):
-    for _ in range(n):
-        MentorshipPairingFactory()
+    for i in range(n):
+        if i % 2:
+            MentorshipPairingFactory(mentee=next_host_participant())
+        else:
+            MentorshipPairingFactory()
 
 
 def test_cohort_list_runs_the_same_queries_for_1_and_50(

@@ -15,6 +15,7 @@ from pathways.certificates.credentials.services import credential_issuer
 from pathways.certificates.credentials.status_list import allocate_index
 from pathways.certificates.issuance.codes import new_verification_code
 from pathways.certificates.issuance.models import Certificate, CertificateTemplate
+from pathways.lms.accounts.names import chosen_name_of
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import build_course
 
@@ -47,7 +48,7 @@ def make_certificate(*, user=None, course=None, template=None, **fields) -> Cert
             "achievement_key": f"course:{course.pk}",
             "template": template,
             "verification_code": new_verification_code(),
-            "printed_name": user.chosen_name,
+            "printed_name": chosen_name_of(user),
             "printed_title": template.title,
             "printed_achievement": course.title,
             "printed_issuer_name": template.issuer_name,

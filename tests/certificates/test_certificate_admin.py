@@ -1,7 +1,10 @@
 """Certificates in the Wagtail admin: templates with revisions, issuing, revoking, reissuing and
 cohort batches, each through the services; only programme staff get in."""
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +25,7 @@ from pathways.certificates.issuance.models import (
 from pathways.certificates.issuance.services import REISSUE_ACTION, REVOKE_ACTION
 from pathways.cohorts.models import CohortMembership, MembershipStatus
 from pathways.courses.models import Enrolment, EnrolmentStatus
+from pathways.lms.accounts.profiles import profile_update
 from tests.factories.accounts import ParticipantFactory, UserFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.cohorts import (
@@ -166,8 +170,7 @@ def test_a_template_colour_must_be_a_colour(admin):
 def test_the_listing_names_the_participant_by_her_chosen_name_never_the_printed_one(
     admin, participant, certificate
 ):
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     services.certificate_set_name_choice(
         certificate=certificate, user=participant, name_choice=NameChoice.LEGAL
     )
@@ -183,6 +186,55 @@ def test_the_listing_names_the_participant_by_her_chosen_name_never_the_printed_
     listing = admin.get(reverse("certificates_admin:index")).content.decode()
     assert format_code(certificate.verification_code) in listing
     assert "Valid" in listing
+
+
+def test_someone_with_no_profile_is_named_by_her_username_never_her_first_and_last_names(
+    admin, staff, course, template
+):
+    """A host site's account without a Pathways profile: staff pages name her by her username,
+    never by the user model's first and last names (maybe a legal name)."""
+    user = get_user_model().objects.create_user(
+        username="rosa.m", first_name="Legal", last_name="Person"
+    )
+    Enrolment.objects.create(
+        user=user, course=course, status=EnrolmentStatus.COMPLETED, completed_at=timezone.now()
+    )
+    certificate = services.certificate_issue(
+        user=user, course=course, issued_by=staff, reason="Recognised prior learning"
+    )
+    assert certificate.printed_name == "rosa.m"
+    for url in (
+        reverse("certificates_admin:index"),
+        reverse("certificates_admin:inspect", args=[certificate.pk]),
+        reverse("certificates_admin:revoke", args=[certificate.pk]),
+        reverse("certificates_admin:history", args=[certificate.pk]),
+    ):
+        page = admin.get(url).content.decode()
+        assert "rosa.m" in page, url
+        assert "Legal Person" not in page, url
+    found = admin.get(reverse("certificates_admin:index"), {"q": "rosa"}).context["object_list"]
+    assert [c.pk for c in found] == [certificate.pk]
+
+
+def test_the_listing_runs_a_fixed_number_of_queries(admin, course, template):
+    def listing_queries() -> int:
+        url = reverse("certificates_admin:index")
+        admin.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = admin.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    CertificateFactory(course=course, template=template)
+    CertificateFactory(course=course, template=template, user=UserFactory())
+    few = listing_queries()
+    for index in range(10):
+        if index % 2:
+            user = get_user_model().objects.create_user(username=f"host-user-{index}")
+        else:
+            user = ParticipantFactory()
+        CertificateFactory(course=course, template=template, user=user)
+    assert listing_queries() == few
 
 
 def test_staff_find_a_certificate_by_its_code_typed_any_way_or_by_name(
@@ -230,8 +282,7 @@ def test_the_certificate_page_never_links_to_a_public_page_showing_a_printed_leg
     inspect_url = reverse("certificates_admin:inspect", args=[certificate.pk])
     assert verify_url in admin.get(inspect_url).content.decode()  # chosen name printed
 
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     current = services.certificate_set_name_choice(
         certificate=certificate, user=participant, name_choice=NameChoice.LEGAL
     )
@@ -425,7 +476,7 @@ def test_staff_check_then_issue_for_a_whole_cohort_and_see_the_progress(
     assert batch.status == BatchStatus.DONE
     assert (batch.total, batch.issued, batch.skipped, batch.not_completed) == (4, 3, 0, 1)
     assert Certificate.objects.filter(cohort=cohort).count() == 3
-    assert not Certificate.objects.filter(user__chosen_name="Newcomer").exists()
+    assert not Certificate.objects.filter(user__pathways_profile__chosen_name="Newcomer").exists()
     listing = admin.get(reverse("certificate_batches:index")).content.decode()
     assert "3 of 4 issued, 1 not completed, 0 skipped" in listing
     assert "Done" in listing

@@ -18,6 +18,7 @@ from pathways.certificates.issuance import services
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import Certificate, NameChoice
 from pathways.courses.models import Enrolment, EnrolmentStatus
+from pathways.lms.accounts.profiles import profile_update
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
 from tests.factories.courses import build_course
 
@@ -220,8 +221,7 @@ def test_the_credential_downloads_as_signed(signed_in, certificate):
 def test_choosing_her_legal_name_before_the_pdf_is_made_also_makes_a_new_certificate(
     signed_in, participant
 ):
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     certificate = issue(participant, rendered=False)
     client = signed_in(participant)
     response = client.post(
@@ -236,8 +236,7 @@ def test_choosing_her_legal_name_before_the_pdf_is_made_also_makes_a_new_certifi
 
 
 def test_choosing_the_name_after_the_pdf_makes_a_new_certificate(signed_in, participant):
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     certificate = issue(participant)
     client = signed_in(participant)
     response = client.post(

@@ -6,10 +6,15 @@ name unless she asks for her legal one; revoked with a private reason, the recor
 when the template's validity runs out; and issued to a whole cohort in a resumable batch.
 """
 
+import json
+import shutil
+import subprocess  # noqa: S404
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
@@ -28,11 +33,14 @@ from pathways.certificates.issuance.models import (
     CertificateStatus,
     NameChoice,
 )
+from pathways.certificates.issuance.rendering import certificate_html
 from pathways.cohorts import services as cohort_services
 from pathways.cohorts.models import CohortStatus, MembershipStatus
 from pathways.courses import services as course_services
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.profiles import profile_update
 from tests.certificates.openbadges_support import decode_status_list, status_bit
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import CertificateFactory, CertificateTemplateFactory
@@ -388,8 +396,7 @@ def test_a_later_template_edit_never_changes_an_issued_certificate(participant, 
     course.save()
     course.skills.clear()
     course.save()
-    participant.chosen_name = "Maia"
-    participant.save()
+    profile_update(participant, chosen_name="Maia")
 
     certificate.refresh_from_db()
     assert {field: getattr(certificate, field) for field in printed} == printed
@@ -538,8 +545,7 @@ def certificate(participant, small_course, template):
 def test_the_chosen_name_is_printed_unless_she_asks_for_her_legal_name(
     participant, small_course, template
 ):
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     completed(participant, small_course)
     certificate = services.certificate_issue(user=participant, course=small_course)
     assert certificate.name_choice == NameChoice.CHOSEN
@@ -548,7 +554,7 @@ def test_the_chosen_name_is_printed_unless_she_asks_for_her_legal_name(
 
 
 def test_the_legal_name_cannot_be_printed_when_she_has_none(participant, certificate):
-    assert participant.legal_name == ""
+    assert participant.pathways_profile.legal_name == ""
     with pytest.raises(ValidationError, match="no legal name on file"):
         services.certificate_set_name_choice(
             certificate=certificate, user=participant, name_choice=NameChoice.LEGAL
@@ -558,12 +564,64 @@ def test_the_legal_name_cannot_be_printed_when_she_has_none(participant, certifi
     assert certificate.name_choice == NameChoice.CHOSEN
 
 
+def test_someone_with_no_profile_is_printed_by_her_username_never_her_first_and_last_names(
+    client, small_course, template, django_capture_on_commit_callbacks
+):
+    """A host site's account, made without Pathways: no profile, so no chosen name yet. Her
+    certificate, its PDF and its public page name her by her username, never by the user
+    model's first and last names, which may be a legal name she never chose to print."""
+    user = get_user_model().objects.create_user(
+        username="rosa.m", password="unused-password-8273", first_name="Legal", last_name="Person"
+    )
+    completed(user, small_course)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = services.certificate_issue(user=user, course=small_course)
+    certificate = Certificate.objects.get(pk=issued.pk)
+
+    assert certificate.name_choice == NameChoice.CHOSEN
+    assert certificate.printed_name == "rosa.m"
+    assert "Legal" not in certificate.printed_name and "Person" not in certificate.printed_name
+    assert certificate.credential["credentialSubject"]["identifier"][0]["identityHash"] == "rosa.m"
+    assert "Legal Person" not in json.dumps(certificate.credential)
+    assert openbadges.verify(certificate.credential).ok
+    # Reading her name made no profile for her.
+    assert not Profile.objects.filter(user=user).exists()
+
+    html = client.get(reverse("verify:code", args=[certificate.verification_code]))
+    assert html.status_code == 200
+    page = html.content.decode()
+    assert "rosa.m" in page
+    assert "Legal Person" not in page
+
+    pdf_html = certificate_html(certificate)
+    assert "rosa.m" in pdf_html and "Legal Person" not in pdf_html
+    assert certificate.pdf
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (Debian package poppler-utils)")
+    with certificate.pdf.open("rb") as stored:
+        text = subprocess.run(  # noqa: S603
+            [pdftotext, "-enc", "UTF-8", "-", "-"],
+            input=stored.read(),
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode()
+    assert "rosa.m" in text
+    assert "Legal Person" not in text
+
+    # She has no legal name on file, so it cannot be printed either.
+    with pytest.raises(ValidationError, match="no legal name on file"):
+        services.certificate_set_name_choice(
+            certificate=certificate, user=user, name_choice=NameChoice.LEGAL
+        )
+
+
 def test_choosing_the_legal_name_before_the_pdf_still_replaces_the_certificate(
     participant, certificate
 ):
     """A copy of the credential downloaded before the change must stop verifying as valid."""
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     assert not certificate.pdf
     copy_with_chosen_name = certificate.credential
     updated = services.certificate_set_name_choice(
@@ -583,8 +641,7 @@ def test_choosing_the_legal_name_before_the_pdf_still_replaces_the_certificate(
 
 
 def test_choosing_the_name_after_the_pdf_reissues_with_a_new_code(participant, certificate):
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     Certificate.objects.filter(pk=certificate.pk).update(
         pdf="certificates/already-rendered.pdf", pdf_rendered_at=timezone.now()
     )
@@ -764,8 +821,7 @@ def test_a_revoked_certificate_is_not_issued_again_automatically(
 
 
 def test_a_revoked_certificate_keeps_its_name(participant, staff, certificate):
-    participant.legal_name = "Maya Rodríguez Acosta"
-    participant.save()
+    profile_update(participant, legal_name="Maya Rodríguez Acosta")
     services.certificate_revoke(certificate=certificate, actor=staff, reason="Issued in error")
     with pytest.raises(ValidationError, match="withdrawn"):
         services.certificate_set_name_choice(
@@ -885,7 +941,7 @@ def test_a_batch_never_issues_to_a_member_who_joined_a_minute_ago_with_nothing_d
     assert not Certificate.objects.filter(user=newcomer.user).exists()
     assert Certificate.objects.filter(cohort=cohort).count() == 4
     note = batch.error
-    assert newcomer.user.get_full_name() in note
+    assert newcomer.user.pathways_profile.chosen_name in note
     assert "Workplace Readiness: not enrolled" in note
     assert "Interview Practice: not enrolled" in note
 

@@ -30,6 +30,7 @@ from pathways.certificates.issuance import services
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import NameChoice
 from pathways.courses.models import Enrolment, EnrolmentStatus
+from pathways.lms.accounts.profiles import profile_update
 from tests.factories.certificates import CertificateTemplateFactory, CredentialReleaseFactory
 from tests.factories.courses import build_course
 
@@ -179,8 +180,7 @@ def test_reference_verifier_reports_a_replaced_credential_as_no_longer_valid(
     site, shared, participant
 ):
     certificate, old_credential = shared
-    participant.legal_name = "Maria Quintero"
-    participant.save(update_fields=["legal_name"])
+    profile_update(participant, legal_name="Maria Quintero")
     # Once its PDF is made, changing the name printed replaces the certificate.
     certificate.pdf.save("made.pdf", ContentFile(b"%PDF-1.7\n"), save=True)
     newer = services.certificate_set_name_choice(

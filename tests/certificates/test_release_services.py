@@ -31,6 +31,7 @@ from pathways.certificates.sharing.services import (
     release_create,
     release_revoke,
 )
+from pathways.lms.accounts.profiles import profile_update
 from tests.factories.certificates import (
     CertificateFactory,
     CredentialReleaseFactory,
@@ -58,7 +59,7 @@ def _create(participant, employer, certificates, **overrides):
         "disclosed_fields": ["dates"],
         "purpose": "A job application",
         "ends_on": None,
-        "signature": participant.chosen_name,
+        "signature": participant.pathways_profile.chosen_name,
         "actor": participant,
     }
     values.update(overrides)
@@ -74,7 +75,7 @@ def test_release_records_consent_text_signature_and_default_end(participant, emp
     assert release.consent_version == CONSENT_VERSION
     assert release.consent_text == consent_text(employer_name="Harbour Hotels")
     assert "Harbour Hotels" in release.consent_text
-    assert release.signature == participant.chosen_name
+    assert release.signature == participant.pathways_profile.chosen_name
     assert release.method == ReleaseMethod.ONLINE and release.recorded_by is None
     assert timezone.localtime(release.expires_at).date() == default_end_date() + timedelta(days=1)
     assert list(release.certificates.all()) == [certificate]
@@ -87,8 +88,7 @@ def test_signature_must_be_her_name(participant, employer, certificate):
         _create(participant, employer, [certificate], signature="Someone Else")
     with pytest.raises(ValidationError, match="Type your name"):
         _create(participant, employer, [certificate], signature="   ")
-    participant.legal_name = "María José Pérez"
-    participant.save()
+    profile_update(participant, legal_name="María José Pérez")
     release = _create(participant, employer, [certificate], signature="  maría josé   PÉREZ ")
     assert release.signature == "maría josé PÉREZ"
 

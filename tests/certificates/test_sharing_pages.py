@@ -420,7 +420,7 @@ def test_the_log_shows_employer_certificate_details_channel_and_time(
     assert "PDF download" in page
     assert "Employer system (API)" in page
     assert "HR system" in page
-    assert employer_user.chosen_name in page
+    assert employer_user.pathways_profile.chosen_name in page
     assert "name as printed, title, what you achieved, issuer, whether it is valid, dates" in page
     assert "the certificate itself" in page
 

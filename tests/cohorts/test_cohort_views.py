@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,9 @@ from pathways.cohorts.models import (
 )
 from pathways.courses import services as course_services
 from pathways.courses.selectors import course_lessons
-from tests.factories.accounts import FacilitatorFactory, ParticipantFactory
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.roles import Role
+from tests.factories.accounts import FacilitatorFactory, ParticipantFactory, role_group
 from tests.factories.cohorts import (
     CohortFactory,
     CohortMembershipFactory,
@@ -216,6 +219,40 @@ def test_roster_lists_the_waiting_list_in_order(client, cohort, facilitator, sta
     html = client.get(reverse("cohorts:detail", args=[cohort.pk])).content.decode()
     waiting = html.split("Waiting list")[1]
     assert waiting.index("Bea") < waiting.index("Cleo")
+
+
+def _participant_without_profile(username: str):
+    """A participant made by the host site (its admin, its sign-up): no Pathways profile yet."""
+    user = get_user_model().objects.create_user(username=username, password="not-used-here-1")
+    user.groups.add(role_group(role=Role.PARTICIPANT))
+    return user
+
+
+def test_a_member_without_a_profile_is_on_the_roster_and_sheet_by_her_username(
+    client, cohort, session, facilitator, staff
+):
+    cohort.capacity = 3
+    cohort.save()
+    for name in ("Zoe", "Ana"):
+        services.membership_enrol(
+            cohort=cohort, user=ParticipantFactory(chosen_name=name), actor=staff
+        )
+    host_member = _participant_without_profile("Lina")
+    services.membership_enrol(cohort=cohort, user=host_member, actor=staff)
+    waiting = _participant_without_profile("Noor")
+    services.membership_enrol(cohort=cohort, user=waiting, actor=staff)
+
+    client.force_login(facilitator)
+    roster = client.get(reverse("cohorts:detail", args=[cohort.pk])).content.decode()
+    members, waiting_list = roster.split("Waiting list")
+    # Named by her username, in order among the chosen names.
+    assert members.index("<bdi>Ana</bdi>") < members.index("<bdi>Lina</bdi>")
+    assert members.index("<bdi>Lina</bdi>") < members.index("<bdi>Zoe</bdi>")
+    assert "<bdi>Noor</bdi>" in waiting_list
+    sheet = client.get(reverse("cohorts:attendance", args=[cohort.pk, session.pk]))
+    assert "<legend><bdi>Lina</bdi></legend>" in sheet.content.decode()
+    # Reading her name made no profile.
+    assert not Profile.objects.filter(user__in=[host_member, waiting]).exists()
 
 
 # Taking attendance ---------------------------------------------------------------------------
@@ -760,3 +797,37 @@ def test_staff_edit_a_cohort_in_the_admin_through_the_service(client, staff, cou
     response = client.post(reverse("cohorts_admin:edit", args=[cohort.pk]), data)
     assert response.status_code == 200
     assert Cohort.objects.get(pk=cohort.pk).status == CohortStatus.CLOSED
+
+
+def test_admin_lists_name_people_by_chosen_name_and_username_in_fixed_queries(
+    client, staff, cohort, session, facilitator, django_assert_max_num_queries
+):
+    def add_members(count):
+        for _ in range(count):
+            membership = services.membership_enrol(
+                cohort=cohort, user=ParticipantFactory(), actor=staff
+            )
+            services.attendance_record(
+                session=session, membership=membership, status="present", actor=facilitator
+            )
+
+    cohort.capacity = 20
+    cohort.save()
+    host_member = _participant_without_profile("Lina")
+    services.membership_enrol(cohort=cohort, user=host_member, actor=staff)
+    add_members(1)
+    client.force_login(staff)
+    urls = [reverse("cohort_memberships:index"), reverse("cohort_attendance:index")]
+    few = [_count(client, url, django_assert_max_num_queries, limit=60) for url in urls]
+    add_members(6)
+    many = [_count(client, url, django_assert_max_num_queries, limit=60) for url in urls]
+    assert many == few
+
+    listing = client.get(urls[0]).content.decode()
+    member = CohortMembership.objects.exclude(user=host_member).first().user
+    assert f"{member.pathways_profile.chosen_name} ({member.username})" in listing
+    assert "Lina (Lina)" in listing
+    attendance = client.get(urls[1]).content.decode()
+    assert facilitator.pathways_profile.chosen_name in attendance
+    add_form = client.get(reverse("cohort_memberships:add_many")).content.decode()
+    assert f"{member.pathways_profile.chosen_name} ({member.username})" in add_form

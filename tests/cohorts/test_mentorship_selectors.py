@@ -15,6 +15,8 @@ from pathways.courses.selectors import (
     enrolment_summaries_for_users,
     participant_enrolment_summaries,
 )
+from pathways.lms.accounts.names import alias_of
+from pathways.lms.accounts.profiles import profile_update
 from pathways.mentoring import selectors, services
 from pathways.mentoring.models import GoalStatus, MentorProfileStatus, PairingStatus
 from tests.factories.accounts import MentorFactory, ParticipantFactory
@@ -154,8 +156,7 @@ def test_suggestions_take_a_fixed_number_of_queries(matching_world, django_asser
 
 @pytest.fixture
 def mentee_with_progress(participant, course):
-    participant.peer_alias = "Sunflower"
-    participant.legal_name = "Maya Legalname"
+    profile_update(participant, peer_alias="Sunflower", legal_name="Maya Legalname")
     participant.email = "maya@example.org"
     participant.save()
     enrolment = course_services.enrolment_start(user=participant, course=course)
@@ -284,7 +285,7 @@ def test_pairing_detail_shows_progress_to_the_mentor_only(mentor, mentee_with_pr
     assert for_mentor.other_alias == "Sunflower"
     assert len(for_mentor.progress) == 1
     for_mentee = selectors.pairing_detail(pairing, mentee_with_progress)
-    assert for_mentee.other_alias == mentor.display_alias
+    assert for_mentee.other_alias == alias_of(mentor) == mentor.pathways_profile.chosen_name
     assert for_mentee.progress == []
 
 

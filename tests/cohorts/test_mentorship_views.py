@@ -12,6 +12,8 @@ import pytest
 
 from pathways.courses import services as course_services
 from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.names import alias_of
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring import services
 from pathways.mentoring.models import (
@@ -267,7 +269,7 @@ def test_mentoring_pages_are_never_cached(signed_in, world, mentor_active):
 
 @pytest.fixture
 def learning_mentee(mentee, course):
-    mentee.peer_alias = "Sunflower"
+    profile_update(mentee, peer_alias="Sunflower")
     mentee.email = "maya@example.org"
     mentee.save()
     enrolment = course_services.enrolment_start(user=mentee, course=course)
@@ -423,7 +425,7 @@ def test_pause_and_resume_from_the_pairing_page(signed_in, mentor_active, mentee
 
 
 def test_mentee_accepts_a_proposal_and_sees_her_mentor(signed_in, mentee, mentor_none, staff):
-    mentor_none.peer_alias = "Oak"
+    profile_update(mentor_none, peer_alias="Oak")
     mentor_none.email = "mentor@example.org"
     mentor_none.save()
     pairing = services.pairing_propose(mentor=mentor_none, mentee=mentee, actor=staff)
@@ -455,7 +457,7 @@ def test_mentor_accepts_a_request_from_the_dashboard(signed_in, mentee, mentor_n
     pairing = services.pairing_request(mentor=mentor_none, mentee=mentee)
     client = signed_in(mentor_none)
     html = client.get(reverse("mentoring:mentor_dashboard")).content.decode()
-    assert f"Accept <bdi>{mentee.display_alias}</bdi>" in html
+    assert f"Accept <bdi>{alias_of(mentee)}</bdi>" in html
     client.post(reverse("mentoring:accept", args=[pairing.pk]))
     pairing.refresh_from_db()
     assert pairing.status == PairingStatus.ACTIVE
@@ -599,7 +601,7 @@ def test_staff_see_suggestions_with_reasons_and_propose(client, staff, mentee, m
     url = reverse("mentorship_pairings:suggest")
     html = client.get(url, {"mentee": mentee.pk}).content.decode()
     assert "Has 2 free places" in html
-    assert f"Propose {mentor_none}" in html
+    assert f"Propose {mentor_none.pathways_profile.chosen_name}" in html
     response = client.post(url, {"mentee": mentee.pk, "mentor": mentor_none.pk})
     assert response.status_code == 302
     pairing = MentorshipPairing.objects.get(mentee=mentee)
@@ -695,3 +697,36 @@ def test_asking_someone_who_is_not_an_available_mentor_is_404(client):
         response = client.post(reverse("mentoring:request", args=[user.pk]))
         assert response.status_code == 404
     assert not MentorshipPairing.objects.exists()
+
+
+def test_a_mentor_without_a_profile_is_named_by_her_username_everywhere(client, staff):
+    from django.contrib.auth import get_user_model
+
+    from pathways.lms.accounts.models import Profile
+    from pathways.mentoring.models import MentorshipPairing
+    from tests.factories.mentoring import MentorProfileFactory
+
+    host_mentor = get_user_model().objects.create_user(username="Harbour", password="unused-1")
+    MentorProfileFactory(user=host_mentor)
+    mentee = ParticipantFactory(chosen_name="Maya")
+    profile_update(mentee, peer_alias="Sunflower")
+    client.force_login(mentee)
+    page = client.get(reverse("mentoring:my_mentor")).content.decode()
+    assert "Ask <bdi>Harbour</bdi> to be my mentor" in page
+    client.post(reverse("mentoring:request", args=[host_mentor.pk]))
+    page = client.get(reverse("mentoring:my_mentor")).content.decode()
+    assert "You asked <bdi>Harbour</bdi> to be your mentor" in page
+
+    client.force_login(host_mentor)
+    dashboard = client.get(reverse("mentoring:mentor_dashboard")).content.decode()
+    assert "Accept <bdi>Sunflower</bdi>" in dashboard
+    assert "Maya" not in dashboard
+
+    client.force_login(staff)
+    listing = client.get(reverse("mentorship_pairings:index")).content.decode()
+    assert "Harbour (Harbour)" in listing
+    assert f"Maya ({mentee.username})" in listing
+    pairing = MentorshipPairing.objects.get()
+    inspect = client.get(reverse("mentorship_pairings:inspect", args=[pairing.pk]))
+    assert "Harbour (Harbour)" in inspect.content.decode()
+    assert not Profile.objects.filter(user=host_mentor).exists()

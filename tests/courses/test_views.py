@@ -233,7 +233,10 @@ def test_facilitator_signs_off_from_the_list(
     client.post(reverse("courses:activity", args=[lesson.pk, block_id]))
     signoff = enrolment.activity_signoffs.get()
     client.force_login(facilitator)
-    assert participant.chosen_name in client.get(reverse("courses:signoffs")).content.decode()
+    assert (
+        participant.pathways_profile.chosen_name
+        in client.get(reverse("courses:signoffs")).content.decode()
+    )
     client.post(reverse("courses:signoff_confirm", args=[signoff.pk]), {"note": "Great work"})
     signoff.refresh_from_db()
     assert signoff.status == "signed_off"
@@ -253,7 +256,10 @@ def test_unassigned_facilitator_neither_sees_nor_confirms_a_sign_off(
         enrolment=enrolment, lesson=lesson, block_id=block_id
     )
     client.force_login(facilitator)
-    assert participant.chosen_name not in client.get(reverse("courses:signoffs")).content.decode()
+    assert (
+        participant.pathways_profile.chosen_name
+        not in client.get(reverse("courses:signoffs")).content.decode()
+    )
     response = client.post(reverse("courses:signoff_confirm", args=[signoff.pk]))
     assert response.status_code == 404
     signoff.refresh_from_db()

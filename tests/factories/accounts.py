@@ -7,13 +7,14 @@ One factory per role of the product doc, so that a test reads like the table of 
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
 import factory
 from factory.django import DjangoModelFactory, Password
 
-from pathways.lms.accounts.models import User
+from pathways.lms.accounts.models import Profile
 from pathways.lms.accounts.permissions import grant_role_permissions
 from pathways.lms.accounts.roles import Role
 
@@ -39,7 +40,7 @@ def _join_roles(*default_roles: Role) -> factory.PostGeneration:
     ``UserFactory(roles=[Role.MENTOR, Role.PARTICIPANT])`` overrides the factory's default roles.
     """
 
-    def join(user: User, create: bool, extracted: Iterable[Role] | None, **kwargs) -> None:
+    def join(user, create: bool, extracted: Iterable[Role] | None, **kwargs) -> None:
         if not create:
             return
         roles = default_roles if extracted is None else tuple(extracted)
@@ -51,8 +52,16 @@ def _join_roles(*default_roles: Role) -> factory.PostGeneration:
     return factory.PostGeneration(join)
 
 
+#: What a factory keeps in the person's Pathways profile rather than on the user model.
+PROFILE_FIELDS = frozenset(
+    field.name for field in Profile._meta.get_fields() if field.concrete and field.name != "user"
+)
+
+
 class UserFactory(DjangoModelFactory):
-    """Someone who can sign in, with no role. E-mail is blank, as it often is in real life."""
+    """Someone who can sign in, with no role, and her Pathways profile. E-mail is blank, as it
+    often is in real life. Profile fields (``chosen_name``, ``legal_name``...) are given like the
+    user model's own: ``UserFactory(chosen_name="Maya", peer_alias="M")``."""
 
     username = factory.Sequence(lambda n: f"user{n}")
     chosen_name = factory.Faker("first_name")
@@ -64,8 +73,27 @@ class UserFactory(DjangoModelFactory):
     roles = _join_roles()
 
     class Meta:
-        model = User
+        model = settings.AUTH_USER_MODEL
         skip_postgeneration_save = True
+
+    @classmethod
+    def _split(cls, kwargs):
+        profile = {name: kwargs.pop(name) for name in list(kwargs) if name in PROFILE_FIELDS}
+        return kwargs, profile
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs, profile_fields = cls._split(kwargs)
+        user = super()._create(model_class, *args, **kwargs)
+        user.pathways_profile = Profile.objects.create(user=user, **profile_fields)
+        return user
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        kwargs, profile_fields = cls._split(kwargs)
+        user = super()._build(model_class, *args, **kwargs)
+        user.pathways_profile = Profile(user=user, **profile_fields)
+        return user
 
 
 class ParticipantFactory(UserFactory):

@@ -29,6 +29,7 @@ from pathways.certificates.sharing.models import (
     ReleasedCertificate,
     ReleaseMethod,
 )
+from pathways.lms.accounts.names import chosen_name_of
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import CoursePageFactory
 
@@ -73,7 +74,7 @@ class CertificateFactory(DjangoModelFactory):
     template = factory.SubFactory(CertificateTemplateFactory)
     verification_code = factory.LazyFunction(new_verification_code)
     name_choice = NameChoice.CHOSEN
-    printed_name = factory.LazyAttribute(lambda obj: obj.user.chosen_name)
+    printed_name = factory.LazyAttribute(lambda obj: chosen_name_of(obj.user))
     printed_title = factory.LazyAttribute(lambda obj: obj.template.title)
     printed_achievement = factory.LazyAttribute(
         lambda obj: obj.course.title if obj.course else obj.template.title
@@ -140,7 +141,7 @@ class CredentialReleaseFactory(DjangoModelFactory):
     consent_version = CONSENT_VERSION
     consent_text = factory.LazyAttribute(lambda obj: consent_text(employer_name=obj.employer.name))
     consent_language = "en"
-    signature = factory.LazyAttribute(lambda obj: obj.participant.chosen_name)
+    signature = factory.LazyAttribute(lambda obj: chosen_name_of(obj.participant))
     method = ReleaseMethod.ONLINE
     created_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyAttribute(lambda obj: obj.created_at + timedelta(days=90))

@@ -3,6 +3,7 @@ her certificates are revoked, sharing stops, and the record of it holds no perso
 programme staff with the permission can do it, never to a staff account, and doing it twice
 changes nothing."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -18,7 +19,8 @@ from pathways.certificates.issuance.models import Certificate, CertificateStatus
 from pathways.certificates.sharing.models import CredentialAccess, CredentialRelease
 from pathways.cohorts.models import Attendance, CohortMembership
 from pathways.courses.models import Enrolment, LessonProgress, QuizAttempt, ReflectionAnswer
-from pathways.lms.accounts.models import User
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.names import alias_of, chosen_name_of
 from pathways.lms.accounts.roles import Role
 from pathways.lms.privacy.models import ErasureRecord
 from pathways.lms.privacy.services import ERASED_NAME, participant_erase
@@ -41,6 +43,7 @@ from tests.privacy.scenario import (
 from tests.security.support import with_second_factor
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 
 @pytest.fixture
@@ -131,11 +134,14 @@ def test_erasure_replaces_the_account_and_closes_it(history, staff):
     erase(subject, staff)
 
     subject.refresh_from_db()
+    profile = Profile.objects.get(user=subject)
     assert subject.username == f"erased-{subject.pk}"
-    assert subject.chosen_name == ERASED_NAME
-    assert subject.display_alias == ERASED_NAME
-    assert (subject.legal_name, subject.peer_alias, subject.email) == ("", "", "")
-    assert subject.safe_contact_channels == [] and subject.do_not_contact is True
+    assert profile.chosen_name == ERASED_NAME
+    assert chosen_name_of(subject) == alias_of(subject) == ERASED_NAME
+    assert (profile.legal_name, profile.peer_alias, subject.email) == ("", "", "")
+    assert (subject.first_name, subject.last_name) == ("", "")
+    assert profile.preferred_language == ""
+    assert profile.safe_contact_channels == [] and profile.do_not_contact is True
     assert not subject.is_active and not subject.has_usable_password()
     # Her role stays, so the programme can still count its participants.
     assert subject.groups.filter(name=Role.PARTICIPANT).exists()
@@ -277,9 +283,8 @@ def test_staff_accounts_are_never_erased(request, staff, kind):
     subject = {
         "staff": lambda: StaffFactory(),
         "facilitator": lambda: request.getfixturevalue("facilitator"),
-        "superuser": lambda: User.objects.create_superuser(
-            username="root", password="x", chosen_name="Root"
-        ),
+        # made like a host's superuser: no Pathways profile yet
+        "superuser": lambda: User.objects.create_superuser(username="root", password="x"),
         "self": lambda: staff,
     }[kind]()
 
@@ -287,7 +292,7 @@ def test_staff_accounts_are_never_erased(request, staff, kind):
         erase(subject, staff)
 
     subject.refresh_from_db()
-    assert subject.is_active and subject.chosen_name != ERASED_NAME
+    assert subject.is_active and chosen_name_of(subject) != ERASED_NAME
     assert not ErasureRecord.objects.exists()
 
 
@@ -326,7 +331,7 @@ def test_staff_erase_from_the_admin_after_typing_the_username(client, staff):
     record = ErasureRecord.objects.get(subject_id=subject.pk)
     assert done.redirect_chain[0][0] == reverse("erasure_records:inspect", args=[record.pk])
     subject.refresh_from_db()
-    assert not subject.is_active and subject.chosen_name == ERASED_NAME
+    assert not subject.is_active and chosen_name_of(subject) == ERASED_NAME
     entry = ModelLogEntry.objects.get(action="pathways.privacy.erase")
     assert entry.user == staff and entry.label == str(record)
     assert "zephyrine" not in entry.label.casefold()
@@ -375,7 +380,7 @@ def test_only_staff_who_may_erase_reach_the_erasure_pages(client, request, role,
 
 def test_the_user_list_offers_erasure_to_those_who_may_erase(client):
     subject = make_participant()
-    root = User.objects.create_superuser(username="root", chosen_name="Root")
+    root = User.objects.create_superuser(username="root")
     client.force_login(with_second_factor(root))
 
     response = client.get(reverse("wagtailusers_users:index"))
@@ -395,3 +400,25 @@ def test_the_erasure_records_list_names_no_one(client, staff, history):
         text = response.content.decode().casefold()
         assert not [word for word in PERSONAL_WORDS if word.casefold() in text]
     assert str(record.subject_id) in listing.content.decode()
+
+
+def test_a_host_account_without_a_profile_is_erased_too(staff):
+    """An account made by the host site (first and last names on its user model, no Pathways
+    profile yet) loses those names, and is named as erased from then on."""
+    subject = User.objects.create_user(
+        "host-person", password="x", first_name="Orlavinth", last_name="Quessary"
+    )
+    subject.groups.add(Group.objects.get(name=Role.PARTICIPANT))
+    assert not Profile.objects.filter(user=subject).exists()
+
+    erase(subject, staff)
+
+    subject.refresh_from_db()
+    assert (subject.first_name, subject.last_name, subject.is_active) == ("", "", False)
+    profile = Profile.objects.get(user=subject)
+    assert (profile.chosen_name, profile.do_not_contact) == (ERASED_NAME, True)
+    assert chosen_name_of(subject) == ERASED_NAME
+    assert not any(
+        "orlavinth" in text.casefold() or "quessary" in text.casefold()
+        for _table, text in database_rows()
+    )

@@ -7,6 +7,7 @@ import json
 import zipfile
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,8 @@ import time_machine
 from pathways.certificates.issuance.codes import format_code
 from pathways.courses import services as course_services
 from pathways.courses.models import LessonPage
+from pathways.lms.accounts.names import alias_of
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.privacy import selectors
 from pathways.lms.privacy.inventory import REFERENCES
 from pathways.lms.privacy.services import personal_data_archive
@@ -31,6 +34,7 @@ from tests.factories.mentoring import (
     MentorshipPairingFactory,
 )
 from tests.privacy.scenario import (
+    ALIAS,
     CHOSEN,
     EMAIL,
     GOAL,
@@ -119,6 +123,8 @@ def test_the_archive_holds_her_profile_courses_groups_and_sharing(client, histor
         LEGAL,
         EMAIL,
     )
+    assert (account["peer_alias"], account["name_peers_see"]) == (ALIAS, ALIAS)
+    assert account["preferred_language"] == "en" and account["do_not_contact"] is False
     assert [c["channel"] for c in account["safe_ways_to_contact_me"]] == ["sms", "in_person"]
     assert account["app_sign_in_key_created"] is not None
     assert [role["role"] for role in data["roles"]] == ["Participants"]
@@ -177,6 +183,20 @@ def test_her_mentorship_comes_with_goals_and_every_note_even_private_ones(client
     assert MENTOR_NOTE in notes
 
 
+def test_someone_pathways_has_no_profile_for_gets_her_account(client):
+    """An account made by the host site, that Pathways never needed to note anything about."""
+    host_user = get_user_model().objects.create_user(
+        "host-user", password="x", email="host@example.org"
+    )
+    _response, archive = download(client, host_user)
+    account = data_of(archive)["account"]
+
+    assert (account["username"], account["email"]) == ("host-user", "host@example.org")
+    assert (account["chosen_name"], account["legal_name"], account["peer_alias"]) == ("", "", "")
+    assert account["name_peers_see"] == "host-user"
+    assert account["safe_ways_to_contact_me"] == [] and account["do_not_contact"] is False
+
+
 def test_a_mentor_gets_a_finished_mentorship_without_her_former_mentee(client, mentor):
     current = MentorshipPairingFactory(mentor=mentor)
     MentorshipGoalFactory(pairing=current, title="Current goal")
@@ -198,11 +218,11 @@ def test_a_mentor_gets_a_finished_mentorship_without_her_former_mentee(client, m
     text = archive.read("data.json").decode()
 
     assert [row["status"] for row in rows] == ["active", "completed"]  # not the proposal
-    assert rows[0]["other_person"] == current.mentee.display_alias
+    assert rows[0]["other_person"] == alias_of(current.mentee)
     assert rows[1]["other_person"] is None and rows[1]["goals"] is None
     assert rows[1]["check_ins"][0]["notes"] is None
     assert "Old goal" not in text and "Old note" not in text
-    assert finished.mentee.display_alias not in text
+    assert alias_of(finished.mentee) not in text
 
 
 def test_certificates_come_with_their_stored_files_only(client, history):
@@ -254,8 +274,7 @@ def test_the_readme_explains_the_archive_in_plain_words(client, history):
 
 
 def test_the_page_and_the_readme_follow_her_language(client, history):
-    history.participant.preferred_language = "es"
-    history.participant.save()
+    profile_update(history.participant, preferred_language="es")
 
     client.force_login(history.participant)
     page = client.get(URL)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 import pytest
 
+from pathways.lms.accounts.models import Profile
 from pathways.lms.accounts.roles import Role
 from tests.factories.accounts import (
     EmployerUserFactory,
@@ -68,21 +69,20 @@ def test_she_reads_it_presses_continue_and_arrives_where_she_was_going(client, n
 
     assert response.status_code == 302
     assert response["Location"] == "/learn/"
-    newcomer.refresh_from_db()
-    assert newcomer.safety_notice_seen_at is not None
+    assert Profile.objects.get(user=newcomer).safety_notice_seen_at is not None
     assert client.get("/learn/").status_code == 200
 
 
 def test_she_sees_it_only_once(client, newcomer):
     client.force_login(newcomer)
     client.post(reverse("safety:notice"), {"next": "/learn/"})
-    first_read = type(newcomer).objects.get(pk=newcomer.pk).safety_notice_seen_at
+    first_read = Profile.objects.get(user=newcomer).safety_notice_seen_at
     for url in ("/learn/", "/learn/courses/", "/certificates/"):
         assert client.get(url).status_code == 200
     html = client.get(reverse("safety:notice")).content.decode()
     assert "Continue</button>" not in html
     client.post(reverse("safety:notice"), {"next": "/learn/"})
-    assert type(newcomer).objects.get(pk=newcomer.pk).safety_notice_seen_at == first_read
+    assert Profile.objects.get(user=newcomer).safety_notice_seen_at == first_read
 
 
 @pytest.mark.parametrize(
@@ -149,13 +149,14 @@ def test_a_mentor_who_is_also_a_participant_reads_it_too(client):
 
 
 def test_participants_made_by_the_factories_have_read_it(participant):
-    assert participant.safety_notice_seen_at is not None
-    assert timezone.now() - participant.safety_notice_seen_at < dt.timedelta(minutes=1)
+    seen_at = Profile.objects.get(user=participant).safety_notice_seen_at
+    assert seen_at is not None
+    assert timezone.now() - seen_at < dt.timedelta(minutes=1)
 
 
 def test_the_demo_shows_it_to_rosa_only(client):
     call_command("seed_demo", allow_without_debug=True, stdout=io.StringIO())
-    unread = get_user_model().objects.filter(safety_notice_seen_at=None)
+    unread = get_user_model().objects.filter(pathways_profile__safety_notice_seen_at=None)
     assert list(unread.values_list("username", flat=True)) == ["rosa"]
 
 

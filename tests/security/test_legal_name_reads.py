@@ -1,5 +1,6 @@
 """Staff reads of a legal name are recorded: who, whose, when and where, never the name."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
@@ -10,6 +11,8 @@ import pytest
 from pathways.certificates.issuance import services
 from pathways.certificates.issuance.models import NameChoice
 from pathways.courses.models import Enrolment, EnrolmentStatus
+from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.security.models import LegalNameRead
 from tests.factories.accounts import ParticipantFactory, UserFactory
 from tests.factories.certificates import CertificateTemplateFactory
@@ -19,6 +22,7 @@ from tests.security.support import with_second_factor
 pytestmark = pytest.mark.django_db
 
 LEGAL = "Rosa María Pérez"
+User = get_user_model()
 
 
 def _edit(user) -> str:
@@ -37,7 +41,11 @@ def superuser(db):
 
 @pytest.fixture
 def caseworker(staff):
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["change_user"]))
+    staff.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label=User._meta.app_label, codename=f"change_{User._meta.model_name}"
+        )
+    )
     return staff
 
 
@@ -81,9 +89,10 @@ def test_no_record_when_there_is_no_legal_name_or_it_is_ones_own(superuser):
     nameless = ParticipantFactory(legal_name="")
     client = _client(superuser)
     client.get(_edit(nameless))
-    superuser.legal_name = "Root Person"
-    superuser.save()
+    profile_update(superuser, legal_name="Root Person")
     client.get(_edit(superuser))
+    host_user = User.objects.create_user("host-user", password="x")  # no profile, no legal name
+    client.get(_edit(host_user))
     assert not LegalNameRead.objects.exists()
 
 
@@ -164,8 +173,8 @@ def test_a_persons_page_lays_out_the_profile_fields_and_saves_them(superuser, ro
         },
     )
     assert response.status_code == 302
-    rosa.refresh_from_db()
-    assert (rosa.legal_name, rosa.peer_alias, rosa.safe_contact_channels) == (
+    profile = Profile.objects.get(user=rosa)
+    assert (profile.legal_name, profile.peer_alias, profile.safe_contact_channels) == (
         "Rosa M. Pérez",
         "Sunrise",
         ["in_person"],

@@ -5,6 +5,7 @@ whether an account exists; programme staff see and end pauses in the admin."""
 import re
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -254,9 +255,14 @@ def test_the_pause_list_costs_the_same_for_one_pause_or_many(
     for_one = len(one)  # read now: each request clears the connection's query log
     for number in range(8):
         _pause(UserFactory(username=f"person{number}").username, address=f"10.0.0.{number}")
+    for number in range(2):  # accounts the host made, with no Pathways profile
+        get_user_model().objects.create_user(f"host{number}", password="x")
+        _pause(f"host{number}", address=f"10.0.1.{number}")
     with django_assert_max_num_queries(for_one):
         response = client.get(url)
-    assert response.content.decode().count("End this pause") == 9
+    html = response.content.decode()
+    assert html.count("End this pause") == 11
+    assert "host0 (host0)" in html
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
+from pathways.lms.accounts.permissions import user_model_permission
 from pathways.lms.accounts.roles import Role
 from pathways.lms.security.passwords import TEMPORARY_PASSWORD_ACTION, readable_password
 from tests.factories.accounts import (
@@ -32,8 +33,8 @@ def _url(user) -> str:
 
 @pytest.fixture
 def caseworker(staff):
-    """Programme staff: the group grants accounts.change_user (lms/accounts/permissions.py)."""
-    assert staff.has_perm("pathways_accounts.change_user")
+    """Programme staff: the group grants change on the user model (lms/accounts/permissions.py)."""
+    assert staff.has_perm(user_model_permission("change"))
     return staff
 
 

@@ -38,13 +38,19 @@ from demo_site.demo_courses import (
     seed_skills,
 )
 from demo_site.demo_data import DemoDataError, at, choice, fields, items, read
+from pathways.lms.accounts.models import Profile
 from pathways.lms.accounts.permissions import grant_role_permissions
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role
 
 DEMO_PASSWORD = "pathways-demo-2026"
 PEOPLE_FILE = "people"
 # In a user's "what to try", {name} stands for the address of the URL pattern of that name.
 URL_NAME = re.compile(r"\{([^{}]+)\}")
+#: A user's "fields" may name the user model's fields (is_staff...) or her Pathways profile's.
+PROFILE_FIELDS = frozenset(
+    field.name for field in Profile._meta.get_fields() if field.concrete and field.name != "user"
+)
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,14 @@ def _demo_user(value: Any, where: str) -> DemoUser:
     )
     user_model = get_user_model()
     for name in spec["fields"]:
+        if name in PROFILE_FIELDS:
+            continue
         try:
             user_model._meta.get_field(name)
         except FieldDoesNotExist as exc:
-            raise DemoDataError(f"{at(where, 'fields')}: users have no field {name!r}.") from exc
+            raise DemoDataError(
+                f"{at(where, 'fields')}: neither users nor their profiles have a field {name!r}."
+            ) from exc
     groups = [
         choice(group, Role, place)
         for place, group in items(spec["groups"], at(where, "groups"), str)
@@ -202,17 +212,19 @@ class Command(BaseCommand):
             grant_role_permissions()
         users = {}
         for spec in specs:
+            account = {k: v for k, v in spec.fields.items() if k not in PROFILE_FIELDS}
             user, created = user_model.objects.get_or_create(
-                username=spec.username,
-                defaults={
-                    "chosen_name": spec.chosen_name,
-                    "safety_notice_seen_at": timezone.now() if spec.read_safety_notice else None,
-                    **spec.fields,
-                },
+                username=spec.username, defaults=account
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+                profile = {
+                    "chosen_name": spec.chosen_name,
+                    "safety_notice_seen_at": timezone.now() if spec.read_safety_notice else None,
+                }
+                profile.update({k: v for k, v in spec.fields.items() if k in PROFILE_FIELDS})
+                profile_update(user, **profile)
                 self.created.append(f"user {spec.username} ({spec.role})")
             elif not user.check_password(DEMO_PASSWORD):
                 self.stdout.write(
