@@ -25,10 +25,10 @@ from pathways.certificates.issuance.models import Certificate
 from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from pathways.cohorts.selectors import (
     CURRENT_STATUSES,
-    by_chosen_name,
     cohorts_facilitated_by,
     membership_attended_minutes,
 )
+from pathways.lms.accounts.people import by_chosen_name
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.mentoring.models import MentorshipPairing, PairingStatus
 

@@ -37,29 +37,18 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.cohorts.selectors import ATTENDING_STATUSES
-from pathways.courses.admin import PeopleIndexMixin, PeopleInspectMixin, people_choices
 from pathways.lms.accounts.names import staff_label
+from pathways.lms.accounts.people import (
+    PeopleIndexMixin,
+    PeopleInspectMixin,
+    PersonMultipleChoiceField,
+    active_people,
+    offer_people,
+    person_ordering,
+    with_profiles,
+)
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, ServiceCreateView, ServiceEditView
-
-
-def participants():
-    """Participants to choose from, labelled with ``staff_label`` by the forms below."""
-    return people_choices(
-        get_user_model()
-        .objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
-        .distinct()
-        .order_by("pathways_profile__chosen_name", "username")
-    )
-
-
-def facilitators():
-    return people_choices(
-        get_user_model()
-        .objects.filter(groups__name__in=[Role.FACILITATOR, Role.PROGRAMME_STAFF], is_active=True)
-        .distinct()
-        .order_by("pathways_profile__chosen_name", "username")
-    )
 
 
 class NoUniquenessCheckMixin:
@@ -82,8 +71,9 @@ class CohortForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "facilitators" in self.fields:
-            self.fields["facilitators"].queryset = facilitators()
-            self.fields["facilitators"].label_from_instance = staff_label
+            offer_people(
+                self.fields["facilitators"], active_people(Role.FACILITATOR, Role.PROGRAMME_STAFF)
+            )
             self.fields["facilitators"].widget = forms.CheckboxSelectMultiple(
                 choices=self.fields["facilitators"].choices
             )
@@ -132,9 +122,7 @@ class CohortIndexView(IndexView):
 
 class CohortInspectView(InspectView):
     def get_facilitators_display_value(self):
-        people = self.object.facilitators.select_related("pathways_profile").order_by(
-            "pathways_profile__chosen_name", "username"
-        )
+        people = with_profiles(self.object.facilitators.all()).order_by(*person_ordering())
         return ", ".join(staff_label(person) for person in people) or "-"
 
 
@@ -191,8 +179,7 @@ class MembershipAddForm(NoUniquenessCheckMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
-        self.fields["user"].queryset = participants()
-        self.fields["user"].label_from_instance = staff_label
+        offer_people(self.fields["user"], active_people(Role.PARTICIPANT))
 
 
 class MembershipChangeForm(WagtailAdminModelForm):
@@ -270,7 +257,7 @@ class AddManyForm(forms.Form):
     cohort = forms.ModelChoiceField(
         label=gettext_lazy("Cohort"), queryset=Cohort.objects.none(), empty_label=None
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = PersonMultipleChoiceField(
         label=gettext_lazy("Participants"),
         queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -282,8 +269,7 @@ class AddManyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = Cohort.objects.exclude(status=CohortStatus.CLOSED)
-        self.fields["participants"].queryset = participants()
-        self.fields["participants"].label_from_instance = staff_label
+        self.fields["participants"].queryset = active_people(Role.PARTICIPANT)
 
 
 class AddManyView(AdminFormView):

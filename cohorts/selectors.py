@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
     Max,
     OuterRef,
@@ -24,7 +22,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +45,7 @@ from pathways.courses.models import (
 )
 from pathways.courses.selectors import Requirement, _lessons_by_course, completion_reports
 from pathways.lms.accounts.names import chosen_name_of
+from pathways.lms.accounts.people import by_chosen_name, person_ordering
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
 # Memberships that take one of the cohort's places. A member who completed has used her place in
@@ -74,17 +73,6 @@ _NAME_FIELDS = (
     "user__pathways_profile__chosen_name",
     "user__pathways_profile__peer_alias",
 )
-
-
-def by_chosen_name(path: str = "user"):
-    """An expression ordering rows by the chosen name of the person at ``path``, or her username
-    when she has none (as ``accounts.names.chosen_name_of`` names her), so that members with and
-    without a Pathways profile sort together on every database."""
-    username = get_user_model().USERNAME_FIELD
-    return Coalesce(
-        NullIf(F(f"{path}__pathways_profile__chosen_name"), Value("")),
-        F(f"{path}__{username}"),
-    )
 
 
 def minutes_to_hours(minutes: int | None) -> Decimal:
@@ -225,7 +213,7 @@ def cohort_roster(cohort: Cohort) -> Roster:
     """Members with attended hours, course progress and best quiz scores, in seven queries."""
     memberships = list(
         _memberships_with_names(cohort, CURRENT_STATUSES).order_by(
-            by_chosen_name(), "waitlisted_at", "pk"
+            by_chosen_name("user"), "waitlisted_at", "pk"
         )
     )
     members = [m for m in memberships if m.status in PLACE_STATUSES]
@@ -331,7 +319,7 @@ def session_attendance_sheet(session: CohortSession) -> list[SheetRow]:
     """Every member whose attendance can be taken, with what was recorded so far (two queries)."""
     memberships = list(
         _memberships_with_names(session.cohort_id, ATTENDING_STATUSES).order_by(
-            by_chosen_name(), "pk"
+            by_chosen_name("user"), "pk"
         )
     )
     recorded = {
@@ -483,7 +471,7 @@ def cohort_member_completion(
     memberships = list(
         memberships.select_related(*_NAME_RELATIONS)
         .only("id", "cohort_id", "status", "completed_at", *_NAME_FIELDS)
-        .order_by(by_chosen_name(), "user__username", "pk")
+        .order_by(*person_ordering("user"), "pk")
     )
     if not memberships:
         return []

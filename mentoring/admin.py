@@ -29,8 +29,14 @@ from wagtail.admin.widgets.button import HeaderButton
 
 import django_filters
 
-from pathways.courses.admin import PeopleIndexMixin, PeopleInspectMixin, people_choices
-from pathways.lms.accounts.names import chosen_name_of, staff_label
+from pathways.lms.accounts.names import chosen_name_of
+from pathways.lms.accounts.people import (
+    PeopleIndexMixin,
+    PeopleInspectMixin,
+    PersonChoiceField,
+    active_people,
+    people_choices,
+)
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import ServiceCreateView, ServiceEditView
 from pathways.mentoring import selectors, services
@@ -44,33 +50,8 @@ from pathways.mentoring.models import (
 User = get_user_model()
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    """Staff see the chosen name, and the username to tell two people of the same name apart."""
-
-    def label_from_instance(self, obj):
-        return staff_label(obj)
-
-
-def _participants():
-    return people_choices(
-        User.objects.filter(is_active=True, groups__name=Role.PARTICIPANT.value)
-        .distinct()
-        .order_by("pathways_profile__chosen_name", "username")
-    )
-
-
-def _active_people():
-    return people_choices(
-        User.objects.filter(is_active=True).order_by("pathways_profile__chosen_name", "username")
-    )
-
-
 def _mentors():
-    return people_choices(
-        User.objects.filter(is_active=True, mentor_profile__isnull=False).order_by(
-            "pathways_profile__chosen_name", "username"
-        )
-    )
+    return people_choices(User.objects.filter(is_active=True, mentor_profile__isnull=False))
 
 
 def _language_codes(value: str) -> list[str]:
@@ -81,7 +62,7 @@ def _language_codes(value: str) -> list[str]:
 
 
 class MentorProfileForm(forms.ModelForm):
-    user = UserChoiceField(label=gettext_lazy("Mentor"), queryset=User.objects.none())
+    user = PersonChoiceField(label=gettext_lazy("Mentor"), queryset=User.objects.none())
     languages = forms.CharField(
         label=gettext_lazy("Languages"),
         required=False,
@@ -103,7 +84,7 @@ class MentorProfileForm(forms.ModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _active_people()
+        self.fields["user"].queryset = active_people()
         if self.instance.pk:
             self.fields["user"].disabled = True
             self.initial["languages"] = ", ".join(self.instance.languages or [])
@@ -177,7 +158,7 @@ class MentorProfileViewSet(ModelViewSet):
 
 
 class MenteePreferencesForm(forms.ModelForm):
-    user = UserChoiceField(label=gettext_lazy("Participant"), queryset=User.objects.none())
+    user = PersonChoiceField(label=gettext_lazy("Participant"), queryset=User.objects.none())
     languages = forms.CharField(
         label=gettext_lazy("Languages"),
         required=False,
@@ -192,7 +173,7 @@ class MenteePreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _participants()
+        self.fields["user"].queryset = active_people(Role.PARTICIPANT)
         if self.instance.pk:
             self.fields["user"].disabled = True
             self.initial["languages"] = ", ".join(self.instance.languages or [])
@@ -255,8 +236,8 @@ ACTION_LABELS = {
 
 
 class PairingProposeForm(forms.ModelForm):
-    mentor = UserChoiceField(label=gettext_lazy("Mentor"), queryset=User.objects.none())
-    mentee = UserChoiceField(
+    mentor = PersonChoiceField(label=gettext_lazy("Mentor"), queryset=User.objects.none())
+    mentee = PersonChoiceField(
         label=gettext_lazy("Participant"),
         queryset=User.objects.none(),
         help_text=gettext_lazy("She is asked first: nothing starts until she accepts."),
@@ -269,7 +250,7 @@ class PairingProposeForm(forms.ModelForm):
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = _mentors()
-        self.fields["mentee"].queryset = _participants()
+        self.fields["mentee"].queryset = active_people(Role.PARTICIPANT)
 
 
 class PairingManageForm(forms.ModelForm):
@@ -376,11 +357,11 @@ class PairingFilterSet(WagtailFilterSet):
 
 
 class MenteeChoiceForm(forms.Form):
-    mentee = UserChoiceField(label=gettext_lazy("Participant"), queryset=User.objects.none())
+    mentee = PersonChoiceField(label=gettext_lazy("Participant"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentee"].queryset = _participants()
+        self.fields["mentee"].queryset = active_people(Role.PARTICIPANT)
 
 
 class ProposeForm(MenteeChoiceForm):

@@ -10,7 +10,6 @@ which adds each employer's releases to its list.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,20 +30,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from pathways.certificates.employers import services
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
-from pathways.lms.accounts.names import staff_label
+from pathways.lms.accounts.people import active_people, offer_people
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
-
-User = get_user_model()
-
-
-def employer_users():
-    return (
-        User.objects.filter(is_active=True, groups__name=Role.EMPLOYER.value)
-        .select_related("pathways_profile")
-        .distinct()
-        .order_by("pathways_profile__chosen_name", User.USERNAME_FIELD)
-    )
 
 
 def date_label(value) -> str:
@@ -61,8 +49,7 @@ class EmployerOrganisationForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "users" in self.fields:
             users = self.fields["users"]
-            users.queryset = employer_users()
-            users.label_from_instance = staff_label
+            offer_people(users, active_people(Role.EMPLOYER))
             users.widget = forms.CheckboxSelectMultiple(choices=users.choices)
             users.help_text = _(
                 "People with the Employer role who sign in for this employer. They see only "

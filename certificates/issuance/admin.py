@@ -30,7 +30,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column, TitleColumn, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -54,6 +54,12 @@ from pathways.certificates.issuance.models import (
 from pathways.cohorts.models import Cohort
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.names import chosen_name_of, staff_label
+from pathways.lms.accounts.people import (
+    PeopleIndexMixin,
+    PersonChoiceField,
+    PersonTitleIndexMixin,
+    active_people,
+)
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin, NotEditableView
 
@@ -62,38 +68,6 @@ def status_label(certificate: Certificate) -> str:
     if certificate.superseded_by_id is not None:
         return str(CertificateStatus.REPLACED.label)
     return str(CertificateStatus(certificate.status).label)
-
-
-def participants():
-    user_model = get_user_model()
-    return (
-        user_model.objects.filter(groups__name=Role.PARTICIPANT, is_active=True)
-        .select_related("pathways_profile")
-        .distinct()
-        .order_by("pathways_profile__chosen_name", user_model.USERNAME_FIELD)
-    )
-
-
-class PersonTitleColumnMixin:
-    """For an index view whose first column is a person (``list_display[0]``, a user field):
-    her chosen name, linking to the record's page and sorted by chosen name. ``str()`` of the
-    user model is only her username (or, on a host's model, anything). List her with
-    ``select_related("<field>__pathways_profile")`` so the list keeps a fixed number of queries."""
-
-    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
-        column = super()._get_title_column(
-            field_name,
-            column_class,
-            accessor=lambda instance: chosen_name_of(getattr(instance, field_name)),
-            **kwargs,
-        )
-        column.sort_key = f"{field_name}__pathways_profile__chosen_name"
-        return column
-
-
-class ParticipantChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return staff_label(obj)
 
 
 # Templates ------------------------------------------------------------------------------------
@@ -196,12 +170,11 @@ def _code_column() -> Column:
     )
 
 
-class CertificateIndexView(PersonTitleColumnMixin, IndexView):
+class CertificateIndexView(PersonTitleIndexMixin, IndexView):
+    person_fields = ("user",)
+    also_related = ("template",)
     revoke_url_name = None
     reissue_url_name = None
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("user__pathways_profile", "template")
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -372,7 +345,7 @@ class CertificateInspectView(SafeLabelMixin, InspectView):
 
 
 class IssueForm(forms.Form):
-    user = ParticipantChoiceField(
+    user = PersonChoiceField(
         label=gettext_lazy("Participant"), queryset=get_user_model().objects.none()
     )
     course = forms.ModelChoiceField(
@@ -406,7 +379,7 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = participants()
+        self.fields["user"].queryset = active_people(Role.PARTICIPANT)
         self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
         self.fields["cohort"].queryset = Cohort.objects.order_by("-start_date", "name")
 
@@ -804,15 +777,10 @@ def _progress(batch: CertificateBatch) -> str:
     }
 
 
-class BatchIndexView(IndexView):
+class BatchIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("requested_by",)
+    also_related = ("cohort", "template")
     run_again_url_name = None
-
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("cohort", "template", "requested_by__pathways_profile")
-        )
 
     def get_list_more_buttons(self, instance):
         buttons = []

@@ -38,11 +38,6 @@ from pathways.certificates.employers.admin import (
     date_label,
 )
 from pathways.certificates.employers.models import EmployerOrganisation
-from pathways.certificates.issuance.admin import (
-    ParticipantChoiceField,
-    PersonTitleColumnMixin,
-    participants,
-)
 from pathways.certificates.issuance.models import Certificate
 from pathways.certificates.sharing import services as release_services
 from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
@@ -56,6 +51,14 @@ from pathways.certificates.sharing.models import (
 )
 from pathways.certificates.sharing.selectors import active_release_q, releasable_certificates
 from pathways.lms.accounts.names import chosen_name_of, staff_label
+from pathways.lms.accounts.people import (
+    PeopleIndexMixin,
+    PersonChoiceField,
+    PersonLabelMixin,
+    PersonTitleIndexMixin,
+    active_people,
+)
+from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
 
 User = get_user_model()
@@ -126,9 +129,8 @@ class PartnerEmployerViewSet(EmployerOrganisationViewSet):
 # Releases -------------------------------------------------------------------------------------
 
 
-class ParticipantFilterField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return staff_label(obj)
+class ParticipantFilterField(PersonLabelMixin, django_filters.fields.ModelChoiceField):
+    pass
 
 
 class ParticipantFilter(django_filters.ModelChoiceFilter):
@@ -138,7 +140,7 @@ class ParticipantFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", gettext_lazy("Participant"))
-        super().__init__(*args, queryset=lambda request: participants(), **kwargs)
+        super().__init__(*args, queryset=lambda request: active_people(Role.PARTICIPANT), **kwargs)
 
 
 def _release_certificates(release: CredentialRelease) -> str:
@@ -200,16 +202,13 @@ def _released_certificates_prefetch() -> Prefetch:
     )
 
 
-class ReleaseIndexView(PersonTitleColumnMixin, IndexView):
+class ReleaseIndexView(PersonTitleIndexMixin, IndexView):
+    person_fields = ("participant",)
+    also_related = ("employer",)
     record_revocation_url_name = None
 
     def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("participant__pathways_profile", "employer")
-            .prefetch_related(_released_certificates_prefetch())
-        )
+        return super().get_base_queryset().prefetch_related(_released_certificates_prefetch())
 
     @cached_property
     def add_item_label(self):
@@ -287,16 +286,14 @@ class ReleaseInspectView(InspectView):
 class RecordStepForm(forms.Form):
     """Step one: who gave consent, to which employer; the consent text then names it."""
 
-    participant = ParticipantChoiceField(
-        label=gettext_lazy("Participant"), queryset=User.objects.none()
-    )
+    participant = PersonChoiceField(label=gettext_lazy("Participant"), queryset=User.objects.none())
     employer = forms.ModelChoiceField(
         label=gettext_lazy("Employer"), queryset=EmployerOrganisation.objects.none()
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = participants()
+        self.fields["participant"].queryset = active_people(Role.PARTICIPANT)
         self.fields["employer"].queryset = EmployerOrganisation.objects.order_by("name")
 
 
@@ -626,18 +623,14 @@ class AccessFilterSet(WagtailFilterSet):
         fields = ["employer", "participant", "channel"]
 
 
-class AccessIndexView(IndexView):
+class AccessIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("participant", "employer_user")
+    also_related = ("employer", "certificate", "api_key")
+
     def get_base_queryset(self):
         return (
             super()
             .get_base_queryset()
-            .select_related(
-                "employer",
-                "participant__pathways_profile",
-                "certificate",
-                "employer_user__pathways_profile",
-                "api_key",
-            )
             .defer("certificate__credential", "certificate__printed_data")
         )
 

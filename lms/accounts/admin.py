@@ -38,6 +38,7 @@ from pathways.lms.accounts.names import (
     stored_profile,
     validate_person_name,
 )
+from pathways.lms.accounts.people import person_ordering, with_profiles
 from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.selectors import (
     grantable_groups,
@@ -89,18 +90,13 @@ class UserIndexView(WagtailUserIndexView):
         return [*sorted(fields), "pathways_profile__chosen_name"]
 
     def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("pathways_profile")
-            .prefetch_related("groups", "user_permissions")
+        return with_profiles(super().get_base_queryset()).prefetch_related(
+            "groups", "user_permissions"
         )
 
     def order_queryset(self, queryset):
         if self.ordering in ("name", "-name"):
-            fields = ("pathways_profile__chosen_name", self.model.USERNAME_FIELD)
-            sign = "-" if self.ordering.startswith("-") else ""
-            return queryset.order_by(*(sign + field for field in fields))
+            return queryset.order_by(*person_ordering(descending=self.ordering == "-name"))
         return super().order_queryset(queryset)
 
     def get_edit_url(self, instance):
@@ -172,8 +168,8 @@ class ChosenNameForm(forms.Form):
         max_length=150,
         required=False,
         help_text=_(
-            "The name Pathways calls you by, everywhere. Leave it empty to be called by your "
-            "username."
+            "The name you are called by on the learning pages and in this admin, everywhere. "
+            "Leave it empty to be called by your username."
         ),
         validators=[validate_person_name],
     )
@@ -196,7 +192,7 @@ class ChosenNamePanel(BaseSettingsPanel):
     """A panel of Wagtail's account page (``register_account_settings_panel``)."""
 
     name = "pathways_name"
-    title = _("Your name in Pathways")
+    title = _("Your chosen name")
     order = 110  # just after Wagtail's "Name and Email"
     form_class = ChosenNameForm
 

@@ -89,8 +89,8 @@ class Profile(models.Model):
     )
 
     class Meta:
-        verbose_name = _("Pathways profile")
-        verbose_name_plural = _("Pathways profiles")
+        verbose_name = _("learning profile")
+        verbose_name_plural = _("learning profiles")
 
     def __str__(self) -> str:
         return self.chosen_name or str(self.pk)

@@ -25,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from pathways.lms.accounts.names import chosen_name_of, staff_label
+from pathways.lms.accounts.people import PeopleIndexMixin, with_profiles
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import KeptRecordsMixin
 from pathways.lms.core.errors import add_form_errors
@@ -117,7 +118,7 @@ class ErasureConfirmView(ErasureStaffMixin, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        people = get_user_model()._default_manager.select_related("pathways_profile")
+        people = with_profiles(get_user_model()._default_manager.all())
         self.subject = get_object_or_404(people, pk=kwargs["user_id"])
 
     @cached_property
@@ -191,11 +192,9 @@ class ErasureConfirmView(ErasureStaffMixin, FormView):
         return redirect(self.inspect_url_name, record.pk)
 
 
-class ErasureRecordIndexView(IndexView):
+class ErasureRecordIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("erased_by",)
     erase_find_url_name = None
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("erased_by__pathways_profile")
 
     @cached_property
     def header_buttons(self):

@@ -32,6 +32,7 @@ from wagtail.log_actions import log
 from django_otp.plugins.otp_static.models import StaticToken
 
 from pathways.lms.accounts.names import chosen_name_of, staff_label
+from pathways.lms.accounts.people import PeopleIndexMixin, with_profiles
 from pathways.lms.security import passwords, sign_in_limits
 from pathways.lms.security.forms import TemporaryPasswordForm
 from pathways.lms.security.models import LegalNameRead
@@ -97,7 +98,7 @@ class TemporaryPasswordView(WagtailAdminTemplateMixin, FormView):
     form_class = TemporaryPasswordForm
 
     def dispatch(self, request, *args, **kwargs):
-        people = get_user_model()._default_manager.select_related("pathways_profile")
+        people = with_profiles(get_user_model()._default_manager.all())
         self.person = get_object_or_404(people, pk=kwargs["user_id"])
         if not passwords.may_set_temporary_password(actor=request.user, user=self.person):
             raise Http404
@@ -221,13 +222,8 @@ def admin_urls():
 # Legal name reads ----------------------------------------------------------------------------
 
 
-class LegalNameReadIndexView(IndexView):
-    def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("reader__pathways_profile", "subject__pathways_profile")
-        )
+class LegalNameReadIndexView(PeopleIndexMixin, IndexView):
+    person_fields = ("reader", "subject")
 
 
 class LegalNameReadViewSet(ModelViewSet):

@@ -831,3 +831,22 @@ def test_admin_lists_name_people_by_chosen_name_and_username_in_fixed_queries(
     assert facilitator.pathways_profile.chosen_name in attendance
     add_form = client.get(reverse("cohort_memberships:add_many")).content.decode()
     assert f"{member.pathways_profile.chosen_name} ({member.username})" in add_form
+
+
+def test_the_admin_membership_list_sorts_members_with_and_without_a_profile_together(
+    client, staff, cohort
+):
+    for user in (
+        ParticipantFactory(username="a-zoe", chosen_name="Zoe"),
+        _participant_without_profile("Lina"),
+        ParticipantFactory(username="z-ana", chosen_name="Ana"),
+    ):
+        CohortMembershipFactory(cohort=cohort, user=user)
+    client.force_login(staff)
+    url = reverse("cohort_memberships:index")
+    names = ["Ana (z-ana)", "Lina (Lina)", "Zoe (a-zoe)"]
+
+    for ordering, expected in (("", names), ("-", names[::-1])):
+        listing = client.get(url, {"ordering": f"{ordering}user__pathways_profile__chosen_name"})
+        html = listing.content.decode()
+        assert sorted(names, key=html.index) == expected

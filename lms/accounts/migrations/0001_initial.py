@@ -29,8 +29,8 @@ class Migration(migrations.Migration):
                 ('safety_notice_seen_at', models.DateTimeField(blank=True, help_text='When this person read "Staying safe online". Participants see it once, before anything else.', null=True, verbose_name='read the safety page')),
             ],
             options={
-                'verbose_name': 'Pathways profile',
-                'verbose_name_plural': 'Pathways profiles',
+                'verbose_name': 'learning profile',
+                'verbose_name_plural': 'learning profiles',
             },
         ),
     ]
