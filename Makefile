@@ -121,7 +121,7 @@ compilemessages: $(STAMP)
 # Updates the catalogues from the code after strings change: each app's own, and the project's
 # for frontend_templates/. Then translate what is new or fuzzy and run make compilemessages.
 LOCALES ?= es
-LOCALE_APPS := lms/core lms/accounts lms/safety lms/security lms/privacy courses cohorts mentoring \
+LOCALE_APPS := lms/core lms/accounts lms/safety lms/security lms/notices lms/privacy courses cohorts mentoring \
 	certificates/issuance certificates/credentials certificates/employers certificates/sharing api
 messages: $(STAMP)
 	@for dir in $(LOCALE_APPS) frontend_templates; do \
@@ -133,10 +133,12 @@ messages: $(STAMP)
 
 # --- running -------------------------------------------------------------------------------------
 
+# HOST and PORT go to the settings too: without PATHWAYS_BASE_URL, QR codes and printed links
+# point at the address served here (demo_site/settings/base.py, served_address).
 run: $(STAMP) compilemessages
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(MANAGE) seed_demo
+	HOST=$(HOST) PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 # Needs TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend in the web process too, or tasks run
 # immediately inside the request and never reach the queue.

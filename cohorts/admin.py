@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +50,7 @@ from pathways.lms.accounts.people import (
 )
 from pathways.lms.accounts.roles import Role
 from pathways.lms.core.admin import AdminFormView, ServiceCreateView, ServiceEditView
+from pathways.lms.core.time_zones import is_time_zone, time_zone_choices
 
 
 class NoUniquenessCheckMixin:
@@ -65,11 +67,49 @@ class NoUniquenessCheckMixin:
 # Cohorts -------------------------------------------------------------------------------------
 
 
+class TimeZoneInput(forms.TextInput):
+    """A time zone typed with suggestions: the field offers every zone in a ``<datalist>``, which
+    the browser filters as she types ("madrid", "Los Angeles"), with no script. Wagtail's admin
+    has no searchable select, and a plain one of 400 zones is hard to use."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-choices"
+        field = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">{}</option>', time_zone_choices())
+        return format_html('{}<datalist id="{}">{}</datalist>', field, list_id, options)
+
+
+def matching_time_zone(typed: str) -> str:
+    """The zone someone meant: its exact name, or the same name in other capitals or with spaces
+    ("america/los angeles"), or a place only one zone is named after ("Madrid"). Otherwise what
+    she typed, for the model's validator to refuse."""
+    typed = " ".join(typed.split())
+    if is_time_zone(typed):
+        return typed
+    wanted = typed.replace(" ", "_").casefold()
+    zones = [zone for zone, _label in time_zone_choices()]
+    for zone in zones:
+        if zone.casefold() == wanted:
+            return zone
+    places = [zone for zone in zones if zone.rsplit("/", 1)[-1].casefold() == wanted]
+    return places[0] if len(places) == 1 else typed
+
+
 class CohortForm(WagtailAdminModelForm):
-    """Facilitators are chosen among facilitators and staff; the status offers allowed moves."""
+    """Facilitators are chosen among facilitators and staff; the status offers allowed moves;
+    the time zone is typed with suggestions."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "time_zone" in self.fields:
+            self.fields["time_zone"].widget = TimeZoneInput()
+            self.fields["time_zone"].help_text = _(
+                "Where the sessions happen. Start typing a city or region, for example Madrid "
+                "or America/Los_Angeles, and choose it from the list."
+            )
         if "facilitators" in self.fields:
             offer_people(
                 self.fields["facilitators"], active_people(Role.FACILITATOR, Role.PROGRAMME_STAFF)
@@ -86,6 +126,9 @@ class CohortForm(WagtailAdminModelForm):
             self.fields["status"].choices = [
                 (value, label) for value, label in CohortStatus.choices if value in allowed
             ]
+
+    def clean_time_zone(self):
+        return matching_time_zone(self.cleaned_data.get("time_zone") or "")
 
 
 class CohortServiceMixin:
@@ -329,7 +372,7 @@ class MembershipInspectView(PeopleInspectMixin, InspectView):
 class CohortMembershipViewSet(ModelViewSet):
     model = CohortMembership
     icon = "user"
-    menu_label = gettext_lazy("Memberships")
+    menu_label = gettext_lazy("Cohort members")
     add_view_class = MembershipCreateView
     edit_view_class = MembershipEditView
     index_view_class = MembershipIndexView
@@ -382,7 +425,7 @@ class CohortMembershipViewSet(ModelViewSet):
 class SessionCreateForm(WagtailAdminModelForm):
     class Meta:
         model = CohortSession
-        fields = ["cohort", "title", "starts_at", "duration_minutes"]
+        fields = ["cohort", "title", "starts_at", "duration_minutes", "place"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -392,7 +435,7 @@ class SessionCreateForm(WagtailAdminModelForm):
 class SessionEditForm(WagtailAdminModelForm):
     class Meta:
         model = CohortSession
-        fields = ["title", "starts_at", "duration_minutes"]
+        fields = ["title", "starts_at", "duration_minutes", "place"]
 
 
 class SessionCreateView(ServiceCreateView):
@@ -403,6 +446,7 @@ class SessionCreateView(ServiceCreateView):
             title=data["title"],
             starts_at=data["starts_at"],
             duration_minutes=data["duration_minutes"],
+            place=data.get("place", ""),
             actor=self.request.user,
         )
 
@@ -415,6 +459,7 @@ class SessionEditView(ServiceEditView):
             title=data["title"],
             starts_at=data["starts_at"],
             duration_minutes=data["duration_minutes"],
+            place=data.get("place", ""),
             actor=self.request.user,
         )
 
@@ -565,10 +610,19 @@ class AttendanceViewSet(ModelViewSet):
         return AttendanceEditForm if for_update else AttendanceCreateForm
 
 
+#: The hook other apps' admin screens register their menu items with to sit in the cohorts' menu
+#: group, "Groups and mentoring" (mentoring's do: ``mentoring.admin.viewsets``).
+GROUPS_MENU_HOOK = "register_pathways_groups_menu_item"
+
+
 class CohortsViewSetGroup(ViewSetGroup):
-    menu_label = gettext_lazy("Cohorts")
+    """Groups and the people who support participants, in one menu item: cohorts, their members,
+    sessions and attendance here, and mentoring's screens through :data:`GROUPS_MENU_HOOK`."""
+
+    menu_label = gettext_lazy("Groups and mentoring")
     menu_icon = "group"
     menu_order = 220
+    submenu_hook = GROUPS_MENU_HOOK
     items = (
         CohortViewSet("cohorts_admin"),
         CohortMembershipViewSet("cohort_memberships"),

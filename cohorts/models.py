@@ -202,12 +202,23 @@ class CohortSession(models.Model):
     duration_minutes = models.PositiveIntegerField(
         _("length (minutes)"), default=120, validators=[MinValueValidator(1)]
     )
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_(
+            'Where members meet, as they need to know it: a room, or "Online: the link is in '
+            "your e-mail\". Only members of the cohort see it. Empty: the cohort's mode is shown."
+        ),
+    )
 
     panels = [
         FieldPanel("cohort"),
         FieldPanel("title"),
         FieldPanel("starts_at"),
         FieldPanel("duration_minutes"),
+        FieldPanel("place"),
     ]
 
     class Meta:

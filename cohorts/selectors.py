@@ -8,7 +8,7 @@ the number of members.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pathways.cohorts.models import (
     Attendance,
@@ -37,6 +38,8 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.courses.models import (
+    ActivitySignoff,
+    ActivityStatus,
     CoursePage,
     Enrolment,
     EnrolmentStatus,
@@ -85,6 +88,22 @@ def format_hours(hours: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def hours_text(done: Decimal, needed: Decimal | None = None) -> str:
+    """Attended hours in words, with what is needed when the cohort asks for some:
+    "7.5 hours (6 needed)", "1 hour", never "7.5 of 6 hours"."""
+    done = Decimal(done or 0)
+    whole = done == done.to_integral_value()
+    count = int(done) if whole else 2  # a fraction of an hour reads as plural: "1.5 hours"
+    values = {"done": format_hours(done)}
+    if needed is None or Decimal(needed) <= 0:
+        return ngettext("%(done)s hour", "%(done)s hours", count) % values
+    values["needed"] = format_hours(Decimal(needed))
+    return (
+        ngettext("%(done)s hour (%(needed)s needed)", "%(done)s hours (%(needed)s needed)", count)
+        % values
+    )
+
+
 # Who sees which cohort -----------------------------------------------------------------------
 
 
@@ -98,11 +117,30 @@ def may_run(user, cohort: Cohort) -> bool:
     return is_programme_staff(user) or is_assigned_facilitator(user, cohort)
 
 
+def _signoffs_waiting_in(cohort_ref):
+    """An expression: how many practical activities of the cohort's members (with a place), in
+    the cohort's courses, wait for sign-off. ``cohort_ref`` is the cohort's id (or ``OuterRef``)."""
+    waiting = (
+        ActivitySignoff.objects.filter(
+            status=ActivityStatus.REQUESTED,
+            enrolment__course__cohort_runs__cohort_id=cohort_ref,
+            enrolment__user__cohort_memberships__cohort_id=cohort_ref,
+            enrolment__user__cohort_memberships__status__in=PLACE_STATUSES,
+        )
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk", distinct=True))
+        .values("count")
+    )
+    return Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0))
+
+
 def cohorts_facilitated_by(user):
     """The cohorts someone runs: every cohort for programme staff, assigned ones for a facilitator.
 
-    Each cohort carries ``places_taken``, ``waitlisted`` and ``sessions_count``, counted in the
-    same query.
+    Each cohort carries ``places_taken``, ``waitlisted``, ``sessions_count`` and
+    ``signoffs_waiting`` (practical activities of its members waiting for sign-off), counted in
+    the same query.
     """
     if is_programme_staff(user):
         cohorts = Cohort.objects.all()
@@ -120,12 +158,20 @@ def cohorts_facilitated_by(user):
             distinct=True,
         ),
         sessions_count=Count("sessions", distinct=True),
+        signoffs_waiting=_signoffs_waiting_in(OuterRef("pk")),
     ).order_by("-start_date", "name")
 
 
 def cohort_for_facilitator(user, cohort_id: int) -> Cohort:
-    """A cohort its assigned facilitator or programme staff may run, or 404."""
-    cohort = Cohort.objects.filter(pk=cohort_id).first()
+    """A cohort its assigned facilitator or programme staff may run, or 404.
+
+    It carries ``signoffs_waiting``, read in the same query.
+    """
+    cohort = (
+        Cohort.objects.filter(pk=cohort_id)
+        .annotate(signoffs_waiting=_signoffs_waiting_in(OuterRef("pk")))
+        .first()
+    )
     if cohort is None or not may_run(user, cohort):
         raise Http404
     return cohort
@@ -177,6 +223,7 @@ class RosterEntry:
     membership: CohortMembership
     minutes: int
     progress: list[CourseProgress]
+    needed_hours: Decimal | None = None
 
     @property
     def name(self) -> str:
@@ -185,6 +232,11 @@ class RosterEntry:
     @property
     def hours(self) -> str:
         return format_hours(minutes_to_hours(self.minutes))
+
+    @property
+    def hours_text(self) -> str:
+        """ "7.5 hours (6 needed)"."""
+        return hours_text(minutes_to_hours(self.minutes), self.needed_hours)
 
     @property
     def completed(self) -> bool:
@@ -238,6 +290,8 @@ def cohort_roster(cohort: Cohort) -> Roster:
         .order_by("course__title")
     )
     courses = [run.course for run in runs]
+    # Each course's hours rule counts all of the cohort's sessions: the largest is what is needed.
+    needed_hours = max((run.min_attended_hours for run in runs), default=None) or None
     lessons = _lessons_by_course(courses)
     enrolments = {}
     done: set[tuple[int, int]] = set()
@@ -292,7 +346,10 @@ def cohort_roster(cohort: Cohort) -> Roster:
             )
         entries.append(
             RosterEntry(
-                membership=membership, minutes=minutes.get(membership.pk, 0), progress=progress
+                membership=membership,
+                minutes=minutes.get(membership.pk, 0),
+                progress=progress,
+                needed_hours=needed_hours,
             )
         )
     waitlist = sorted(
@@ -362,12 +419,8 @@ def attended_hours(user, cohort: Cohort) -> Decimal:
 
 def _hours_requirement(*, cohort_name: str, minutes: int, needed: Decimal) -> Requirement:
     return Requirement(
-        label=_("Attended hours in %(cohort)s: %(done)s of %(needed)s")
-        % {
-            "cohort": cohort_name,
-            "done": format_hours(minutes_to_hours(minutes)),
-            "needed": format_hours(needed),
-        },
+        label=_("Attended hours in %(cohort)s: %(hours)s")
+        % {"cohort": cohort_name, "hours": hours_text(minutes_to_hours(minutes), needed)},
         met=Decimal(minutes or 0) >= needed * 60,
     )
 
@@ -644,6 +697,11 @@ class MyCohort:
         return format_hours(minutes_to_hours(self.minutes))
 
     @property
+    def hours_text(self) -> str:
+        """ "7.5 hours (6 needed)", or "7.5 hours" where the cohort asks for none."""
+        return hours_text(minutes_to_hours(self.minutes), self.membership.needed_hours)
+
+    @property
     def invited(self) -> bool:
         return self.membership.status == MembershipStatus.INVITED
 
@@ -695,10 +753,18 @@ def participant_cohorts(user, *, upcoming_per_cohort: int = 3) -> list[MyCohort]
         .annotate(count=Count("pk"))
         .values("count")
     )
+    needed = (
+        CohortCourse.objects.filter(cohort_id=OuterRef("cohort_id"))
+        .order_by("-min_attended_hours")
+        .values("min_attended_hours")[:1]
+    )
     memberships = list(
         CohortMembership.objects.filter(user=user, status__in=CURRENT_STATUSES)
         .select_related("cohort")
-        .annotate(waitlist_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0))
+        .annotate(
+            waitlist_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0),
+            needed_hours=Subquery(needed),
+        )
         .order_by("cohort__start_date", "cohort__name")
     )
     attending = [m for m in memberships if m.status in ATTENDING_STATUSES]
@@ -740,3 +806,30 @@ def facilitated_enrolments_q(user) -> Q:
         cohort__cohort_courses__course_id=OuterRef("course_id"),
     )
     return Q(Exists(in_a_cohort_she_runs))
+
+
+# The participant's dashboard ------------------------------------------------------------------
+
+
+def participant_next_session(user, *, now: datetime | None = None) -> CohortSession | None:
+    """The next session (or the one going on now) of a cohort where she has a place, with its
+    cohort, in one query."""
+    now = now or timezone.now()
+    # A session that started within the last day may still be going on.
+    candidates = (
+        CohortSession.objects.filter(
+            cohort__memberships__user_id=user.pk,
+            cohort__memberships__status__in=ATTENDING_STATUSES,
+            starts_at__gte=now - timedelta(days=1),
+        )
+        .select_related("cohort")
+        .order_by("starts_at", "pk")[:10]
+    )
+    return next(
+        (
+            session
+            for session in candidates
+            if session.starts_at + timedelta(minutes=session.duration_minutes) > now
+        ),
+        None,
+    )

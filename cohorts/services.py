@@ -577,12 +577,26 @@ def _check_session(
         )
 
 
+def _clean_place(place: str | None) -> str:
+    place = (place or "").strip()
+    if len(place) > 200:
+        raise ValidationError(_("Please keep the place under 200 characters."))
+    return place
+
+
 @transaction.atomic
 def session_schedule(
-    *, cohort: Cohort, title: str, starts_at: datetime, duration_minutes: int, actor
+    *,
+    cohort: Cohort,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    actor,
+    place: str = "",
 ) -> CohortSession:
-    """Programme staff schedule a meeting of the cohort, within its dates."""
+    """Programme staff schedule a meeting of the cohort, within its dates, and say where."""
     _require_staff(actor, _("Only programme staff can schedule sessions."))
+    place = _clean_place(place)
     cohort = _lock_cohort(cohort)
     if cohort.status == CohortStatus.CLOSED:
         raise ValidationError(_("This cohort has finished, so no more sessions can be added."))
@@ -594,6 +608,7 @@ def session_schedule(
         title=title.strip(),
         starts_at=starts_at,
         duration_minutes=duration_minutes,
+        place=place,
     )
     log_change(session, created=True, actor=actor)
     return session
@@ -601,10 +616,18 @@ def session_schedule(
 
 @transaction.atomic
 def session_update(
-    *, session: CohortSession, title: str, starts_at: datetime, duration_minutes: int, actor
+    *,
+    session: CohortSession,
+    title: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    actor,
+    place: str | None = None,
 ) -> CohortSession:
-    """Programme staff change a session. It cannot become shorter than attendance recorded."""
+    """Programme staff change a session (``place=None`` keeps where it is). It cannot become
+    shorter than attendance recorded."""
     _require_staff(actor, _("Only programme staff can change sessions."))
+    place = None if place is None else _clean_place(place)
     locked = CohortSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
     _check_session(
         cohort=locked.cohort, title=title, starts_at=starts_at, duration_minutes=duration_minutes
@@ -626,7 +649,11 @@ def session_update(
     locked.title = title.strip()
     locked.starts_at = starts_at
     locked.duration_minutes = duration_minutes
-    locked.save(update_fields=["title", "starts_at", "duration_minutes"])
+    fields = ["title", "starts_at", "duration_minutes"]
+    if place is not None:
+        locked.place = place
+        fields.append("place")
+    locked.save(update_fields=fields)
     log_change(locked, actor=actor)
     return locked
 
@@ -687,11 +714,29 @@ def _ensure_may_take_attendance(session: CohortSession, actor) -> None:
         )
 
 
+def attendance_opens_at(session: CohortSession) -> datetime:
+    """When attendance can first be taken: at the session's start."""
+    return session.starts_at
+
+
+def attendance_is_open(session: CohortSession, *, now: datetime | None = None) -> bool:
+    return attendance_opens_at(session) <= (now or timezone.now())
+
+
 def _ensure_session_has_started(session: CohortSession) -> None:
-    zone = zoneinfo.ZoneInfo(session.cohort.time_zone)
-    if session.starts_at.astimezone(zone).date() > timezone.now().astimezone(zone).date():
+    if not attendance_is_open(session):
+        zone = zoneinfo.ZoneInfo(session.cohort.time_zone)
         raise ValidationError(
-            _("This session has not happened yet, so attendance cannot be recorded.")
+            _(
+                "This session has not happened yet, so attendance cannot be recorded. It opens "
+                "when the session starts, %(when)s (%(zone)s)."
+            )
+            % {
+                "when": date_format(
+                    timezone.localtime(attendance_opens_at(session), zone), "DATETIME_FORMAT"
+                ),
+                "zone": session.cohort.time_zone,
+            }
         )
 
 
@@ -745,8 +790,8 @@ def attendance_record(
 
     Present counts the whole session; late counts the whole session unless fewer ``minutes`` are
     given; excused and absent count nothing. Recorded by an assigned facilitator of the cohort or
-    programme staff, for a member with a place, at a session that has started (today or earlier
-    in the cohort's time zone). Completion of her courses in the cohort is re-checked.
+    programme staff, for a member with a place, at a session that has started (attendance opens
+    at its start). Completion of her courses in the cohort is re-checked.
     """
     session = CohortSession.objects.select_related("cohort").get(pk=session.pk)
     _ensure_may_take_attendance(session, actor)
@@ -796,3 +841,32 @@ def attendance_record_many(
         raise ValidationError(errors)
     _evaluate_courses(session, {attendance.membership.user_id for attendance in recorded})
     return recorded
+
+
+@transaction.atomic
+def attendance_mark_all_present(*, session: CohortSession, actor) -> list[Attendance]:
+    """ "Mark everyone present": every member with a place whose attendance at this session is
+    not recorded yet is marked present for the whole session; the facilitator then changes
+    those who were late, excused or absent. Attendance already recorded is left as it is, so
+    pressing it twice undoes no correction.
+
+    The same rules as :func:`attendance_record_many` (an assigned facilitator or programme
+    staff, a session that has started), each line written to the admin's history. Returns the
+    attendance recorded now.
+    """
+    session = CohortSession.objects.select_related("cohort").get(pk=session.pk)
+    _ensure_may_take_attendance(session, actor)
+    _ensure_session_has_started(session)
+    unrecorded = (
+        CohortMembership.objects.filter(cohort_id=session.cohort_id, status__in=ATTENDING_STATUSES)
+        .exclude(attendance__session=session)
+        .order_by("pk")
+    )
+    return attendance_record_many(
+        session=session,
+        entries=[
+            AttendanceEntry(membership=membership, status=AttendanceStatus.PRESENT)
+            for membership in unrecorded
+        ],
+        actor=actor,
+    )

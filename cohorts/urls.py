@@ -19,4 +19,9 @@ urlpatterns = [
         views.take_attendance,
         name="attendance",
     ),
+    path(
+        "<int:cohort_id>/sessions/<int:session_id>/attendance/everyone-present/",
+        views.mark_all_present,
+        name="mark_all_present",
+    ),
 ]

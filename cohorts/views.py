@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from pathways.cohorts import selectors, services
 from pathways.cohorts.models import AttendanceStatus, MembershipStatus
+from pathways.courses.forms import RefusalForm
 from pathways.lms.accounts.roles import is_facilitator
 from pathways.lms.accounts.sign_in import login_required
 from pathways.lms.core.errors import show_errors
@@ -93,20 +96,48 @@ def decline_invitation(request, membership_id: int):
 
 
 @login_required
-@require_POST
 def leave(request, membership_id: int):
+    """Leaving takes two steps: this page says what happens, then she confirms (a POST with
+    ``confirm=yes``). Anything else, the "Leave" button of her groups page included, only shows
+    the page and changes nothing."""
     membership = selectors.participant_membership(request.user, membership_id)
     was_waiting = membership.status == MembershipStatus.WAITLISTED
-    try:
-        services.membership_withdraw(membership=membership, actor=request.user)
-    except ValidationError as error:
-        show_errors(request, error)
-    else:
-        if was_waiting:
-            messages.success(request, _("You have left the waiting list."))
+    error_form = None
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.membership_withdraw(membership=membership, actor=request.user)
+        except ValidationError as error:
+            error_form = RefusalForm.for_error(error)
         else:
-            messages.success(request, _("You have left the group. Your course progress is kept."))
-    return redirect("cohorts:mine")
+            if was_waiting:
+                messages.success(request, _("You have left the waiting list."))
+            else:
+                messages.success(
+                    request, _("You have left the group. Your course progress is kept.")
+                )
+            return redirect("cohorts:mine")
+    elif membership.status not in selectors.LEAVABLE_STATUSES:
+        # Already left, completed, or only invited (an invitation is declined instead).
+        return redirect("cohorts:mine")
+    return render(
+        request,
+        "cohorts/leave.html",
+        {
+            "page_title": (
+                _("Leave the waiting list for %(cohort)s?")
+                if was_waiting
+                else _("Leave %(cohort)s?")
+            )
+            % {"cohort": membership.cohort.name},
+            "membership": membership,
+            "cohort": membership.cohort,
+            "waitlisted": was_waiting,
+            "applied": membership.status == MembershipStatus.APPLIED,
+            "may_leave": membership.status in selectors.LEAVABLE_STATUSES,
+            "error_form": error_form,
+        },
+        status=400 if error_form is not None else 200,
+    )
 
 
 # Facilitators and programme staff -------------------------------------------------------------
@@ -137,6 +168,7 @@ def cohort_detail(request, cohort_id: int):
             "cohort": cohort,
             "roster": selectors.cohort_roster(cohort),
             "sessions": list(selectors.cohort_sessions(cohort)),
+            "now": timezone.now(),
         },
     )
 
@@ -194,9 +226,27 @@ def _sheet_rows(sheet) -> list[dict]:
     return rows
 
 
+def _attendance_not_open(request, session):
+    """A session that has not started: no sheet yet, only when it opens."""
+    return render(
+        request,
+        "cohorts/attendance.html",
+        {
+            "page_title": _("Attendance: %(session)s") % {"session": session.title},
+            "cohort": session.cohort,
+            "session": session,
+            "not_open": True,
+            "opens_at": services.attendance_opens_at(session),
+        },
+        status=409 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 def take_attendance(request, cohort_id: int, session_id: int):
     session = selectors.session_for_facilitator(request.user, cohort_id, session_id)
+    if not services.attendance_is_open(session):
+        return _attendance_not_open(request, session)
     sheet = selectors.session_attendance_sheet(session)
     form_errors: list[str] = []
     if request.method == "POST":
@@ -236,6 +286,39 @@ def take_attendance(request, cohort_id: int, session_id: int):
             "rows": rows,
             "statuses": AttendanceStatus.choices,
             "form_errors": form_errors,
+            "unrecorded": sum(1 for row in sheet if row.attendance is None),
         },
         status=400 if form_errors else 200,
     )
+
+
+@login_required
+@require_POST
+def mark_all_present(request, cohort_id: int, session_id: int):
+    """ "Mark everyone present": those not marked yet, for the whole session; then she corrects
+    anyone who was late, excused or absent on the sheet."""
+    session = selectors.session_for_facilitator(request.user, cohort_id, session_id)
+    if not services.attendance_is_open(session):
+        return _attendance_not_open(request, session)
+    try:
+        recorded = services.attendance_mark_all_present(session=session, actor=request.user)
+    except ValidationError as error:
+        show_errors(request, error)
+    else:
+        if recorded:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person marked present for the whole session. Change anyone who "
+                    "was late, excused or absent below, then save.",
+                    "%(count)s people marked present for the whole session. Change anyone who "
+                    "was late, excused or absent below, then save.",
+                    len(recorded),
+                )
+                % {"count": len(recorded)},
+            )
+        else:
+            messages.info(
+                request, _("Everyone already has attendance recorded. Change it below if needed.")
+            )
+    return redirect("cohorts:attendance", cohort_id=session.cohort_id, session_id=session.pk)

@@ -54,6 +54,32 @@ class Skill(index.Indexed, models.Model):
         return self.name
 
 
+class ShownInTheReadersLanguage:
+    """A page that may be shown with a translation's text (``pathways.courses.translations``).
+
+    Such a page object keeps its own id and place but holds another page's words, so it is never
+    saved: saving it would write the translation into the page it translates.
+    """
+
+    #: The fields a translation gives when the page is shown in the reader's language.
+    shown_translated_fields: tuple[str, ...] = ("title",)
+
+    def _refuse_if_shown_translated(self) -> None:
+        if getattr(self, "_pathways_shown_language", None):
+            raise RuntimeError(
+                "This page object holds a translation's text for showing; load the page again "
+                "before saving it."
+            )
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_shown_translated()
+        return super().save(*args, **kwargs)
+
+    def save_revision(self, *args, **kwargs):
+        self._refuse_if_shown_translated()
+        return super().save_revision(*args, **kwargs)
+
+
 class CourseIndexPage(Page):
     """The catalogue of courses a site offers."""
 
@@ -70,8 +96,14 @@ class CourseIndexPage(Page):
         return redirect("courses:catalogue")
 
 
-class CoursePage(Page):
-    """A course: modules of lessons, with the rules a participant meets to complete it."""
+class CoursePage(ShownInTheReadersLanguage, Page):
+    """A course: modules of lessons, with the rules a participant meets to complete it.
+
+    Translated in the admin like any page; enrolments and the rules are the source page's, and
+    a participant reads the translation in her language (``pathways.courses.translations``).
+    """
+
+    shown_translated_fields = ("title", "summary", "description")
 
     track = models.CharField(_("track"), max_length=20, choices=Track.choices)
     summary = models.TextField(_("summary"), max_length=600)
@@ -131,8 +163,10 @@ class CoursePage(Page):
         return redirect(self.get_learning_url())
 
 
-class ModulePage(Page):
+class ModulePage(ShownInTheReadersLanguage, Page):
     """A group of lessons inside a course."""
+
+    shown_translated_fields = ("title", "summary")
 
     summary = models.TextField(_("summary"), blank=True)
 
@@ -147,8 +181,10 @@ class ModulePage(Page):
         return redirect(reverse("courses:course", args=[self.get_parent().pk]))
 
 
-class LessonPage(Page):
+class LessonPage(ShownInTheReadersLanguage, Page):
     """One lesson: content, and optionally a quiz, reflection prompts and practical activities."""
+
+    shown_translated_fields = ("title", "body")
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("content"), blank=True)
     required = models.BooleanField(
@@ -195,6 +231,37 @@ class LessonPage(Page):
 
     def interactive_blocks(self, block_type: str) -> list:
         return [block for block in self.body if block.block_type == block_type]
+
+    def interactive_structure(self) -> list[tuple]:
+        """What progress is recorded against, block by block: each quiz (its id, pass mark,
+        attempts, and each question's id and kind with its answers' ids and which are right),
+        reflection prompt and practical activity (their ids)."""
+        structure = []
+        for block in self.body:
+            if block.block_type == "quiz":
+                value = block.value
+                questions = tuple(
+                    (
+                        question.id,
+                        question.value["kind"],
+                        tuple(
+                            (answer.id, bool(answer.value["correct"]))
+                            for answer in question.value["answers"].bound_blocks
+                        ),
+                    )
+                    for question in value["questions"].bound_blocks
+                )
+                structure.append(
+                    ("quiz", block.id, value["pass_mark"], value["max_attempts"], questions)
+                )
+            elif block.block_type in ("reflection", "activity"):
+                structure.append((block.block_type, block.id))
+        return structure
+
+    def translation_fits(self, translation: "LessonPage") -> bool:
+        """Whether a translation of this lesson can be shown in its place: the same quizzes,
+        prompts and activities (so answers, attempts and sign-offs mean the same)."""
+        return translation.interactive_structure() == self.interactive_structure()
 
     def find_block(self, block_type: str, block_id: str):
         for block in self.body:
@@ -334,6 +401,8 @@ class ReflectionAnswer(models.Model):
 class ActivityStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for sign-off")
     SIGNED_OFF = "signed_off", _("Signed off")
+    # "Not yet": the facilitator gave it back with a note; she can change her work and ask again.
+    RETURNED = "returned", _("Not yet: returned with a note")
 
 
 class ActivitySignoff(models.Model):
@@ -357,6 +426,18 @@ class ActivitySignoff(models.Model):
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=2000)
+    # The last time a facilitator said "not yet", kept when she asks again so that the
+    # facilitator sees what was asked of her.
+    return_note = models.TextField(_("note on returning"), blank=True, max_length=2000)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
 
     class Meta:
         verbose_name = _("practical activity sign-off")
@@ -369,3 +450,17 @@ class ActivitySignoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.block_id} ({self.status})"
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ActivityStatus.RETURNED
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.status == ActivityStatus.SIGNED_OFF
+
+    @property
+    def activity_title(self) -> str:
+        """The activity's title in its lesson (needs ``lesson`` loaded), or "" if it is gone."""
+        block = self.lesson.find_block("activity", self.block_id)
+        return block.value["title"] if block is not None else ""

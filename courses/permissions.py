@@ -14,6 +14,9 @@ STAFF_PERMISSIONS = {
         "add_enrolment",
         "view_enrolment",
     ],
+    # Translating courses in the admin, where the site has wagtail-localize ("Translate this
+    # page"); nothing is granted where it is not installed.
+    "wagtail_localize": ["submit_translation"],
 }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from wagtail import hooks
 
+from pathways.courses import translations
 from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
@@ -94,7 +95,7 @@ def _lessons_by_course(courses: list[CoursePage]) -> dict[int, list[LessonPage]]
     lessons = (
         LessonPage.objects.live()
         .filter(condition)
-        .only("id", "title", "path", "depth", "required", "live")
+        .only("id", "title", "path", "depth", "required", "live", "translation_key")
         .order_by("path")
     )
     for lesson in lessons:
@@ -106,18 +107,44 @@ def _lessons_by_course(courses: list[CoursePage]) -> dict[int, list[LessonPage]]
 
 
 def participant_enrolment_summaries(user) -> list[EnrolmentSummary]:
-    """The dashboard: each of the participant's enrolments with progress, in three queries."""
-    return enrolment_summaries_for_users([user.pk]).get(user.pk, [])
+    """The dashboard: each of the participant's enrolments with progress, in three queries (and
+    one more for the titles in her language, where the site translates content)."""
+    summaries = enrolment_summaries_for_users([user.pk]).get(user.pk, [])
+    translations.show_in_language(
+        [page for s in summaries for page in (s.enrolment.course, s.continue_lesson)],
+        fields=("title",),
+    )
+    return summaries
 
 
-def open_courses():
-    """Courses participants can enrol in themselves."""
-    return (
-        CoursePage.objects.live()
-        .filter(enrolment_open=True)
+def open_courses() -> list[CoursePage]:
+    """Courses participants can enrol in themselves, each once (its translations are the same
+    course), in the reader's language where translated, by title.
+
+    Each course's ``offered_in`` lists the languages it can be read in, as (code, name). Three
+    queries whatever the number of courses and translations (two where the site does not
+    translate content).
+    """
+    courses = list(
+        translations.sources_only(CoursePage.objects.live().filter(enrolment_open=True))
         .prefetch_related("skills")
         .order_by("title")
     )
+    languages = translations.offered_languages(courses, show_fields=("title", "summary"))
+    for course in courses:
+        course.offered_in = languages.get(course.pk, [])
+    return sorted(courses, key=lambda course: course.title.casefold())
+
+
+def live_course(course_id: int) -> CoursePage:
+    """A live course by id, in the reader's language, or 404. The id of one of its translations
+    leads to the course itself (its source page), where enrolments and progress are kept."""
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    course = translations.source_page(course)
+    if course is None or not course.live:
+        raise Http404
+    translations.show_in_language([course])
+    return course
 
 
 def participant_enrolment(user, course: CoursePage) -> Enrolment | None:
@@ -140,7 +167,12 @@ class OutlineModule:
 def course_outline(course: CoursePage, enrolment: Enrolment | None) -> list[OutlineModule]:
     """Modules and lessons of a course with the participant's state, in three queries."""
     modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
-    lessons = list(course_lessons(course).only("id", "title", "path", "depth", "required"))
+    lessons = list(
+        course_lessons(course).only("id", "title", "path", "depth", "required", "translation_key")
+    )
+    translations.show_in_language(
+        [*modules, *lessons], fields={ModulePage: ("title", "summary"), LessonPage: ("title",)}
+    )
     progress = {}
     if enrolment is not None:
         progress = {
@@ -167,10 +199,12 @@ def course_outline(course: CoursePage, enrolment: Enrolment | None) -> list[Outl
 def lesson_for_participant(user, lesson_id: int) -> tuple[LessonPage, Enrolment]:
     """A live lesson of a course the participant is actively enrolled in, or 404.
 
-    A lesson she may not open answers exactly like a lesson that does not exist.
+    A lesson she may not open answers exactly like a lesson that does not exist. The id of one of
+    its translations leads to the lesson itself (its source page, where her progress is kept);
+    the lesson and its course are shown in her language where translated.
     """
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-    if lesson is None:
+    lesson = translations.source_page(LessonPage.objects.live().filter(pk=lesson_id).first())
+    if lesson is None or not lesson.live:
         raise Http404
     course = CoursePage.objects.live().ancestor_of(lesson).first()
     enrolment = (
@@ -182,14 +216,17 @@ def lesson_for_participant(user, lesson_id: int) -> tuple[LessonPage, Enrolment]
     )
     if enrolment is None:
         raise Http404
+    translations.show_in_language([lesson, course], fields={CoursePage: ("title",)})
     enrolment.course = course
     return lesson, enrolment
 
 
 def lesson_neighbours(lesson: LessonPage, course: CoursePage):
-    """The previous and next live lessons in the course's reading order."""
+    """The previous and next live lessons in the course's reading order, titled in the reader's
+    language."""
     previous = course_lessons(course).filter(path__lt=lesson.path).order_by("-path").first()
     following = course_lessons(course).filter(path__gt=lesson.path).order_by("path").first()
+    translations.show_in_language([previous, following], fields=("title",))
     return previous, following
 
 
@@ -224,6 +261,11 @@ def completion_reports(enrolments) -> dict[int, CompletionReport]:
         for course_id, course in courses.items():
             if lesson.path.startswith(course.path):
                 lessons_by_course[course_id].append(lesson)
+    # Quiz and activity titles in the reader's language; what is met is the source's.
+    translations.show_in_language(
+        [lesson for lessons in lessons_by_course.values() for lesson in lessons if lesson.required],
+        fields=("body",),
+    )
     ids = [enrolment.pk for enrolment in enrolments]
     done = set(
         LessonProgress.objects.filter(enrolment_id__in=ids, completed_at__isnull=False).values_list(
@@ -292,13 +334,18 @@ def completion_reports(enrolments) -> dict[int, CompletionReport]:
     return reports
 
 
-def participant_reflections(user):
-    """The participant's own reflections, newest first. Nobody else's, ever."""
-    return (
+def participant_reflections(user) -> list[ReflectionAnswer]:
+    """The participant's own reflections, newest first, the lessons and courses titled in her
+    language. Nobody else's, ever. Two queries (one where the site does not translate content)."""
+    reflections = list(
         ReflectionAnswer.objects.filter(enrolment__user=user)
         .select_related("lesson", "enrolment__course")
         .order_by("-updated_at")
     )
+    translations.show_in_language(
+        [page for r in reflections for page in (r.lesson, r.enrolment.course)], fields=("title",)
+    )
+    return reflections
 
 
 def pending_signoffs(user):
@@ -369,3 +416,24 @@ def enrolment_summaries_for_users(user_ids) -> dict[int, list[EnrolmentSummary]]
             )
         )
     return summaries
+
+
+def participant_open_signoffs(user) -> list[ActivitySignoff]:
+    """Her practical activities not signed off yet: those returned with a note ("not yet") first,
+    newest first, then those waiting for a facilitator, oldest first. One query; courses she left
+    are not listed."""
+    rows = list(
+        ActivitySignoff.objects.filter(
+            enrolment__user_id=user.pk,
+            status__in=[ActivityStatus.RETURNED, ActivityStatus.REQUESTED],
+        )
+        .exclude(enrolment__status=EnrolmentStatus.WITHDRAWN)
+        .select_related("lesson", "enrolment__course")
+        .order_by("requested_at", "pk")
+    )
+    returned = sorted(
+        (row for row in rows if row.status == ActivityStatus.RETURNED),
+        key=lambda row: row.returned_at,
+        reverse=True,
+    )
+    return returned + [row for row in rows if row.status == ActivityStatus.REQUESTED]

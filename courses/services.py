@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.log_actions import log
+
+from pathways.courses import translations
 from pathways.courses.models import (
     ActivitySignoff,
     ActivityStatus,
@@ -27,6 +31,8 @@ from pathways.courses.models import (
 from pathways.courses.selectors import completion_report
 from pathways.courses.signals import course_completed
 from pathways.lms.accounts.roles import Role, has_role, is_facilitator
+from pathways.lms.core.history import log_change
+from pathways.lms.notices.services import NoticeKind, notify
 
 
 def _lock(enrolment: Enrolment) -> Enrolment:
@@ -56,8 +62,10 @@ def enrolment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrolment:
 
     A participant enrols herself only in live courses open for enrolment whose prerequisites she
     has completed; programme staff (``enrolled_by``) may enrol anyone in any live course.
-    Enrolling twice returns the existing enrolment.
+    Enrolling twice returns the existing enrolment. Enrolling in a translation of a course is
+    enrolling in the course itself (its source page): one enrolment, whatever the language.
     """
+    course = translations.source_page(course)
     if not course.live:
         raise ValidationError(_("This course is not available."))
     by_staff = enrolled_by is not None and enrolled_by != user
@@ -75,15 +83,18 @@ def enrolment_start(*, user, course: CoursePage, enrolled_by=None) -> Enrolment:
             )
         required = list(course.prerequisites.all())
         if required:
+            # A prerequisite named by one of its translations is the same course.
             completed = set(
                 Enrolment.objects.filter(
                     user=user,
-                    course__in=required,
+                    course__translation_key__in=[p.translation_key for p in required],
                     status=EnrolmentStatus.COMPLETED,
-                ).values_list("course_id", flat=True)
+                ).values_list("course__translation_key", flat=True)
             )
             missing = [
-                prerequisite for prerequisite in required if prerequisite.pk not in completed
+                prerequisite
+                for prerequisite in required
+                if prerequisite.translation_key not in completed
             ]
             if missing:
                 raise ValidationError(
@@ -165,6 +176,11 @@ class QuestionResult:
     correct: bool
     chosen: list[str]
     feedback: list[tuple[str, str, bool]]  # (answer text, feedback, answer is correct)
+
+    @property
+    def partly_correct(self) -> bool:
+        """Not right yet, but some of her choices were right ones ("choose all that apply")."""
+        return not self.correct and any(answer_correct for _t, _f, answer_correct in self.feedback)
 
 
 def _grade(quiz_value, answers: Mapping[str, Sequence[str]]) -> tuple[int, list[QuestionResult]]:
@@ -278,15 +294,33 @@ def reflection_save(
 def activity_request_signoff(
     *, enrolment: Enrolment, lesson: LessonPage, block_id: str
 ) -> ActivitySignoff:
-    """The participant says she has done a practical activity; a facilitator confirms it later."""
+    """The participant says she has done a practical activity; a facilitator confirms it later.
+
+    After a "not yet" she asks again once she has changed her work: the request goes back to the
+    facilitator, who still sees the note she left.
+    """
     _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
     if lesson.find_block("activity", block_id) is None:
         raise ValidationError(_("That activity could not be found in this lesson."))
-    signoff, _created = ActivitySignoff.objects.get_or_create(
+    signoff, _created = ActivitySignoff.objects.select_for_update().get_or_create(
         enrolment=enrolment, lesson=lesson, block_id=block_id
     )
+    if signoff.status == ActivityStatus.RETURNED:
+        signoff.status = ActivityStatus.REQUESTED
+        signoff.requested_at = timezone.now()
+        signoff.save(update_fields=["status", "requested_at"])
     _touch(enrolment, lesson)
     return signoff
+
+
+def _check_facilitator_of(*, enrolment: Enrolment, lesson: LessonPage, block_id: str, actor):
+    if not is_facilitator(actor):
+        raise ValidationError(_("Only a facilitator can sign off a practical activity."))
+    if actor == enrolment.user:
+        raise ValidationError(_("Nobody can sign off their own practical activity."))
+    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
+    if lesson.find_block("activity", block_id) is None:
+        raise ValidationError(_("That activity could not be found in this lesson."))
 
 
 @transaction.atomic
@@ -298,15 +332,11 @@ def activity_sign_off(
     signed_off_by,
     note: str = "",
 ) -> ActivitySignoff:
-    """A facilitator confirms a participant did a practical activity."""
-    if not is_facilitator(signed_off_by):
-        raise ValidationError(_("Only a facilitator can sign off a practical activity."))
-    if signed_off_by == enrolment.user:
-        raise ValidationError(_("Nobody can sign off their own practical activity."))
-    _ensure_lesson_in_course(enrolment=enrolment, lesson=lesson)
-    if lesson.find_block("activity", block_id) is None:
-        raise ValidationError(_("That activity could not be found in this lesson."))
-    signoff, _created = ActivitySignoff.objects.select_for_update().get_or_create(
+    """A facilitator confirms a participant did a practical activity (written to its history)."""
+    _check_facilitator_of(
+        enrolment=enrolment, lesson=lesson, block_id=block_id, actor=signed_off_by
+    )
+    signoff, created = ActivitySignoff.objects.select_for_update().get_or_create(
         enrolment=enrolment, lesson=lesson, block_id=block_id
     )
     if signoff.status != ActivityStatus.SIGNED_OFF:
@@ -315,7 +345,64 @@ def activity_sign_off(
         signoff.signed_off_at = timezone.now()
         signoff.note = (note or "").strip()[:2000]
         signoff.save(update_fields=["status", "signed_off_by", "signed_off_at", "note"])
+        log_change(signoff, created=created, actor=signed_off_by)
+        notify(
+            enrolment.user,
+            NoticeKind.SIGNOFF_GIVEN,
+            url=reverse("courses:lesson", args=[lesson.pk]) + f"#activity-{block_id}",
+            dedupe_key=f"signoff_given:{signoff.pk}",
+        )
     enrolment_evaluate_completion(enrolment=enrolment)
+    return signoff
+
+
+#: Wagtail log action of a sign-off given back with a note ("not yet").
+SIGNOFF_RETURN_ACTION = "pathways.signoff_returned"
+
+
+@transaction.atomic
+def activity_return(
+    *,
+    enrolment: Enrolment,
+    lesson: LessonPage,
+    block_id: str,
+    returned_by,
+    note: str,
+) -> ActivitySignoff:
+    """A facilitator says "not yet": the request goes back to the participant with a note.
+
+    The note is required (it is what she works from) and reaches her on the lesson, on her
+    dashboard and as a notice. Only a request waiting for sign-off can be returned; she asks
+    again after changing her work (:func:`activity_request_signoff`). Written to its history.
+    """
+    _check_facilitator_of(enrolment=enrolment, lesson=lesson, block_id=block_id, actor=returned_by)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"note": _("Please write a note saying what to change, so she knows what to do next.")}
+        )
+    if len(note) > 2000:
+        raise ValidationError({"note": _("Please keep the note under 2,000 characters.")})
+    signoff = (
+        ActivitySignoff.objects.select_for_update()
+        .filter(enrolment=enrolment, lesson=lesson, block_id=block_id)
+        .first()
+    )
+    if signoff is None or signoff.status != ActivityStatus.REQUESTED:
+        raise ValidationError(_("Only an activity waiting for sign-off can be returned."))
+    signoff.status = ActivityStatus.RETURNED
+    signoff.return_note = note
+    signoff.returned_at = timezone.now()
+    signoff.returned_by = returned_by
+    signoff.save(update_fields=["status", "return_note", "returned_at", "returned_by"])
+    log(instance=signoff, action=SIGNOFF_RETURN_ACTION, user=returned_by)
+    notify(
+        enrolment.user,
+        NoticeKind.SIGNOFF_RETURNED,
+        url=reverse("courses:lesson", args=[lesson.pk]) + f"#activity-{block_id}",
+        # Each "not yet" is news: a second one after she asked again tells her again.
+        dedupe_key=f"signoff_returned:{signoff.pk}:{signoff.returned_at.isoformat()}",
+    )
     return signoff
 
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("reflections/", views.my_reflections, name="reflections"),
     path("sign-offs/", views.signoff_list, name="signoffs"),
     path("sign-offs/<int:signoff_id>/", views.signoff_confirm, name="signoff_confirm"),
+    path("sign-offs/<int:signoff_id>/not-yet/", views.signoff_return, name="signoff_return"),
 ]

@@ -32,8 +32,14 @@ from pathways.certificates.issuance.models import (
     Certificate,
     CertificateStatus,
     CertificateTemplate,
+    CertificateTemplateTranslation,
 )
-from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.sharing.consent import (
+    CONSENT_VERSION,
+    consent_language,
+    consent_text,
+    participant_language,
+)
 from pathways.certificates.sharing.models import (
     AccessChannel,
     CredentialAccess,
@@ -105,7 +111,19 @@ def load_certificates(*, usernames: Collection[str], courses: Collection[str]) -
             "wording": str,
             "validity_days": int,
         },
+        optional={"translations": (dict, {})},
     )
+    # The title and wording in other languages: a participant who prefers one gets hers in it.
+    languages = {code for code, _name in settings.LANGUAGES}
+    for code, words in template["translations"].items():
+        place = at(at(where, "template"), f"translations.{code}")
+        known(code, languages, place)
+        template["translations"][code] = fields(
+            words,
+            place,
+            required={"title": str, "wording": str},
+            optional={"signatory_title": (str, "")},
+        )
     certificates_at = at(where, "certificates")
     certificates = fields(
         data["certificates"],
@@ -155,10 +173,18 @@ def load_certificates(*, usernames: Collection[str], courses: Collection[str]) -
 
 
 def _template(spec: dict[str, Any], courses: dict, created: list[str]) -> CertificateTemplate:
+    spec = dict(spec)
+    words = spec.pop("translations", {})
     template = CertificateTemplate.objects.filter(name=spec["name"]).first()
     if template is None:
         template = CertificateTemplate.objects.create(**spec)
         created.append(f"certificate template {spec['name']}")
+    for language, translated in words.items():
+        _words, made = CertificateTemplateTranslation.objects.get_or_create(
+            template=template, language=language, defaults=translated
+        )
+        if made:
+            created.append(f"certificate template {spec['name']} in {language}")
     # Staff edit templates in the admin, where every save keeps a revision: do the same here.
     template.courses.add(*courses.values())
     if template.latest_revision_id is None:
@@ -278,8 +304,11 @@ def _ended_release(*, participant, employer: EmployerOrganisation, certificate, 
         disclosed_fields=spec["disclosed_fields"],
         purpose=spec["purpose"],
         consent_version=CONSENT_VERSION,
-        consent_text=consent_text(employer_name=employer.name),
-        consent_language=consent_language(),
+        # In the language she read it in: her own.
+        consent_text=consent_text(
+            employer_name=employer.name, language=participant_language(participant)
+        ),
+        consent_language=consent_language(participant_language(participant)),
         signature=chosen_name_of(participant),
         method=ReleaseMethod.ONLINE,
         created_at=signed,
@@ -350,6 +379,8 @@ def seed_sharing(*, plan: DemoCertificates, users: dict, created: list[str]) -> 
             ends_on=None,
             signature=chosen_name_of(participant),
             actor=participant,
+            # Signed online with her pages in her language.
+            language=participant_language(participant),
         )
         CredentialRelease.objects.filter(pk=release.pk).update(
             created_at=release.created_at - timedelta(days=IN_FORCE_SIGNED_DAYS_AGO)
@@ -374,6 +405,8 @@ def seed_sharing(*, plan: DemoCertificates, users: dict, created: list[str]) -> 
             ends_on=None,
             signature=chosen_name_of(participant),
             actor=participant,
+            # Signed online with her pages in her language.
+            language=participant_language(participant),
         )
         release_revoke(release=release, actor=participant)
         created.append(f"release: {username} shared with {stopped_employer.name} (stopped)")

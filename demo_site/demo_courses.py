@@ -6,6 +6,12 @@ their modules, lessons and StreamField blocks) and the ``progress`` of ``demo_da
 are added as drafts and published, as an editor would, and progress is made through
 ``courses.services``, so every record is one the product itself would write. Idempotent: a skill,
 page or enrolment that is already there is left as it is.
+
+A course's ``translations`` (by language code) are made as Wagtail translations of its pages
+(``copy_for_translation``, as the admin's "Translate this page" does) with the translated text
+put in, so that the quizzes, prompts and activities keep the source's ids and a participant's
+progress is the same whichever language she reads in. Only where the site translates content
+(``WAGTAIL_I18N_ENABLED``).
 """
 
 import uuid
@@ -14,11 +20,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
+from wagtail.models import Locale
+
 from demo_site.demo_data import DemoDataError, choice, fields, items, known, read, typed
-from pathways.courses import services
+from pathways.courses import services, translations
 from pathways.courses.models import (
     CourseIndexPage,
     CoursePage,
@@ -56,6 +65,19 @@ class ModuleSpec:
 
 
 @dataclass(frozen=True)
+class CourseTranslationSpec:
+    """A course's text in another language, in the shape of the course: its modules in order,
+    each with its lessons in order, each lesson's blocks in order with only their words."""
+
+    language: str
+    title: str
+    summary: str
+    description: str
+    # (title, summary, [(lesson title, [translated block, ...]), ...]) per module.
+    modules: list[tuple[str, str, list[tuple[str, list[RawBlock]]]]]
+
+
+@dataclass(frozen=True)
 class CourseSpec:
     slug: str
     title: str
@@ -67,6 +89,7 @@ class CourseSpec:
     enrolment_open: bool
     skills: list[str]
     modules: list[ModuleSpec] = field(default_factory=list)
+    translations: list[CourseTranslationSpec] = field(default_factory=list)
 
     def lesson(self, slug: str) -> LessonSpec | None:
         found = [lesson for m in self.modules for lesson in m.lessons if lesson.slug == slug]
@@ -180,15 +203,19 @@ def _block(value: Any, where: str) -> RawBlock:
 
 def _body(value: Any, where: str) -> list[RawBlock]:
     body = [_block(block, at) for at, block in items(value, where)]
-    # Then the lesson's own StreamField checks it, as the page editor would (a quiz question
-    # needs a correct answer, a heading level must be one offered, ...).
+    _check_body(body, where)
+    return body
+
+
+def _check_body(body: list[RawBlock], where: str) -> None:
+    # The lesson's own StreamField checks it, as the page editor would (a quiz question needs a
+    # correct answer, a heading level must be one offered, ...).
     stream_block = LessonPage._meta.get_field("body").stream_block
     try:
         stream_block.clean(stream_block.to_python(body))
     except ValidationError as exc:
         problems = [f"{where}{path}: {message}" for path, message in _block_errors(exc)]
         raise DemoDataError("; ".join(problems)) from exc
-    return body
 
 
 def _block_errors(error: ValidationError, path: str = "") -> list[tuple[str, str]]:
@@ -233,10 +260,121 @@ def _module(value: Any, where: str) -> ModuleSpec:
     )
 
 
+# The words of each block type, which a translation gives; everything else is the source's.
+_BLOCK_WORDS: dict[str, tuple[str, ...]] = {
+    "heading": ("text",),
+    "callout": ("title", "body"),
+    "reflection": ("prompt", "guidance"),
+    "activity": ("title", "instructions"),
+}
+
+
+def _translated_block(source: RawBlock, value: Any, where: str) -> RawBlock:
+    """``source`` (a block as stored, with its ids) with the words of ``value`` put in."""
+    block = fields(value, where, required={"type": str, "value": object})
+    if block["type"] != source["type"]:
+        raise DemoDataError(f"{where}.type: expected {source['type']!r} as in the course.")
+    at_value = f"{where}.value"
+    if source["type"] == "text":
+        return {**source, "value": typed(block["value"], str, at_value)}
+    if source["type"] == "quiz":
+        return {**source, "value": _translated_quiz(source["value"], block["value"], at_value)}
+    # The words the course's block has are needed in the translation too.
+    words = _BLOCK_WORDS[source["type"]]
+    needed = {w: str for w in words if source["value"].get(w)}
+    optional = {w: (str, "") for w in words if w not in needed}
+    given = fields(block["value"], at_value, required=needed, optional=optional)
+    return {**source, "value": {**source["value"], **{w: given[w] for w in words}}}
+
+
+def _translated_items(source: list, values: list, where: str, translate) -> list:
+    if len(values) != len(source):
+        raise DemoDataError(f"{where}: expected {len(source)} entries, as in the course.")
+    return [
+        {**item, "value": translate(item["value"], value, at)}
+        for item, (at, value) in zip(source, items(values, where), strict=True)
+    ]
+
+
+def _translated_answer(source: dict, value: Any, where: str) -> dict:
+    if source.get("feedback"):
+        answer = fields(value, where, required={"text": str, "feedback": str})
+    else:
+        answer = fields(value, where, required={"text": str}, optional={"feedback": (str, "")})
+    return {**source, "text": answer["text"], "feedback": answer["feedback"]}
+
+
+def _translated_question(source: dict, value: Any, where: str) -> dict:
+    question = fields(value, where, required={"text": str, "answers": list})
+    answers = _translated_items(
+        source["answers"], question["answers"], f"{where}.answers", _translated_answer
+    )
+    return {**source, "text": question["text"], "answers": answers}
+
+
+def _translated_quiz(source: dict, value: Any, where: str) -> dict:
+    quiz = fields(value, where, required={"title": str, "questions": list})
+    questions = _translated_items(
+        source["questions"], quiz["questions"], f"{where}.questions", _translated_question
+    )
+    return {**source, "title": quiz["title"], "questions": questions}
+
+
+def translated_body(source: list[RawBlock], value: Any, where: str) -> list[RawBlock]:
+    """A lesson body as stored (``source``, with its block, question and answer ids), with the
+    words of a translation (``value``: the same blocks in the same order, words only)."""
+    blocks = items(value, where)
+    if len(blocks) != len(source):
+        raise DemoDataError(f"{where}: expected {len(source)} blocks, as in the course.")
+    return [
+        _translated_block(block, given, at)
+        for block, (at, given) in zip(source, blocks, strict=True)
+    ]
+
+
+def _course_translation(
+    language: str, value: Any, where: str, *, modules: list[ModuleSpec]
+) -> CourseTranslationSpec:
+    course = fields(
+        value,
+        where,
+        required={"title": str, "summary": str, "description": str, "modules": list},
+    )
+    module_values = items(course["modules"], f"{where}.modules")
+    if len(module_values) != len(modules):
+        raise DemoDataError(f"{where}.modules: expected {len(modules)}, as in the course.")
+    translated = []
+    for module, (module_at, module_value) in zip(modules, module_values, strict=True):
+        entry = fields(
+            module_value, module_at, required={"title": str, "summary": str, "lessons": list}
+        )
+        lesson_values = items(entry["lessons"], f"{module_at}.lessons")
+        if len(lesson_values) != len(module.lessons):
+            raise DemoDataError(
+                f"{module_at}.lessons: expected {len(module.lessons)}, as in the course."
+            )
+        lessons = []
+        for lesson, (lesson_at, lesson_value) in zip(module.lessons, lesson_values, strict=True):
+            fields_ = fields(lesson_value, lesson_at, required={"title": str, "body": list})
+            # Checked against the course's own blocks now; put into the stored ones when built.
+            body = translated_body(lesson.body, fields_["body"], f"{lesson_at}.body")
+            _check_body(body, f"{lesson_at}.body")
+            lessons.append((fields_["title"], fields_["body"]))
+        translated.append((entry["title"], entry["summary"], lessons))
+    return CourseTranslationSpec(
+        language=language,
+        title=course["title"],
+        summary=course["summary"],
+        description=course["description"],
+        modules=translated,
+    )
+
+
 def _course(value: Any, where: str, *, skills: Collection[str]) -> CourseSpec:
     course = fields(
         value,
         where,
+        optional={"translations": (dict, {})},
         required={
             "slug": str,
             "title": str,
@@ -254,6 +392,17 @@ def _course(value: Any, where: str, *, skills: Collection[str]) -> CourseSpec:
         hours = Decimal(course["hours"])
     except InvalidOperation as exc:
         raise DemoDataError(f"{where}.hours: {course['hours']!r} is not a number.") from exc
+    modules = [_module(m, at) for at, m in items(course["modules"], f"{where}.modules")]
+    languages = {code for code, _name in settings.LANGUAGES}
+    translated = [
+        _course_translation(
+            known(code, languages, f"{where}.translations"),
+            value,
+            f"{where}.translations.{code}",
+            modules=modules,
+        )
+        for code, value in course["translations"].items()
+    ]
     return CourseSpec(
         slug=course["slug"],
         title=course["title"],
@@ -264,7 +413,8 @@ def _course(value: Any, where: str, *, skills: Collection[str]) -> CourseSpec:
         language=course["language"],
         enrolment_open=course["enrolment_open"],
         skills=[known(s, skills, at) for at, s in items(course["skills"], f"{where}.skills", str)],
-        modules=[_module(m, at) for at, m in items(course["modules"], f"{where}.modules")],
+        modules=modules,
+        translations=translated,
     )
 
 
@@ -442,15 +592,67 @@ def _course_page(
     return course
 
 
+def _translation(page: Page, locale: Locale, fields: dict[str, Any], created: list[str]) -> Page:
+    """The page's translation into ``locale``: made as the admin makes one (a copy keeping the
+    page's structure and block ids), with ``fields`` put in, and published. One already there is
+    left as it is."""
+    model = type(page)
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return model.objects.get(pk=existing.pk)
+    copy = model.objects.get(pk=page.copy_for_translation(locale, copy_parents=True).pk)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    created.append(f"page {copy.url_path} ({locale.language_code})")
+    return model.objects.get(pk=copy.pk)
+
+
+def _course_translations(*, course: CoursePage, spec: CourseSpec, created: list[str]) -> None:
+    for translated in spec.translations:
+        locale, _made = Locale.objects.get_or_create(language_code=translated.language)
+        _translation(
+            course,
+            locale,
+            {
+                "title": translated.title,
+                "summary": translated.summary,
+                "description": translated.description,
+                "language": translated.language,
+            },
+            created,
+        )
+        for module_spec, (title, summary, lessons) in zip(
+            spec.modules, translated.modules, strict=True
+        ):
+            module = ModulePage.objects.child_of(course).get(slug=module_spec.slug)
+            _translation(module, locale, {"title": title, "summary": summary}, created)
+            for lesson_spec, (lesson_title, body) in zip(module_spec.lessons, lessons, strict=True):
+                lesson = LessonPage.objects.child_of(module).get(slug=lesson_spec.slug)
+                where = f"{COURSES_FILE}.json: {spec.slug}.translations.{locale.language_code}"
+                try:
+                    words = translated_body(list(lesson.body.raw_data), body, where)
+                except DemoDataError as exc:
+                    raise CommandError(
+                        f"The lesson {lesson.url_path} no longer matches the demo data: {exc}"
+                    ) from exc
+                _translation(lesson, locale, {"title": lesson_title, "body": words}, created)
+
+
 def seed_courses(
     *, content: DemoCourses, skills: dict[str, Skill], created: list[str]
 ) -> dict[str, CoursePage]:
-    """The course index and every demo course, by slug."""
+    """The course index and every demo course, by slug, with their translations where the site
+    translates content."""
     index = _course_index(content.index, created)
-    return {
+    courses = {
         spec.slug: _course_page(index=index, spec=spec, skills=skills, created=created)
         for spec in content.courses
     }
+    if translations.enabled():
+        for spec in content.courses:
+            _course_translations(course=courses[spec.slug], spec=spec, created=created)
+    return courses
 
 
 # Progress, made through the services -----------------------------------------------------------

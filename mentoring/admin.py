@@ -22,13 +22,13 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import HeaderButton
 
 import django_filters
 
+from pathways.cohorts.admin import GROUPS_MENU_HOOK
 from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.people import (
     PeopleIndexMixin,
@@ -126,7 +126,7 @@ class MentorProfileInspectView(PeopleInspectMixin, InspectView):
 class MentorProfileViewSet(ModelViewSet):
     model = MentorProfile
     icon = "user"
-    menu_label = gettext_lazy("Mentor profiles")
+    menu_label = gettext_lazy("Mentors")
     add_view_class = MentorProfileCreateView
     edit_view_class = MentorProfileEditView
     index_view_class = MentorProfileIndexView
@@ -423,7 +423,7 @@ class MentorSuggestionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
 class MentorshipPairingViewSet(ModelViewSet):
     model = MentorshipPairing
     icon = "group"
-    menu_label = gettext_lazy("Pairings")
+    menu_label = gettext_lazy("Mentor pairings")
     index_view_class = PairingIndexView
     add_view_class = PairingCreateView
     edit_view_class = PairingEditView
@@ -478,17 +478,12 @@ class MentorshipPairingViewSet(ModelViewSet):
         return [*super().get_urlpatterns(), path("suggest/", self.suggest_view, name="suggest")]
 
 
-class MentoringViewSetGroup(ViewSetGroup):
-    menu_label = gettext_lazy("Mentoring")
-    menu_icon = "group"
-    menu_order = 230
-    items = (
-        MentorshipPairingViewSet("mentorship_pairings"),
-        MentorProfileViewSet("mentor_profiles"),
-        MenteePreferencesViewSet("mentee_preferences"),
-    )
-
-
-def viewset_group() -> ViewSetGroup:
-    """The admin menu group registered by ``mentoring.wagtail_hooks``."""
-    return MentoringViewSetGroup()
+def viewsets() -> list[ModelViewSet]:
+    """The admin screens registered by ``mentoring.wagtail_hooks``. Their menu items sit in the
+    cohorts' menu group, "Groups and mentoring", after the cohorts' own."""
+    in_groups_menu = {"menu_hook": GROUPS_MENU_HOOK}
+    return [
+        MentorshipPairingViewSet("mentorship_pairings", menu_order=10, **in_groups_menu),
+        MentorProfileViewSet("mentor_profiles", menu_order=11, **in_groups_menu),
+        MenteePreferencesViewSet("mentee_preferences", menu_order=12, **in_groups_menu),
+    ]

@@ -57,3 +57,24 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only programme staff see this. The other person does not."),
     )
+
+
+class PeerAliasForm(forms.Form):
+    """The name a participant without an alias chooses for her mentor to see, asked when she
+    asks a mentor or accepts one. The rules are the service's (``mentoring.services``)."""
+
+    peer_alias = forms.CharField(
+        label=_("The name your mentor will see"),
+        max_length=80,
+        help_text=_(
+            "Mentors know you only by this name, never your full or legal name. It can be a "
+            "nickname or a word you like. You can use it with other peers too."
+        ),
+    )
+
+    def __init__(self, *args, pairing_id=None, mentor_id=None, **kwargs):
+        # One form per proposal or mentor on the page: ids stay unique, and the error summary
+        # links to the right box.
+        key = f"pairing-{pairing_id}" if pairing_id is not None else f"mentor-{mentor_id}"
+        kwargs.setdefault("auto_id", f"alias-{key}-%s")
+        super().__init__(*args, **kwargs)

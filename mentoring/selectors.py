@@ -55,6 +55,22 @@ def checkin_is_overdue(
     return (today - reference).days > every_days
 
 
+def next_checkin_due(
+    *,
+    last_checkin: datetime.date | None,
+    started_at: datetime.datetime | None,
+    every_days: int,
+) -> datetime.date | None:
+    """The day the pair's next check-in is due by: ``every_days`` after the last check-in (or
+    the start); the day after it, the check-in is overdue (:func:`checkin_is_overdue`)."""
+    reference = last_checkin
+    if reference is None and started_at is not None:
+        reference = timezone.localdate(started_at)
+    if reference is None:
+        return None
+    return reference + datetime.timedelta(days=every_days)
+
+
 def is_mentor(user) -> bool:
     """Someone who mentors: in the Mentors group, or with a mentor profile."""
     if not getattr(user, "is_authenticated", False):
@@ -95,6 +111,7 @@ class MenteeRow:
     last_checkin: datetime.date | None
     open_goals: list[MentorshipGoal]
     checkin_overdue: bool
+    next_checkin: datetime.date | None = None
 
     @property
     def paused(self) -> bool:
@@ -169,9 +186,21 @@ def mentor_dashboard(mentor) -> list[MenteeRow]:
                     every_days=pairing.checkin_every_days,
                     today=today,
                 ),
+                next_checkin=(
+                    next_checkin_due(
+                        last_checkin=pairing.last_checkin,
+                        started_at=pairing.started_at,
+                        every_days=pairing.checkin_every_days,
+                    )
+                    if pairing.status == PairingStatus.ACTIVE
+                    else None
+                ),
             )
         )
-    rows.sort(key=lambda row: (not row.checkin_overdue, row.paused))
+    # Overdue first, then the soonest due; paused ones last.
+    rows.sort(
+        key=lambda row: (not row.checkin_overdue, row.paused, row.next_checkin or datetime.date.max)
+    )
     return rows
 
 
@@ -182,6 +211,47 @@ def mentor_requests(mentor) -> list[MentorshipPairing]:
         .select_related("mentee__pathways_profile")
         .order_by("created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class MenteeCheckIn:
+    """A mentee's next check-in with her mentor, for her dashboard."""
+
+    pairing_id: int
+    mentor_alias: str
+    due: datetime.date | None
+    overdue: bool
+
+
+def mentee_next_checkins(user) -> list[MenteeCheckIn]:
+    """When each of her active mentorships should next check in, soonest first (one query)."""
+    today = timezone.localdate()
+    found = []
+    for pairing in (
+        MentorshipPairing.objects.filter(mentee_id=user.pk, status=PairingStatus.ACTIVE)
+        .select_related("mentor__pathways_profile")
+        .annotate(last_checkin=Max("check_ins__date"))
+        .order_by("pk")
+    ):
+        found.append(
+            MenteeCheckIn(
+                pairing_id=pairing.pk,
+                mentor_alias=alias_of(pairing.mentor),
+                due=next_checkin_due(
+                    last_checkin=pairing.last_checkin,
+                    started_at=pairing.started_at,
+                    every_days=pairing.checkin_every_days,
+                ),
+                overdue=checkin_is_overdue(
+                    last_checkin=pairing.last_checkin,
+                    started_at=pairing.started_at,
+                    every_days=pairing.checkin_every_days,
+                    today=today,
+                ),
+            )
+        )
+    found.sort(key=lambda item: item.due or datetime.date.max)
+    return found
 
 
 # One pairing, for the two people in it ---------------------------------------------------------
@@ -254,6 +324,7 @@ class PairingDetail:
     progress: list[CourseProgress] = field(default_factory=list)
     last_checkin: datetime.date | None = None
     checkin_overdue: bool = False
+    next_checkin: datetime.date | None = None
 
 
 def pairing_detail(pairing: MentorshipPairing, viewer) -> PairingDetail:
@@ -289,6 +360,15 @@ def pairing_detail(pairing: MentorshipPairing, viewer) -> PairingDetail:
             started_at=pairing.started_at,
             every_days=pairing.checkin_every_days,
             today=timezone.localdate(),
+        ),
+        next_checkin=(
+            next_checkin_due(
+                last_checkin=last_checkin,
+                started_at=pairing.started_at,
+                every_days=pairing.checkin_every_days,
+            )
+            if pairing.status == PairingStatus.ACTIVE
+            else None
         ),
     )
 

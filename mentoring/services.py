@@ -29,14 +29,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pathways.courses.models import Skill
-from pathways.lms.accounts.names import alias_of
+from pathways.lms.accounts.names import alias_of, validate_person_name
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 from pathways.lms.core import app_settings
 from pathways.lms.core.history import log_change
+from pathways.lms.notices.services import NoticeKind, notify
 from pathways.mentoring.models import (
     CAPACITY_PAIRING_STATUSES,
     OPEN_PAIRING_STATUSES,
@@ -83,6 +86,7 @@ PAIRING_TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
 ACTIONS_WITH_REASON = frozenset({DECLINE, COMPLETE, END})
 
 MAX_CAPACITY = 50
+PEER_ALIAS_MAX_LENGTH = 80
 MAX_CHECKIN_MINUTES = 600
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 _UNCHANGED = object()
@@ -311,6 +315,26 @@ def _open(*, mentor, mentee, actor, origin: str, status: str, checkin_every_days
         ) from error
 
 
+def _choose_peer_alias(mentee, peer_alias: str) -> None:
+    """Save the alias a mentee chose for her mentor to see, checked like any name; nothing when
+    she gave none."""
+    peer_alias = (peer_alias or "").strip()
+    if not peer_alias:
+        return
+    if len(peer_alias) > PEER_ALIAS_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "peer_alias": _("Please keep the name under %(max)s characters.")
+                % {"max": PEER_ALIAS_MAX_LENGTH}
+            }
+        )
+    try:
+        validate_person_name(peer_alias)
+    except ValidationError as error:
+        raise ValidationError({"peer_alias": error.messages}) from error
+    profile_update(mentee, peer_alias=peer_alias)
+
+
 @transaction.atomic
 def pairing_propose(*, mentor, mentee, actor, checkin_every_days: int = 14) -> MentorshipPairing:
     """Staff suggest a mentor to a participant. Nothing starts until she accepts."""
@@ -329,12 +353,17 @@ def pairing_propose(*, mentor, mentee, actor, checkin_every_days: int = 14) -> M
 
 
 @transaction.atomic
-def pairing_request(*, mentor, mentee, checkin_every_days: int = 14) -> MentorshipPairing:
+def pairing_request(
+    *, mentor, mentee, checkin_every_days: int = 14, peer_alias: str = ""
+) -> MentorshipPairing:
     """A participant asks for a particular mentor.
 
     Asking is her yes; the pairing starts when the mentor (or staff, for her) accepts it.
+    ``peer_alias``: the name the mentor will know her by, when she chooses one now (the page
+    asks for it when she has none); saved to her profile with the request.
     """
-    return _open(
+    _choose_peer_alias(mentee, peer_alias)
+    pairing = _open(
         mentor=mentor,
         mentee=mentee,
         actor=mentee,
@@ -342,11 +371,34 @@ def pairing_request(*, mentor, mentee, checkin_every_days: int = 14) -> Mentorsh
         status=PairingStatus.REQUESTED,
         checkin_every_days=checkin_every_days,
     )
+    notify(
+        mentor,
+        NoticeKind.MENTOR_REQUEST_NEW,
+        url=reverse("mentoring:mentor_dashboard"),
+        dedupe_key=f"mentor_request_new:{pairing.pk}",
+    )
+    return pairing
+
+
+def _tell_mentee_request_answered(*, pairing: MentorshipPairing, was: str, actor) -> None:
+    """Her request for a mentor was answered (by the mentor, or staff): she hears of it. Not
+    when she withdrew it herself, nor for staff proposals, which she answers."""
+    if was != PairingStatus.REQUESTED or actor.pk == pairing.mentee_id:
+        return
+    notify(
+        pairing.mentee,
+        NoticeKind.MENTOR_REQUEST_ANSWERED,
+        url=reverse("mentoring:my_mentor"),
+        dedupe_key=f"mentor_request_answered:{pairing.pk}",
+    )
 
 
 @transaction.atomic
-def pairing_accept(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
+def pairing_accept(*, pairing: MentorshipPairing, actor, peer_alias: str = "") -> MentorshipPairing:
     """Start a pairing: the mentee accepts a proposal, or the mentor (or staff) a request.
+
+    ``peer_alias``: the name the mentor will know the mentee by, when she chooses one as she
+    accepts (the page asks for it when she has none); only the mentee sets it.
 
     The mentor's profile is locked first and her places counted inside the lock, so that
     concurrent acceptances never take her over capacity; a refused one stays as it was.
@@ -355,13 +407,17 @@ def pairing_accept(*, pairing: MentorshipPairing, actor) -> MentorshipPairing:
     pairing, new_status = _begin(pairing=pairing, actor=actor, action=ACCEPT)
     _ensure_mentor_available(mentor=pairing.mentor, profile=profile)
     _ensure_free_place(mentor=pairing.mentor, profile=profile)
+    if peer_alias and actor.pk == pairing.mentee_id:
+        _choose_peer_alias(pairing.mentee, peer_alias)
     now = timezone.now()
+    was = pairing.status
     pairing.status = new_status
     pairing.responded_at = now
     pairing.started_at = now
     pairing.overdue_flagged_at = None
     pairing.save(update_fields=["status", "responded_at", "started_at", "overdue_flagged_at"])
     log_change(pairing, actor=actor)
+    _tell_mentee_request_answered(pairing=pairing, was=was, actor=actor)
     return pairing
 
 
@@ -373,6 +429,7 @@ def pairing_decline(
     reason = _clean_reason(reason_private)
     pairing, new_status = _begin(pairing=pairing, actor=actor, action=DECLINE)
     now = timezone.now()
+    was = pairing.status
     pairing.status = new_status
     pairing.responded_at = now
     pairing.ended_at = now
@@ -382,6 +439,7 @@ def pairing_decline(
         update_fields=["status", "responded_at", "ended_at", "ended_by", "end_reason_private"]
     )
     log_change(pairing, actor=actor)
+    _tell_mentee_request_answered(pairing=pairing, was=was, actor=actor)
     return pairing
 
 

@@ -13,12 +13,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pathways.lms.accounts.names import alias_of
+from pathways.lms.accounts.names import alias_of, stored_profile
 from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.accounts.sign_in import login_required
-from pathways.lms.core.errors import show_errors
+from pathways.lms.core.errors import add_form_errors, show_errors
 from pathways.mentoring import selectors, services
-from pathways.mentoring.forms import CheckInForm, GoalForm, GoalStatusForm, ReasonForm
+from pathways.mentoring.forms import (
+    CheckInForm,
+    GoalForm,
+    GoalStatusForm,
+    PeerAliasForm,
+    ReasonForm,
+)
 from pathways.mentoring.models import GoalStatus, PairingStatus
 
 
@@ -65,10 +71,41 @@ def my_mentor(request):
     )
 
 
+def _needs_alias(user) -> bool:
+    """She has not chosen the name peers see yet: she chooses it before a mentor meets her."""
+    profile = stored_profile(user)
+    return not (profile and profile.peer_alias)
+
+
+def _alias_form(request, **ids):
+    """The alias form: bound when she sent one (``peer_alias`` in the post), else empty."""
+    if "peer_alias" in request.POST:
+        return PeerAliasForm(request.POST, **ids)
+    return PeerAliasForm(**ids)
+
+
+def _choose_alias_page(request, form, *, mentor_alias: str, action: str, proposal: bool):
+    """Before a mentor meets her: the page where she chooses the name the mentor will see."""
+    title = _("The name your mentor will see")
+    return render(
+        request,
+        "mentoring/choose_alias.html",
+        {
+            "page_title": _("Error: %(title)s") % {"title": title} if form.errors else title,
+            "form": form,
+            "mentor_alias": mentor_alias,
+            "action": action,
+            "proposal": proposal,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @require_POST
 def pairing_request(request, mentor_id: int):
-    """A participant asks a mentor from her suggestions; asking is her yes."""
+    """A participant asks a mentor from her suggestions; asking is her yes. Without a peer alias
+    yet, she first chooses the name the mentor will see."""
     if not has_role(request.user, Role.PARTICIPANT):
         raise Http404
     suggestion = next(
@@ -81,9 +118,33 @@ def pairing_request(request, mentor_id: int):
     )
     if suggestion is None:
         raise Http404
+    peer_alias = ""
+    form = None
+    if _needs_alias(request.user):
+        form = _alias_form(request, mentor_id=mentor_id)
+        if not form.is_valid():
+            return _choose_alias_page(
+                request,
+                form,
+                mentor_alias=alias_of(suggestion.mentor),
+                action=reverse("mentoring:request", args=[mentor_id]),
+                proposal=False,
+            )
+        peer_alias = form.cleaned_data["peer_alias"]
     try:
-        services.pairing_request(mentor=suggestion.mentor, mentee=request.user)
+        services.pairing_request(
+            mentor=suggestion.mentor, mentee=request.user, peer_alias=peer_alias
+        )
     except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            add_form_errors(form, error)
+            return _choose_alias_page(
+                request,
+                form,
+                mentor_alias=alias_of(suggestion.mentor),
+                action=reverse("mentoring:request", args=[mentor_id]),
+                proposal=False,
+            )
         show_errors(request, error)
     else:
         messages.success(
@@ -126,9 +187,10 @@ def pairing_detail(request, pairing_id: int):
     return _render_pairing(request, pairing)
 
 
-def _pairing_url(pairing, anchor: str = "") -> str:
-    url = reverse("mentoring:pairing", args=[pairing.pk])
-    return f"{url}#{anchor}" if anchor else url
+def _pairing_url(pairing) -> str:
+    """The pairing page, without a #fragment: after a form, the message at the top of the page
+    takes the focus (pathways/feedback.js), which jumping to a fragment would take away."""
+    return reverse("mentoring:pairing", args=[pairing.pk])
 
 
 @login_required
@@ -148,7 +210,7 @@ def goal_add(request, pairing_id: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Goal added."))
-            return redirect(_pairing_url(pairing, "goals"))
+            return redirect(_pairing_url(pairing))
     return _render_pairing(request, pairing, goal_form=form)
 
 
@@ -166,7 +228,7 @@ def goal_update(request, pairing_id: int, goal_id: int):
             show_errors(request, error)
         else:
             messages.success(request, _("Goal updated."))
-    return redirect(_pairing_url(goal.pairing, "goals"))
+    return redirect(_pairing_url(goal.pairing))
 
 
 @login_required
@@ -189,7 +251,7 @@ def checkin_log(request, pairing_id: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Check-in saved."))
-            return redirect(_pairing_url(pairing, "check-ins"))
+            return redirect(_pairing_url(pairing))
     return _render_pairing(request, pairing, checkin_form=form)
 
 
@@ -264,10 +326,36 @@ def _after_answer(request, pairing) -> str:
 @login_required
 @require_POST
 def pairing_accept(request, pairing_id: int):
+    """The mentee accepts a proposal (choosing first, without an alias yet, the name the mentor
+    will see), or the mentor accepts a request."""
     pairing = selectors.pending_pairing_for_member(request.user, pairing_id)
+    peer_alias = ""
+    form = None
+    if request.user.pk == pairing.mentee_id and _needs_alias(request.user):
+        form = _alias_form(request, pairing_id=pairing.pk)
+        if not form.is_valid():
+            return _choose_alias_page(
+                request,
+                form,
+                mentor_alias=alias_of(pairing.mentor),
+                action=reverse("mentoring:accept", args=[pairing.pk]),
+                proposal=True,
+            )
+        peer_alias = form.cleaned_data["peer_alias"]
     try:
-        pairing = services.pairing_accept(pairing=pairing, actor=request.user)
+        pairing = services.pairing_accept(
+            pairing=pairing, actor=request.user, peer_alias=peer_alias
+        )
     except ValidationError as error:
+        if form is not None and hasattr(error, "error_dict"):
+            add_form_errors(form, error)
+            return _choose_alias_page(
+                request,
+                form,
+                mentor_alias=alias_of(pairing.mentor),
+                action=reverse("mentoring:accept", args=[pairing.pk]),
+                proposal=True,
+            )
         show_errors(request, error)
         return redirect(_after_answer(request, pairing))
     messages.success(request, _("You are now working together. Welcome!"))

@@ -75,6 +75,8 @@ def each(roles, status):
 
 # Web pages do not read API keys: a key's caller is anonymous there, sent to sign in.
 PAGE_ANON = {"anonymous": 302, **each(KEYS, 302), **each(TOKENS, 302)}
+# A partner employer's account has no learner pages: they send her to her portal.
+EMPLOYER_TO_PORTAL = {"employer_user": 302, "employer_user_no_release": 302}
 
 
 @dataclass(frozen=True)
@@ -296,26 +298,26 @@ TABLE = [
     Row(
         "sharing page",
         page("sharing:list"),
-        {"participant": 200, "other_participant": 200, **PAGE_ANON},
+        {"participant": 200, "other_participant": 200, **PAGE_ANON, **EMPLOYER_TO_PORTAL},
         404,
     ),
     Row(
         "share form",
         page("sharing:share"),
-        {"participant": 200, "other_participant": 200, **PAGE_ANON},
+        {"participant": 200, "other_participant": 200, **PAGE_ANON, **EMPLOYER_TO_PORTAL},
         404,
     ),
     Row(
         "stop sharing",
         page("sharing:stop", RELEASE),
-        {"participant": 302, **PAGE_ANON},
+        {"participant": 302, **PAGE_ANON, **EMPLOYER_TO_PORTAL},
         404,
         method="post",
     ),
     Row(
         "who has seen my certificates",
         page("sharing:seen"),
-        {"participant": 200, "other_participant": 200, **PAGE_ANON},
+        {"participant": 200, "other_participant": 200, **PAGE_ANON, **EMPLOYER_TO_PORTAL},
         404,
     ),
     # --- employer portal ----------------------------------------------------------------

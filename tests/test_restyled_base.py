@@ -1,5 +1,6 @@
 """A site restyles Pathways by overriding "pathways/base.html"; its pages keep the exit control
-and the session warning whatever the new base replaces."""
+and the session warning whatever the new base replaces, and the exit control still decides by
+itself where it shows (not on employer pages or the public verify page)."""
 
 import copy
 from pathlib import Path
@@ -34,3 +35,18 @@ def test_without_an_override_pathways_own_header_is_there(signed_in, participant
     assert 'class="site-header"' in page
     assert "Harbourside Community Hub" not in page
     assert "data-exit-this-page" in page and 'id="session-warning"' in page
+
+
+def test_a_host_base_keeps_the_exit_control_off_employer_and_verify_pages(
+    signed_in, employer_user, employer_org, client
+):
+    with _with_host_templates():
+        portal = signed_in(employer_user).get(reverse("employer:credentials")).content.decode()
+        client.logout()
+        verify = client.get(reverse("verify:index")).content.decode()
+    for page in (portal, verify):
+        assert "Harbourside Community Hub" in page
+        assert 'href="{}"'.format(reverse("safety:exit")) not in page
+        assert "data-exit-this-page" not in page
+        assert 'href="#main"' in page  # the skip link stays
+    assert 'id="session-warning"' in portal

@@ -2,11 +2,16 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.models import Locale
 
 import pytest
 
 from pathways.courses.models import CoursePage, Enrolment, EnrolmentStatus, QuizAttempt
 from pathways.lms.accounts.models import Profile
+from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role, has_role
 
 pytestmark = pytest.mark.django_db
@@ -146,10 +151,13 @@ def test_seed_demo_shares_rosas_certificates_in_every_state_and_prints_a_working
     assert "/api/v1/employer/credentials/" in curl
     response = client.get("/api/v1/employer/credentials/", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert response.status_code == 200
+    # Printed in her language: the Spanish course's title where the course is translated.
     assert {item["achievement"] for item in response.json()["results"]} == {
-        "Customer Service Fundamentals",
+        "Fundamentos de atención al cliente",
         "Leading Peer Support Groups",
     }
+    # She read and signed the consent text in Spanish.
+    assert {release.consent_language for release in releases.values()} == {"es"}
 
     counts = (CredentialRelease.objects.count(), CredentialAccess.objects.count())
     call_command("seed_demo", allow_without_debug=True)
@@ -160,3 +168,114 @@ def test_seed_demo_shares_rosas_certificates_in_every_state_and_prints_a_working
     assert employer_key_authenticate(raw_key) is None
     assert employer_key_authenticate(second_key).employer == harbour
     assert EmployerApiKey.objects.filter(employer=harbour, revoked_at__isnull=True).count() == 1
+
+
+def test_seed_demo_has_rosas_course_in_spanish_and_her_certificate_prints_in_spanish(client):
+    from pathways.certificates.issuance.models import Certificate
+    from pathways.courses.models import LessonPage
+
+    call_command("seed_demo", allow_without_debug=True)
+
+    course = CoursePage.objects.get(
+        slug="customer-service-fundamentals", locale__language_code="en"
+    )
+    spanish = course.get_translation(Locale.objects.get(language_code="es"))
+    assert spanish.live and spanish.title == "Fundamentos de atención al cliente"
+    # Every lesson translated, its quizzes, prompts and activities the lesson's own.
+    for lesson in LessonPage.objects.live().descendant_of(course):
+        translated = LessonPage.objects.get(
+            translation_key=lesson.translation_key, locale__language_code="es"
+        )
+        assert translated.live and translated.title != lesson.title
+        assert lesson.translation_fits(translated)
+    # Only that course is translated.
+    assert CoursePage.objects.filter(locale__language_code="es").count() == 1
+
+    # Rosa reads it in Spanish; her progress is the course's.
+    rosa = get_user_model().objects.get(username="rosa")
+    # (She has not read "Staying safe online" yet, which comes first.)
+    profile_update(rosa, safety_notice_seen_at=timezone.now())
+    client.force_login(rosa)
+    page = client.get(reverse("courses:course", args=[course.pk])).content.decode()
+    assert "Fundamentos de atención al cliente" in page
+    assert "Escuchar bien" in page
+    catalogue = client.get(reverse("courses:catalogue")).content.decode()
+    assert '<span lang="en">English</span>, <span lang="es">Español</span>' in catalogue
+
+    certificate = Certificate.objects.get(
+        user__username="rosa", course=course, superseded_by__isnull=True
+    )
+    assert certificate.printed_title == "Certificado de finalización"
+    assert certificate.printed_achievement == "Fundamentos de atención al cliente"
+    assert certificate.printed_data["language"] == "es"
+    maya = Certificate.objects.get(user__username="maya")
+    assert maya.printed_title == "Certificate of Completion"
+
+
+def test_a_course_translation_in_the_demo_data_matches_the_course_block_by_block():
+    from demo_site.demo_courses import translated_body
+    from demo_site.demo_data import DemoDataError
+
+    source = [
+        {"type": "heading", "value": {"text": "Hello", "level": "h3"}, "id": "b1"},
+        {
+            "type": "quiz",
+            "id": "b2",
+            "value": {
+                "title": "Check",
+                "pass_mark": 80,
+                "max_attempts": 0,
+                "questions": [
+                    {
+                        "type": "item",
+                        "id": "q1",
+                        "value": {
+                            "text": "Which?",
+                            "kind": "single",
+                            "answers": [
+                                {
+                                    "type": "item",
+                                    "id": "a1",
+                                    "value": {"text": "This", "correct": True, "feedback": "Yes"},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            },
+        },
+    ]
+    words = [
+        {"type": "heading", "value": {"text": "Hola"}},
+        {
+            "type": "quiz",
+            "value": {
+                "title": "Comprueba",
+                "questions": [{"text": "¿Cuál?", "answers": [{"text": "Esta", "feedback": "Sí"}]}],
+            },
+        },
+    ]
+    heading, quiz = translated_body(source, words, "here")
+    assert heading == {"type": "heading", "value": {"text": "Hola", "level": "h3"}, "id": "b1"}
+    answer = quiz["value"]["questions"][0]["value"]["answers"][0]
+    assert (quiz["id"], answer["id"], answer["value"]["correct"]) == ("b2", "a1", True)
+    assert answer["value"]["text"] == "Esta"
+    with pytest.raises(DemoDataError, match="here: expected 2 blocks"):
+        translated_body(source, words[:1], "here")
+    with pytest.raises(DemoDataError, match=r"here\[0\]\.type: expected 'heading'"):
+        translated_body(source, [words[1], words[0]], "here")
+    with pytest.raises(DemoDataError, match="missing feedback"):
+        translated_body(
+            source,
+            [
+                words[0],
+                {
+                    **words[1],
+                    "value": {
+                        **words[1]["value"],
+                        "questions": [{"text": "¿Cuál?", "answers": [{"text": "Esta"}]}],
+                    },
+                },
+            ],
+            "here",
+        )

@@ -423,7 +423,7 @@ def test_employer_who_prefers_spanish_sees_the_portal_in_spanish(
     assert '<html lang="es">' in html
     assert "Credenciales compartidas" in html
     assert "Las credenciales que las personas eligieron compartir con Harbour Hotels" in html
-    assert "Buscar credenciales" in html
+    assert "<summary>Filtro</summary>" in html  # the folded filter
     assert "1 credencial" in html
     assert "Shared credentials" not in html
 

@@ -1,14 +1,20 @@
 """The public verification pages: look a certificate up by its code, or check a credential file.
 
-A verifier learns whether that certificate is genuine and current, and nothing more: status,
-name as printed, title, achievement, dates and issuer. An unknown code and a malformed one get
-the very same page and status code (404). A replaced (superseded) certificate says only that it
-was replaced: it is no longer valid, and what it printed (a name she may have stopped using)
-is not shown. Lookups are rate limited per client (:mod:`certificates.ratelimit`).
+A verifier learns whether that certificate is genuine and current, and what it says, nothing
+more: status, name as printed, title, achievement, the wording, hours and skills printed on it,
+dates and issuer. A revoked certificate shows no expiry date: it is no longer valid at all. An
+unknown code and a malformed one get the very same page and status code (404). A replaced
+(superseded) certificate says only that it was replaced: it is no longer valid, and what it
+printed (a name she may have stopped using) is not shown. Lookups are rate limited per client
+(:mod:`certificates.ratelimit`).
+
+These pages carry no "Exit this page" or "Staying safe online" (``show_safety_controls``): shown
+to whoever holds the certificate, they would hint at its holder's history.
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render as django_render
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,13 +24,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 from pathways.certificates.credentials.forms import MAX_CREDENTIAL_BYTES, CodeForm, CredentialForm
 from pathways.certificates.credentials.openbadges import verify_json
 from pathways.certificates.credentials.ratelimit import RateDecision, check_rate
-from pathways.certificates.issuance import selectors
+from pathways.certificates.issuance import rendering, selectors
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import CertificateStatus
 from pathways.lms.security.middleware import SameOriginCsrfViewMiddleware
 
 # A pasted or uploaded credential, plus room for the form's other fields and multipart framing.
 MAX_REQUEST_BYTES = MAX_CREDENTIAL_BYTES + 16 * 1024
+
+
+def render(request: HttpRequest, template_name: str, context: dict, status: int = 200):
+    """A public verification page: without the safety controls, which are for participants."""
+    return django_render(
+        request, template_name, {**context, "show_safety_controls": False}, status=status
+    )
 
 
 def _rate_limited(request: HttpRequest, decision: RateDecision) -> HttpResponse:
@@ -133,6 +146,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
                 },
             },
         )
+    printed = found.printed_data or {}
     return render(
         request,
         "credentials/verify_certificate.html",
@@ -145,8 +159,15 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
                 "title": found.printed_title,
                 "achievement": found.printed_achievement,
                 "issuer": found.printed_issuer_name,
+                # What the certificate itself says was done, in its own words and language.
+                "wording": printed.get("wording") or "",
+                # Read as the PDF reads them, so the page says what the paper says.
+                "hours": rendering._hours_text(printed.get("hours")),
+                "skills": rendering._skills(printed.get("skills")),
+                "completed_on": found.completed_on,
                 "issued_at": found.issued_at,
-                "expires_at": found.expires_at,
+                # A revoked certificate is not valid until any date: no expiry is shown.
+                "expires_at": found.expires_at if status != CertificateStatus.REVOKED else None,
                 "code": format_code(found.verification_code),
             },
         },

@@ -50,8 +50,10 @@ from pathways.certificates.issuance.models import (
     CertificateStatus,
     CertificateTemplate,
     NameChoice,
+    PaperSize,
 )
 from pathways.cohorts.models import Cohort
+from pathways.courses import translations as course_translations
 from pathways.courses.models import CoursePage
 from pathways.lms.accounts.names import chosen_name_of, staff_label
 from pathways.lms.accounts.people import (
@@ -61,7 +63,12 @@ from pathways.lms.accounts.people import (
     active_people,
 )
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin, NotEditableView
+from pathways.lms.core.admin import (
+    AdminFormView,
+    EmptyValuesInspectMixin,
+    KeptRecordsMixin,
+    NotEditableView,
+)
 
 
 def status_label(certificate: Certificate) -> str:
@@ -79,7 +86,10 @@ class CertificateTemplateForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "courses" in self.fields:
-            self.fields["courses"].queryset = CoursePage.objects.order_by("title")
+            # Each course once: a certificate is earned for a course in any of its languages.
+            self.fields["courses"].queryset = course_translations.sources_only(
+                CoursePage.objects.order_by("title")
+            )
             self.fields["courses"].widget = forms.CheckboxSelectMultiple(
                 choices=self.fields["courses"].choices
             )
@@ -95,11 +105,25 @@ class CertificateTemplateForm(WagtailAdminModelForm):
             )
 
 
+def paper_size_label(template: CertificateTemplate) -> str:
+    """The paper it prints on, and whether that follows its language."""
+    printed = str(PaperSize(template.printed_paper_size()).label)
+    if template.paper_size == PaperSize.BY_LANGUAGE:
+        return _("%(paper)s (by its language)") % {"paper": printed}
+    return printed
+
+
 class CertificateTemplateViewSet(SnippetViewSet):
     model = CertificateTemplate
     icon = "doc-full"
     menu_label = gettext_lazy("Templates")
-    list_display = ["name", "title", "issuer_name", "paper_size", UpdatedAtColumn()]
+    list_display = [
+        "name",
+        "title",
+        "issuer_name",
+        Column("paper_size", label=gettext_lazy("Paper size"), accessor=paper_size_label),
+        UpdatedAtColumn(),
+    ]
     search_fields = ["name", "title", "issuer_name"]
     search_backend_name = None
     inspect_view_enabled = False
@@ -162,6 +186,16 @@ class CertificateFilterSet(WagtailFilterSet):
         return queryset
 
 
+def achievement_label(certificate: Certificate) -> str:
+    """What the certificate is for, as staff know it: the course, or the cohort's name (never
+    printed, and shown only here)."""
+    if certificate.course_id is not None:
+        return certificate.course.title
+    if certificate.cohort_id is not None:
+        return _("%(cohort)s (cohort)") % {"cohort": certificate.cohort.name}
+    return ""
+
+
 def _code_column() -> Column:
     return Column(
         "verification_code",
@@ -172,7 +206,7 @@ def _code_column() -> Column:
 
 class CertificateIndexView(PersonTitleIndexMixin, IndexView):
     person_fields = ("user",)
-    also_related = ("template",)
+    also_related = ("template", "course", "cohort")
     revoke_url_name = None
     reissue_url_name = None
 
@@ -227,14 +261,23 @@ class CertificateIndexView(PersonTitleIndexMixin, IndexView):
         return buttons
 
 
-class CertificateInspectView(SafeLabelMixin, InspectView):
+class CertificateInspectView(SafeLabelMixin, EmptyValuesInspectMixin, InspectView):
     revoke_url_name = None
     reissue_url_name = None
+
+    def get_fields_context(self):
+        # A certificate is for a course or for a cohort's programme: the other is left out.
+        absent = {
+            name for name in ("course", "cohort") if getattr(self.object, f"{name}_id") is None
+        }
+        return [self.get_context_for_field(name) for name in self.fields if name not in absent]
 
     def get_object(self, queryset=None):
         return get_object_or_404(
             Certificate.objects.select_related(
                 "user__pathways_profile",
+                "course",
+                "cohort",
                 "template",
                 "issued_by__pathways_profile",
                 "revoked_by__pathways_profile",
@@ -380,7 +423,9 @@ class IssueForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = active_people(Role.PARTICIPANT)
-        self.fields["course"].queryset = CoursePage.objects.live().order_by("title")
+        self.fields["course"].queryset = course_translations.sources_only(
+            CoursePage.objects.live().order_by("title")
+        )
         self.fields["cohort"].queryset = Cohort.objects.order_by("-start_date", "name")
 
 
@@ -543,6 +588,7 @@ class CertificateViewSet(ModelViewSet):
     list_display = [
         "user",  # the participant's chosen name, linking to the certificate's page
         "printed_title",
+        Column("achievement", label=gettext_lazy("Course or cohort"), accessor=achievement_label),
         Column("status", label=gettext_lazy("Status"), accessor=status_label),
         "issued_at",
         _code_column(),
@@ -553,6 +599,8 @@ class CertificateViewSet(ModelViewSet):
     copy_view_enabled = False
     inspect_view_fields = [
         "user",
+        "course",
+        "cohort",
         "status",
         "verification_code",
         "printed_title",
@@ -800,7 +848,7 @@ class BatchIndexView(PeopleIndexMixin, IndexView):
         return buttons
 
 
-class BatchInspectView(InspectView):
+class BatchInspectView(EmptyValuesInspectMixin, InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             CertificateBatch.objects.select_related(

@@ -15,6 +15,7 @@ class CertificatesConfig(AppConfig):
 
         register_permissions()
         from pathways.certificates.issuance import receivers
+        from pathways.certificates.issuance.signals import certificate_issued
         from pathways.cohorts.signals import cohort_programme_completed
         from pathways.courses.signals import course_completed
 
@@ -24,4 +25,7 @@ class CertificatesConfig(AppConfig):
         cohort_programme_completed.connect(
             receivers.issue_for_completed_membership,
             dispatch_uid="certificates_cohort_programme_completed",
+        )
+        certificate_issued.connect(
+            receivers.tell_holder_certificate_ready, dispatch_uid="certificates_ready_notice"
         )

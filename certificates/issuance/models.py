@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import RevisionMixin
 from wagtail.search import index
 
@@ -28,12 +30,29 @@ colour_validator = RegexValidator(
 
 
 class PaperSize(models.TextChoices):
+    BY_LANGUAGE = "auto", _("By the template's language: US Letter for US English, A4 otherwise")
     LETTER = "letter", _("US Letter, landscape")
     A4 = "a4", _("A4, landscape")
 
 
-class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
-    """How a certificate looks and reads. Staff edit it in the admin; revisions are kept."""
+def paper_size_for_language(language: str) -> str:
+    """The paper a certificate in ``language`` is printed on: A4, as everywhere but the United
+    States, unless the language is US English ("en-us"). A language without a region ("en")
+    takes the region of the site's own language when it is the same language, so English on a
+    site whose ``LANGUAGE_CODE`` is "en-us" (Django's default) is printed on US Letter."""
+    code = (language or "").lower().replace("_", "-")
+    site_code = (settings.LANGUAGE_CODE or "").lower().replace("_", "-")
+    if "-" not in code and site_code.split("-")[0] == code:
+        code = site_code
+    return PaperSize.LETTER if code == "en-us" else PaperSize.A4
+
+
+class CertificateTemplate(RevisionMixin, index.Indexed, ClusterableModel):
+    """How a certificate looks and reads. Staff edit it in the admin; revisions are kept.
+
+    Its title and wording may be translated (``translations``): a participant whose preferred
+    language has a translation gets her certificate printed in it.
+    """
 
     name = models.CharField(_("name (staff only)"), max_length=200)
     title = models.CharField(
@@ -72,7 +91,7 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
         _("accent colour"), max_length=7, default="#b08d2b", validators=[colour_validator]
     )
     paper_size = models.CharField(
-        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.LETTER
+        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.BY_LANGUAGE
     )
     language = models.CharField(
         _("language"), max_length=10, choices=language_choices, default="en"
@@ -105,6 +124,15 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
             ],
             heading=_("Wording"),
         ),
+        InlinePanel(
+            "translations",
+            heading=_("Translations"),
+            label=_("Translation"),
+            help_text=_(
+                "The title and wording in other languages. A participant whose preferred "
+                "language is one of these gets her certificate printed in it."
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("issuer_name"),
@@ -130,6 +158,12 @@ class CertificateTemplate(RevisionMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def printed_paper_size(self) -> str:
+        """US Letter or A4: the one chosen, or by the template's language."""
+        if self.paper_size in (PaperSize.LETTER, PaperSize.A4):
+            return self.paper_size
+        return paper_size_for_language(self.language)
 
 
 class NameChoice(models.TextChoices):
@@ -324,3 +358,42 @@ class CertificateBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort} ({self.get_status_display()})"
+
+
+class CertificateTemplateTranslation(models.Model):
+    """A certificate template's title and wording in another language than its own.
+
+    Read when a certificate is issued, for a participant who prefers that language; what was
+    printed stays on the certificate, so editing or removing a translation changes no certificate
+    already issued.
+    """
+
+    template = ParentalKey(
+        CertificateTemplate, on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    title = models.CharField(_("printed title"), max_length=200)
+    wording = models.TextField(
+        _("wording"), max_length=1000, help_text=_("Printed between the name and the achievement.")
+    )
+    signatory_title = models.CharField(
+        _("signatory title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to print the template's own."),
+    )
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("title"),
+        FieldPanel("wording"),
+        FieldPanel("signatory_title"),
+    ]
+
+    class Meta:
+        verbose_name = _("certificate template translation")
+        verbose_name_plural = _("certificate template translations")
+        unique_together = [("template", "language")]
+
+    def __str__(self) -> str:
+        return f"{self.template} ({self.language})"

@@ -199,8 +199,8 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
     defaults = CertificateTemplate._meta
     url = verification_url(certificate)
     paper_size = data.get("paper_size")
-    if paper_size not in PaperSize.values:
-        paper_size = certificate.template.paper_size
+    if paper_size not in (PaperSize.LETTER, PaperSize.A4):
+        paper_size = certificate.template.printed_paper_size()
     expires_at = timezone.localtime(certificate.expires_at) if certificate.expires_at else None
     return {
         "certificate": certificate,

@@ -5,7 +5,11 @@ holds now); anything else, including someone else's certificate, answers 404 as 
 exist. Staff work with certificates in the admin, not here.
 """
 
+from datetime import timedelta
+
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from pathways.certificates.issuance.codes import normalize_code
 from pathways.certificates.issuance.models import Certificate
@@ -42,6 +46,9 @@ VERIFY_FIELDS = (
     "printed_title",
     "printed_achievement",
     "printed_issuer_name",
+    # The wording, hours and skills printed on it, which the verification page shows too.
+    "printed_data",
+    "completed_on",
     "issued_at",
     "expires_at",
     "revoked_at",
@@ -58,3 +65,24 @@ def verifiable_certificate(code: str) -> Certificate | None:
     if normalized is None:
         return None
     return Certificate.objects.filter(verification_code=normalized).only(*VERIFY_FIELDS).first()
+
+
+#: How long a new certificate stays under "What comes next" on her dashboard.
+READY_FOR_DAYS = 30
+
+
+def participant_certificates_ready(user, *, now=None) -> list[Certificate]:
+    """Her certificates issued lately and valid now, newest first, for her dashboard (one
+    query)."""
+    now = now or timezone.now()
+    return list(
+        Certificate.objects.filter(
+            user_id=user.pk,
+            superseded_by__isnull=True,
+            revoked_at__isnull=True,
+            issued_at__gte=now - timedelta(days=READY_FOR_DAYS),
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .only("id", "printed_title", "printed_achievement", "issued_at", "pdf")
+        .order_by("-issued_at", "-pk")[:5]
+    )

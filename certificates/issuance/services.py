@@ -59,8 +59,9 @@ from pathways.certificates.issuance.models import (
 from pathways.certificates.issuance.signals import certificate_issued, certificate_revoked
 from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, MembershipStatus
 from pathways.cohorts.selectors import attended_hours, format_hours
+from pathways.courses import translations as course_translations
 from pathways.courses.models import CoursePage, Skill
-from pathways.lms.accounts.names import chosen_name_of, legal_name_of
+from pathways.lms.accounts.names import chosen_name_of, legal_name_of, stored_profile
 from pathways.lms.accounts.roles import is_programme_staff
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ def achievement_key(*, course: CoursePage | None = None, cohort: Cohort | None =
 def _achievement(*, course, cohort) -> Achievement:
     if (course is None) == (cohort is None):
         raise ValidationError(_("Please choose either a course or a cohort programme, not both."))
-    return Achievement(course=course, cohort=cohort)
+    # A translation of a course is the course itself: one certificate, whatever the language.
+    return Achievement(course=course_translations.source_page(course), cohort=cohort)
 
 
 def _achievement_of(certificate: Certificate) -> Achievement:
@@ -229,39 +231,61 @@ def _hours_text(hours: Decimal | None) -> str:
 _DEFAULT_TEXTS = ("Certificate of Completion", "has successfully completed")
 
 
-def _in_template_language(text: str, template: CertificateTemplate) -> str:
+def _in_language(text: str, language: str) -> str:
     """The template's text, or, if it is an unchanged default in any language, that default in
-    the template's language."""
+    the language the certificate is printed in."""
     text = str(text)
     for default in _DEFAULT_TEXTS:
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 if text.strip() == translation.gettext(default):
-                    with translation.override(template.language):
+                    with translation.override(language):
                         return translation.gettext(default)
     return text
+
+
+def template_translation_for(template: CertificateTemplate, user):
+    """The template's translation into the participant's preferred language, or None when she
+    has no preference, prefers the template's own language, or it has no such translation."""
+    profile = stored_profile(user)
+    preferred = (profile.preferred_language if profile is not None else "") or ""
+    if not preferred or preferred == template.language:
+        return None
+    return template.translations.filter(language=preferred).first()
 
 
 def _print_for(*, user, achievement: Achievement, template: CertificateTemplate) -> dict:
     """Everything about the achievement and the template that goes on the certificate.
 
+    Printed in the participant's preferred language when the template has a translation into
+    it (course titles too, where the course is translated), else in the template's language.
     ``hours`` is a decimal string ("6", "12.5"): the course's estimated hours, or for a cohort
     programme the hours of its sessions she attended. ``skills`` are names.
     """
-    title = _in_template_language(template.title, template)
+    translated = template_translation_for(template, user)
+    language = translated.language if translated is not None else template.language
+    title = _in_language(translated.title if translated else template.title, language)
+    wording = _in_language(translated.wording if translated else template.wording, language)
+    signatory_title = (
+        translated.signatory_title if translated and translated.signatory_title else None
+    ) or template.signatory_title
     if achievement.course is not None:
         course = achievement.course
-        achievement_text = course.title
+        # From the database in the printed language (the page object may be shown in another).
+        achievement_text = course_translations.titles_in_language([course], language)[course.pk]
         hours = _hours_text(course.estimated_hours)
         skills = list(course.skills.order_by("name").values_list("name", flat=True))
-        course_titles = [course.title]
+        course_titles = [achievement_text]
     else:
         cohort = achievement.cohort
-        course_titles = list(
-            CohortCourse.objects.filter(cohort=cohort)
+        courses = [
+            run.course
+            for run in CohortCourse.objects.filter(cohort=cohort)
+            .select_related("course")
             .order_by("pk")
-            .values_list("course__title", flat=True)
-        )
+        ]
+        titles = course_translations.titles_in_language(courses, language)
+        course_titles = [titles[course.pk] for course in courses]
         # Never the cohort's own name: it may say where or with whom she took the programme.
         achievement_text = ", ".join(course_titles) or title
         if len(achievement_text) > _MAX_ACHIEVEMENT_LENGTH:
@@ -278,16 +302,16 @@ def _print_for(*, user, achievement: Achievement, template: CertificateTemplate)
         "printed_achievement": achievement_text,
         "printed_issuer_name": template.issuer_name,
         "printed_data": {
-            "wording": _in_template_language(template.wording, template),
+            "wording": wording,
             "signatory_name": template.signatory_name,
-            "signatory_title": template.signatory_title,
+            "signatory_title": signatory_title,
             "hours": hours,
             "skills": skills,
             "courses": course_titles,
             "primary_colour": template.primary_colour,
             "accent_colour": template.accent_colour,
-            "paper_size": template.paper_size,
-            "language": template.language,
+            "paper_size": template.printed_paper_size(),
+            "language": language,
             # The name the PDF renderer reads; None means the certificate has no logo.
             "issuer_logo_id": template.issuer_logo_id,
         },

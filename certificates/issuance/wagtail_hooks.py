@@ -8,7 +8,8 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from pathways.certificates.issuance import admin as admin_certificates
-from pathways.certificates.issuance import services
+from pathways.certificates.issuance import selectors, services
+from pathways.courses.dashboard import DASHBOARD_PANELS_HOOK, DashboardPanel
 
 register_snippet(admin_certificates.CertificatesViewSetGroup)
 
@@ -40,4 +41,15 @@ def register_certificate_log_actions(actions):
         services.BATCH_RUN_ACTION,
         _("Run certificate batch again"),
         _("Certificate batch run again"),
+    )
+
+
+@hooks.register(DASHBOARD_PANELS_HOOK)
+def certificates_ready_panel(request, user):
+    """Certificates issued to her lately, ready to download, on her dashboard (one query)."""
+    certificates = selectors.participant_certificates_ready(user)
+    if not certificates:
+        return None
+    return DashboardPanel(
+        "certificates/includes/dashboard_ready.html", {"certificates": certificates}, 40
     )

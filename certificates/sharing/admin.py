@@ -13,12 +13,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -40,7 +41,13 @@ from pathways.certificates.employers.admin import (
 from pathways.certificates.employers.models import EmployerOrganisation
 from pathways.certificates.issuance.models import Certificate
 from pathways.certificates.sharing import services as release_services
-from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_text
+from pathways.certificates.sharing.consent import (
+    CONSENT_VERSION,
+    consent_languages,
+    consent_text,
+    participant_language,
+)
+from pathways.certificates.sharing.forms import Purpose
 from pathways.certificates.sharing.models import (
     CredentialAccess,
     CredentialRelease,
@@ -59,7 +66,7 @@ from pathways.lms.accounts.people import (
     active_people,
 )
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
+from pathways.lms.core.admin import AdminFormView, EmptyValuesInspectMixin, KeptRecordsMixin
 
 User = get_user_model()
 
@@ -101,7 +108,7 @@ class EmployerWithReleasesIndexView(EmployerIndexView):
         buttons = super().get_list_more_buttons(instance)
         buttons.append(
             MenuItem(
-                _("Releases"),
+                _("Consents to share"),
                 url=f"{reverse(self.releases_url_name)}?{urlencode({'employer': instance.pk})}",
                 icon_name="link",
                 priority=60,
@@ -210,9 +217,25 @@ class ReleaseIndexView(PersonTitleIndexMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related(_released_certificates_prefetch())
 
+    paper_form_url_name = None
+
     @cached_property
     def add_item_label(self):
         return _("Record consent given on paper or orally")
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.paper_form_url_name and self.user_has_permission("add"):
+            buttons.append(
+                Button(
+                    _("Print a paper consent form"),
+                    url=reverse(self.paper_form_url_name),
+                    icon_name="doc-full",
+                    priority=20,
+                )
+            )
+        return buttons
 
     def get_list_more_buttons(self, instance):
         buttons = []
@@ -232,7 +255,7 @@ class ReleaseIndexView(PersonTitleIndexMixin, IndexView):
         return buttons
 
 
-class ReleaseInspectView(InspectView):
+class ReleaseInspectView(EmptyValuesInspectMixin, InspectView):
     record_revocation_url_name = None
 
     def get_object(self, queryset=None):
@@ -339,9 +362,20 @@ class RecordReleaseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("For example: where the signed form is kept, or who witnessed it."),
     )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the consent text she read or heard"),
+        choices=(),
+        required=False,
+        help_text=gettext_lazy(
+            "The paper form is printed in her preferred language. The release keeps the consent "
+            "text in the language chosen here."
+        ),
+    )
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = consent_languages()
+        self.fields["language"].initial = participant_language(participant)
         self.fields["certificates"].queryset = releasable_certificates(participant)
         today = timezone.localdate()
         self.fields["ends_on"].initial = release_services.default_end_date(today)
@@ -370,6 +404,7 @@ class RecordReleaseView(AdminFormView):
     submit_button_label = gettext_lazy("Record the consent")
     breadcrumbs_label = gettext_lazy("Releases")
     add_url_name = None
+    paper_form_url_name = None
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -399,17 +434,25 @@ class RecordReleaseView(AdminFormView):
                 "loud. First choose her and the employer; next, what she agreed to."
             )
         else:
+            language = participant_language(self.participant)
             context["intro"] = _(
                 "She must have read, or heard read to her, the consent text below (version "
-                "%(version)s). The release is marked as given on paper or orally, and as "
-                "recorded by you."
-            ) % {"version": CONSENT_VERSION}
-            context["consent_text"] = consent_text(employer_name=self.employer.name)
+                "%(version)s, in %(language)s, her preferred language). The release is marked "
+                "as given on paper or orally, and as recorded by you."
+            ) % {"version": CONSENT_VERSION, "language": _language_label(language)}
+            context["consent_text"] = consent_text(
+                employer_name=self.employer.name, language=language
+            )
+            context["consent_language"] = language
             context["facts"] = [
                 (_("Participant"), staff_label(self.participant)),
                 (_("Employer"), self.employer.name),
             ]
             context["change_url"] = reverse(self.add_url_name)
+            if self.paper_form_url_name:
+                context["paper_form_url"] = paper_form_url(
+                    self.paper_form_url_name, participant=self.participant, employer=self.employer
+                )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -432,6 +475,8 @@ class RecordReleaseView(AdminFormView):
                 actor=self.request.user,
                 method=data["method"],
                 staff_note=data["staff_note"],
+                # Left out: her preferred language, the one the paper form is printed in.
+                language=data["language"] or None,
             ),
         )
         if release is None:
@@ -442,6 +487,105 @@ class RecordReleaseView(AdminFormView):
             % {"name": chosen_name_of(self.participant), "employer": release.employer.name},
         )
         return redirect(self.inspect_url_name, release.pk)
+
+
+def _language_label(code: str) -> str:
+    return str(dict(consent_languages()).get(code, code))
+
+
+def paper_form_url(url_name: str, *, participant, employer, language: str = "") -> str:
+    query = {"participant": participant.pk, "employer": employer.pk}
+    if language:
+        query["language"] = language
+    return f"{reverse(url_name)}?{urlencode(query)}"
+
+
+class PaperConsentFormView(AdminFormView):
+    """A consent form to print for a participant: the consent text naming the employer, her
+    current certificates and what else can be shown to tick, and blanks for the purpose, the end
+    date, her signature and the date. In her preferred language (``?language=`` for another of
+    the site's), whatever language staff use the admin in. Step one (a GET form) chooses her and
+    the employer; recording what she signed is "Record consent given on paper or orally"."""
+
+    model = CredentialRelease
+    permission_required = "add"
+    http_method_names = ["get", "head", "options"]
+    template_name = "sharing/admin/form.html"
+    paper_template_name = "sharing/admin/paper_consent.html"
+    page_title = gettext_lazy("Print a paper consent form")
+    header_icon = "doc-full"
+    breadcrumbs_label = gettext_lazy("Releases")
+    form_class = RecordStepForm
+    add_url_name = None
+    inspect_url_name = None
+    paper_form_url_name = None
+
+    def get(self, request, *args, **kwargs):
+        started = {"participant", "employer"} & set(request.GET)
+        step = RecordStepForm(request.GET if started else None)
+        if not step.is_valid():
+            return self.render_to_response(self.get_context_data(form=step))
+        participant = step.cleaned_data["participant"]
+        employer = step.cleaned_data["employer"]
+        offered = dict(consent_languages())
+        language = request.GET.get("language", "")
+        if language not in offered:
+            language = participant_language(participant)
+        with override(language):
+            fields = [str(label) for _value, label in DisclosedField.choices]
+            purposes = [str(label) for _value, label in Purpose.choices]
+            form_title = _("Share with %(employer)s") % {"employer": employer.name}
+        today = timezone.localdate()
+        return TemplateResponse(
+            request,
+            self.paper_template_name,
+            {
+                "language": language,
+                "language_label": offered[language],
+                "form_title": form_title,
+                "employer": employer,
+                "participant_label": staff_label(participant),
+                "consent_text": consent_text(employer_name=employer.name, language=language),
+                "consent_version": CONSENT_VERSION,
+                "certificates": [
+                    _certificate_label(certificate)
+                    for certificate in releasable_certificates(participant)
+                ],
+                "fields": fields,
+                "purposes": purposes,
+                "latest_end": release_services.latest_end_date(today),
+                "default_days": release_services.DEFAULT_RELEASE_DAYS,
+                "other_languages": [
+                    (
+                        label,
+                        paper_form_url(
+                            self.paper_form_url_name,
+                            participant=participant,
+                            employer=employer,
+                            language=code,
+                        ),
+                    )
+                    for code, label in offered.items()
+                    if code != language
+                ],
+                "record_url": (
+                    paper_form_url(self.add_url_name, participant=participant, employer=employer)
+                    if self.add_url_name
+                    else ""
+                ),
+                "back_url": reverse(self.index_url_name),
+            },
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["choose_participant"] = True
+        context["intro"] = _(
+            "Choose the participant and the employer. The form is printed in her preferred "
+            "language, with the consent text naming the employer, her certificates to tick, "
+            "and space for her signature and the date."
+        )
+        return context
 
 
 class RecordRevocationForm(forms.Form):
@@ -523,7 +667,7 @@ class CredentialReleaseViewSet(KeptRecordsMixin, ModelViewSet):
     not_editable = ("edit", "delete")
     model = CredentialRelease
     icon = "link"
-    menu_label = gettext_lazy("Releases")
+    menu_label = gettext_lazy("Consents to share")
     index_view_class = ReleaseIndexView
     inspect_view_class = ReleaseInspectView
     filterset_class = ReleaseFilterSet
@@ -565,7 +709,9 @@ class CredentialReleaseViewSet(KeptRecordsMixin, ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
-            record_revocation_url_name=self.get_url_name("record_revocation"), **kwargs
+            record_revocation_url_name=self.get_url_name("record_revocation"),
+            paper_form_url_name=self.get_url_name("paper_consent_form"),
+            **kwargs,
         )
 
     def get_inspect_view_kwargs(self, **kwargs):
@@ -582,7 +728,9 @@ class CredentialReleaseViewSet(KeptRecordsMixin, ModelViewSet):
     @property
     def add_view(self):
         return RecordReleaseView.as_view(
-            add_url_name=self.get_url_name("add"), **self._action_kwargs()
+            add_url_name=self.get_url_name("add"),
+            paper_form_url_name=self.get_url_name("paper_consent_form"),
+            **self._action_kwargs(),
         )
 
     def get_urlpatterns(self):
@@ -592,6 +740,15 @@ class CredentialReleaseViewSet(KeptRecordsMixin, ModelViewSet):
                 "stop/<int:pk>/",
                 RecordRevocationView.as_view(**self._action_kwargs()),
                 name="record_revocation",
+            ),
+            path(
+                "consent-form/",
+                PaperConsentFormView.as_view(
+                    add_url_name=self.get_url_name("add"),
+                    paper_form_url_name=self.get_url_name("paper_consent_form"),
+                    **self._action_kwargs(),
+                ),
+                name="paper_consent_form",
             ),
         ]
 
@@ -639,7 +796,7 @@ class CredentialAccessViewSet(KeptRecordsMixin, ModelViewSet):
     not_editable = ("add", "edit", "delete")
     model = CredentialAccess
     icon = "view"
-    menu_label = gettext_lazy("Employer access records")
+    menu_label = gettext_lazy("What employers viewed")
     index_view_class = AccessIndexView
     filterset_class = AccessFilterSet
     list_display = [

@@ -5,13 +5,17 @@ whatever their role, the pages do not exist (404), and someone signed out is sen
 What is shown comes from ``release_selectors`` alone, so a credential no longer shared answers
 404 from the very next request. Every credential shown or downloaded writes one access record
 (channel "web", "pdf" or "badge") for the participant's log, one query per page.
+
+The pages carry no "Exit this page" or "Staying safe online": on an employer's screen they
+would hint at the history of the people whose certificates are shown
+(``show_safety_controls``, see :mod:`pathways.lms.safety.templatetags.pathways_safety`).
 """
 
 import json
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render as django_render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -19,8 +23,8 @@ from pathways.certificates.employers.models import EmployerOrganisation
 from pathways.certificates.employers.selectors import employer_for_user
 from pathways.certificates.issuance import tasks
 from pathways.certificates.issuance.codes import format_code, normalize_code
-from pathways.certificates.sharing.filters import SharedCredentialFilter
 from pathways.certificates.sharing.models import AccessChannel, ReleasedCertificate
+from pathways.certificates.sharing.portal_filters import PortalCredentialFilter
 from pathways.certificates.sharing.selectors import (
     employer_active_releases,
     last_day,
@@ -33,6 +37,13 @@ from pathways.certificates.sharing.services import RELEASE_SUMMARY_SHOWN, access
 from pathways.lms.accounts.sign_in import login_required
 
 PAGE_SIZE = 20
+
+
+def render(request, template_name: str, context: dict, status: int = 200):
+    """An employer page: without the safety controls, which are for participants' pages."""
+    return django_render(
+        request, template_name, {**context, "show_safety_controls": False}, status=status
+    )
 
 
 def _employer(request) -> EmployerOrganisation:
@@ -67,7 +78,7 @@ def _file_stem(shared: ReleasedCertificate) -> str:
 @require_safe
 def credential_list(request):
     employer = _employer(request)
-    filterset = SharedCredentialFilter(request.GET, queryset=shared_credentials(employer=employer))
+    filterset = PortalCredentialFilter(request.GET, queryset=shared_credentials(employer=employer))
     context = {
         "page_title": _("Shared credentials"),
         "employer": employer,

@@ -208,3 +208,27 @@ def participant_access_log(user) -> QuerySet[CredentialAccess]:
 
 def employers_for_sharing() -> QuerySet[EmployerOrganisation]:
     return EmployerOrganisation.objects.order_by("name")
+
+
+#: Sharing that ends within this many days shows under "What comes next" on her dashboard.
+ENDS_SOON_DAYS = 14
+
+
+def participant_sharing_ending_soon(
+    user, *, now: datetime | None = None
+) -> list[CredentialRelease]:
+    """Her sharing in force that ends within :data:`ENDS_SOON_DAYS` days, soonest first, each
+    with ``ends_on`` (its last day), for her dashboard (one query)."""
+    now = now or timezone.now()
+    releases = list(
+        CredentialRelease.objects.filter(
+            active_release_q(now=now),
+            participant_id=user.pk,
+            expires_at__lte=now + timedelta(days=ENDS_SOON_DAYS),
+        )
+        .select_related("employer")
+        .order_by("expires_at", "pk")
+    )
+    for release in releases:
+        release.ends_on = last_day(release.expires_at)
+    return releases

@@ -20,7 +20,13 @@ from wagtail.log_actions import log
 
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.certificates.issuance.models import Certificate
-from pathways.certificates.sharing.consent import CONSENT_VERSION, consent_language, consent_text
+from pathways.certificates.sharing.consent import (
+    CONSENT_VERSION,
+    consent_language,
+    consent_languages,
+    consent_text,
+    participant_language,
+)
 from pathways.certificates.sharing.models import (
     AccessChannel,
     CredentialAccess,
@@ -152,10 +158,20 @@ def release_create(
     method: str = ReleaseMethod.ONLINE,
     consent_version: str = CONSENT_VERSION,
     staff_note: str = "",
+    language: str | None = None,
 ) -> CredentialRelease:
     """Share certificates with one employer until ``ends_on``; supersedes her current release
-    for that employer, if any (renewing is creating a new release)."""
+    for that employer, if any (renewing is creating a new release).
+
+    The release keeps the consent text in the language she read it in: ``language``, or online
+    the language of her page (the active one), on paper or orally her preferred language (the
+    paper form is printed in it).
+    """
     _check_actor(participant=participant, actor=actor, method=method)
+    if language is not None and language not in {code for code, _name in consent_languages()}:
+        raise ValidationError(_("Choose the language she read the consent text in."))
+    if language is None and method != ReleaseMethod.ONLINE:
+        language = participant_language(participant)
     if not isinstance(employer, EmployerOrganisation) or employer.pk is None:
         raise ValidationError(_("Choose an employer."))
     purpose = " ".join((purpose or "").split())
@@ -191,8 +207,10 @@ def release_create(
         disclosed_fields=fields,
         purpose=purpose,
         consent_version=consent_version,
-        consent_text=consent_text(employer_name=employer.name, version=consent_version),
-        consent_language=consent_language(),
+        consent_text=consent_text(
+            employer_name=employer.name, version=consent_version, language=language
+        ),
+        consent_language=consent_language(language),
         signature=signature,
         method=method,
         recorded_by=actor if method != ReleaseMethod.ONLINE else None,

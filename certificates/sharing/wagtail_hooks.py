@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
-from pathways.certificates.sharing import admin, services
+from pathways.certificates.sharing import admin, notices, selectors, services
+from pathways.courses.dashboard import DASHBOARD_PANELS_HOOK, DashboardPanel
+from pathways.lms.notices.services import DUE_NOTICES_HOOK
 
 
 @hooks.register("register_admin_viewset")
@@ -25,3 +27,16 @@ def register_sharing_log_actions(actions):
         _("Record a request to stop sharing"),
         _("Request to stop sharing recorded"),
     )
+
+
+hooks.register(DUE_NOTICES_HOOK, notices.sharing_ending_soon)
+
+
+@hooks.register(DASHBOARD_PANELS_HOOK)
+def sharing_ending_soon_panel(request, user):
+    """Sharing with employers that ends within two weeks, on her dashboard, so that she can
+    renew it if she wants to (one query)."""
+    releases = selectors.participant_sharing_ending_soon(user)
+    if not releases:
+        return None
+    return DashboardPanel("sharing/includes/dashboard_ending.html", {"releases": releases}, 50)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pathways.lms.core",
     "pathways.lms.safety",
     "pathways.lms.security",
+    "pathways.lms.notices",
     "pathways.lms.privacy",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
     "pathways.certificates.sharing",
     "pathways.api",
     "demo_site",
+    # Translating pages in the admin ("Translate this page"); its locales app replaces
+    # wagtail.locales. Course content translation is the host's choice (WAGTAIL_I18N_ENABLED).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -139,6 +144,7 @@ TEMPLATES = [
                 "pathways.lms.core.context_processors.pathways",
                 "pathways.lms.accounts.context_processors.roles",
                 "pathways.certificates.employers.context_processors.employer",
+                "pathways.lms.notices.context_processors.notices",
             ],
         },
     },
@@ -188,6 +194,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates as each language writes them; this site's English is British (demo_site/formats).
+FORMAT_MODULE_PATH = ["demo_site.formats"]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -308,10 +316,33 @@ PATHWAYS_API_TOKEN_HOURS = env_int("PATHWAYS_API_TOKEN_HOURS", 12)
 PATHWAYS_API_MAX_BODY = env_int("PATHWAYS_API_MAX_BODY", 64 * 1024)
 
 WAGTAIL_SITE_NAME = os.environ.get("PATHWAYS_BRAND_NAME", "Pathways Learning")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+
+
+def served_address() -> str:
+    """Where this site is served when no public address is given: ``make run`` passes the HOST
+    and PORT it serves on (127.0.0.1:8000 unless told otherwise), so that QR codes, credential
+    ids and the admin's links work on the demo whatever port it runs on. A server listening on
+    every interface (0.0.0.0) is reached at 127.0.0.1 from the same machine."""
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (compared, not bound to)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    port = env_int("PORT", 8000)
+    return f"http://{host}:{port}"
+
+
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or served_address()
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
-WAGTAIL_I18N_ENABLED = False
+# Course content in the reader's language: staff translate courses, modules and lessons in the
+# admin, and a participant reading Spanish sees the Spanish version where there is one. A host
+# may leave it off; Pathways then shows every page as written.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A course's translation stays a draft until the translator publishes it: until then the course
+# is not offered in that language, and Spanish readers read the original.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 # The neutral brand: what page titles, e-mails and documents say outside the logged-in pages.
@@ -325,7 +356,8 @@ SERVER_EMAIL = branding.lazy_email_sender()
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = branding.lazy_email_sender()
 EMAIL_SUBJECT_PREFIX = branding.lazy_email_subject_prefix()
 # The public address of this site, for links that leave it: QR codes, credential ids.
-PATHWAYS_BASE_URL = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, the address `make run` serves on (served_address above).
+PATHWAYS_BASE_URL = (os.environ.get("PATHWAYS_BASE_URL") or served_address()).rstrip("/")
 # Safety: "Exit this page", "Staying safe online" and sessions (lms/safety) ---------------------
 # Where "Exit this page" sends people: the full http(s) address of an everyday, neutral site.
 PATHWAYS_EXIT_URL = os.environ.get("PATHWAYS_EXIT_URL", "https://www.bbc.co.uk/weather")

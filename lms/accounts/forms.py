@@ -1,4 +1,5 @@
-"""Forms for signing in and for staff editing people in the Wagtail admin."""
+"""Forms for signing in, for a person's own settings, and for staff editing people in the
+Wagtail admin."""
 
 from django import forms
 from django.conf import settings
@@ -14,15 +15,46 @@ from pathways.lms.accounts.selectors import (
     grantable_groups,
     roles_refused_while_staff_know_the_password,
 )
+from pathways.lms.core.time_zones import site_time_zone_name, time_zone_choices
 
 PROFILE_FIELDS = [
     "chosen_name",
     "legal_name",
     "peer_alias",
     "preferred_language",
+    "time_zone",
     "safe_contact_channels",
     "do_not_contact",
 ]
+# What a person changes for herself on "Your settings".
+OWN_SETTINGS_FIELDS = ["preferred_language", "time_zone"]
+
+
+def _language_choices():
+    return [("", _("The site's language")), *settings.LANGUAGES]
+
+
+def _time_zone_choices(current: str = ""):
+    site_zone = site_time_zone_name()
+    choices = time_zone_choices()
+    if current and current not in {zone for zone, _label in choices}:
+        choices.append((current, current.replace("_", " ")))
+    return [("", _("The site's time zone (%(zone)s)") % {"zone": site_zone}), *choices]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A time zone by its place name ("Europe/London"), or blank for the site's own."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault(
+            "help_text",
+            _("Dates and times are shown in this time zone. Choose the place nearest to you."),
+        )
+        super().__init__(choices=(), required=False, **kwargs)
+
+    def offer(self, current: str = "") -> None:
+        self.choices = _time_zone_choices(current)
 
 
 class SignInForm(AuthenticationForm):
@@ -70,6 +102,9 @@ class _ProfileFieldsMixin(forms.ModelForm):
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"), choices=(), required=False
     )
+    time_zone = TimeZoneField(
+        help_text=_("Dates and times are shown to this person in this time zone."),
+    )
     safe_contact_channels = forms.MultipleChoiceField(
         label=_("Safe ways to contact this person"),
         choices=ContactChannel.choices,
@@ -86,13 +121,12 @@ class _ProfileFieldsMixin(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields.pop("first_name", None)
         self.fields.pop("last_name", None)
-        self.fields["preferred_language"].choices = [("", _("The site's language"))] + list(
-            settings.LANGUAGES
-        )
+        self.fields["preferred_language"].choices = _language_choices()
         profile = stored_profile(self.instance)
         if profile is not None:
             for name in PROFILE_FIELDS:
                 self.initial.setdefault(name, getattr(profile, name))
+        self.fields["time_zone"].offer(self.initial.get("time_zone") or "")
 
     def clean(self):
         cleaned = super().clean()
@@ -118,6 +152,27 @@ class _ProfileFieldsMixin(forms.ModelForm):
 
     def save_profile(self, user) -> None:
         profile_update(user, **{name: self.cleaned_data.get(name) for name in PROFILE_FIELDS})
+
+
+class OwnSettingsForm(forms.Form):
+    """ "Your settings": the language and time zone a person chooses for herself."""
+
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=(),
+        required=False,
+        help_text=_("The language of every page, on any device you sign in on."),
+    )
+    time_zone = TimeZoneField()
+
+    def __init__(self, *args, profile=None, **kwargs):
+        if profile is not None:
+            kwargs.setdefault(
+                "initial", {name: getattr(profile, name) for name in OWN_SETTINGS_FIELDS}
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].choices = _language_choices()
+        self.fields["time_zone"].offer(self.initial.get("time_zone") or "")
 
 
 class _AccountLimitsMixin(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pathways.lms.accounts.names import NAME_FIELDS, normalise_name, validate_person_name
+from pathways.lms.core.time_zones import validate_time_zone
 
 
 class ContactChannel(models.TextChoices):
@@ -55,6 +56,14 @@ class Profile(models.Model):
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, default="", blank=True
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="",
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Dates and times are shown in this zone. Blank: the site's own."),
     )
     safe_contact_channels = models.JSONField(
         _("safe ways to contact me"),

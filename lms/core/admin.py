@@ -8,6 +8,8 @@ and show its refusal on the form. Used by every app's ``admin.py``.
   ``form_valid`` calling the service and :meth:`AdminFormView.run_service` showing a refusal.
 - :class:`KeptRecordsMixin`: a viewset whose records are never added by hand, edited or deleted
   here; those views become :class:`NotEditableView`, back to the record's page or the list.
+- :class:`EmptyValuesInspectMixin`: a record's page that shows an empty value as a dash, never as
+  "None" or a blank.
 """
 
 from django.core.exceptions import ValidationError
@@ -129,3 +131,22 @@ class KeptRecordsMixin:
     @property
     def delete_view(self):
         return self._not_editable_view() if "delete" in self.not_editable else super().delete_view
+
+
+#: How an admin page shows a value that is not there.
+EMPTY_VALUE = "—"
+
+
+def is_empty_value(value) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, str) and value.strip() in ("", "-", "None")
+
+
+class EmptyValuesInspectMixin:
+    """For a viewset's inspect view: a field with no value (``None``, a blank, or the "-" of an
+    older display method) shows as :data:`EMPTY_VALUE`, so staff never read "None"."""
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return EMPTY_VALUE if is_empty_value(value) else value

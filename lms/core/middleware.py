@@ -1,5 +1,5 @@
 """Request handling every app shares: which requests Pathways' policies cover, the user's
-language, and never caching private pages.
+language and time zone, and never caching private pages.
 
 Pathways' policies (the Content Security Policy and the other headers of lms/security, the
 session limits and the safety notice of lms/safety, ``no-store`` here) cover **Pathways' own
@@ -28,11 +28,12 @@ a setting of its own (``PATHWAYS_ADMIN_SECOND_FACTOR``).
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import check_for_language
 
 from pathways.lms.core import app_settings
+from pathways.lms.core.time_zones import is_time_zone
 
 PATHWAYS_PACKAGE = "pathways."
 PATHWAYS_API_PACKAGE = "pathways.api."
@@ -141,12 +142,17 @@ def policies_cover(request) -> bool:
 
 
 class UserLanguageMiddleware:
-    """Follow the signed-in person's preferred language unless they switched this browser.
+    """Follow the signed-in person's preferred language unless they switched this browser, and
+    show Pathways' pages in the time zone she chose.
 
     Sits after authentication: LocaleMiddleware has already picked a language from the cookie or
-    the browser; a participant who chose Spanish in her profile gets Spanish on any device. It
-    runs on every page, the host's included, as her choice is hers rather than a policy; it
-    decides before any page is routed, so Wagtail routes pages in the language she reads.
+    the browser; a participant who chose Spanish in her profile gets Spanish on any device. The
+    language applies on every page, the host's included, as her choice is hers rather than a
+    policy; it is decided before any page is routed, so Wagtail routes pages in the language she
+    reads. Her time zone (``Profile.time_zone``; the site's ``TIME_ZONE`` if she chose none) is
+    active for Pathways' own pages (``serves_pathways``), for that request only; the host's pages,
+    the Wagtail admin (which has its own time zone setting) and the API (whose times carry their
+    offset) keep theirs.
     """
 
     def __init__(self, get_response):
@@ -154,26 +160,40 @@ class UserLanguageMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        profile = self._profile(user)
         language = (
-            self._preferred_language(user)
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            (profile.preferred_language or "")
+            if profile is not None and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             else ""
         )
         if language and check_for_language(language):
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
-        return self.get_response(request)
+        # After the language: finding whether a page is Pathways' routes it (see the module).
+        zone = self._time_zone(request, profile)
+        if not zone:
+            return self.get_response(request)
+        with timezone.override(zone):
+            return self.get_response(request)
 
     @staticmethod
-    def _preferred_language(user) -> str:
+    def _profile(user):
         if user is None or not user.is_authenticated:
-            return ""
+            return None
         # The profile, if the person has one yet (Pathways' sign-in loads it with the user).
         try:
-            profile = user.pathways_profile
+            return user.pathways_profile
         except (ObjectDoesNotExist, AttributeError):
+            return None
+
+    @staticmethod
+    def _time_zone(request, profile) -> str:
+        zone = getattr(profile, "time_zone", "") if profile is not None else ""
+        if not zone or not is_time_zone(zone):
             return ""
-        return profile.preferred_language or ""
+        if not serves_pathways(request) or is_api_request(request):
+            return ""
+        return zone
 
 
 class PrivatePageCacheMiddleware:

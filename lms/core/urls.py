@@ -20,6 +20,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("pathways.lms.accounts.urls")),
     path("safety/", include("pathways.lms.safety.urls")),
+    path("notices/", include("pathways.lms.notices.urls")),
     path("learn/", include("pathways.courses.urls")),
     path("cohorts/", include("pathways.cohorts.urls")),
     path("mentoring/", include("pathways.mentoring.urls")),

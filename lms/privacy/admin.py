@@ -219,8 +219,9 @@ class ErasureRecordViewSet(KeptRecordsMixin, ModelViewSet):
     model = ErasureRecord
     icon = "bin"
     menu_label = gettext_lazy("Erasure records")
-    menu_order = 260
-    add_to_admin_menu = True
+    # Beside the other records of reads and changes to people's data (legal name reads).
+    menu_order = 670
+    add_to_settings_menu = True
     index_view_class = ErasureRecordIndexView
     inspect_view_enabled = True
     copy_view_enabled = False

@@ -57,6 +57,7 @@ REFERENCES: dict[str, Reference] = {
     ),
     "pathways_courses.Enrolment.enrolled_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     "pathways_courses.ActivitySignoff.signed_off_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    "pathways_courses.ActivitySignoff.returned_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Cohorts
     "pathways_cohorts.Cohort.facilitators": Reference(
         section="cohorts_facilitated", erasure=STAFF_ADMIN_ERASURE
@@ -138,6 +139,8 @@ REFERENCES: dict[str, Reference] = {
         section="legal_name_reads", erasure="Kept: it never holds the name itself."
     ),
     "pathways_security.LegalNameRead.reader": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
+    # Notices
+    "pathways_notices.Notice.user": Reference(section="notices", erasure="Deleted."),
     # Privacy
     "pathways_privacy.ErasureRecord.erased_by": Reference(reason=ACTOR, erasure=ACTOR_KEPT),
     # Sign-in
@@ -189,6 +192,13 @@ REFERENCES: dict[str, Reference] = {
         reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
     ),
     "wagtailimages.Image.uploaded_by_user": Reference(
+        reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
+    ),
+    # Translating courses in the admin (wagtail-localize, where the site installs it)
+    "wagtail_localize.StringTranslation.last_translated_by": Reference(
+        reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
+    ),
+    "wagtail_localize.SegmentOverride.last_translated_by": Reference(
         reason=STAFF_ADMIN, erasure=STAFF_ADMIN_ERASURE
     ),
 }

@@ -40,6 +40,7 @@ from pathways.courses.models import (
 from pathways.lms.accounts.models import ContactChannel, Profile
 from pathways.lms.accounts.names import alias_of, chosen_name_of, stored_profile
 from pathways.lms.accounts.roles import Role
+from pathways.lms.notices.selectors import notices_for_user
 from pathways.mentoring.models import (
     MenteePreferences,
     MentorProfile,
@@ -90,6 +91,7 @@ def account(user, files: ArchiveFiles) -> dict:
         "name_peers_see": alias_of(user),
         "email": getattr(user, "email", ""),
         "preferred_language": profile.preferred_language,
+        "time_zone": profile.time_zone,
         "safe_ways_to_contact_me": [
             {"channel": channel, "label": _label(ContactChannel.choices, channel)}
             for channel in channels
@@ -266,6 +268,8 @@ def enrolments(user, files: ArchiveFiles) -> list[dict]:
                         "asked_for_sign_off": signoff.requested_at,
                         "signed_off": signoff.signed_off_at,
                         "note": signoff.note,
+                        "returned_not_yet": signoff.returned_at,
+                        "note_when_returned": signoff.return_note,
                     }
                     for signoff in enrolment.activity_signoffs.all()
                 ],
@@ -592,6 +596,21 @@ def legal_name_reads(user, files: ArchiveFiles) -> list[dict]:
     ]
 
 
+def notices(user, files: ArchiveFiles) -> list[dict]:
+    """Her notices, oldest first, as the notices page words them."""
+    return [
+        {
+            "kind": notice.kind,
+            "notice": notice.message,
+            "page": notice.url,
+            "made": notice.created_at,
+            "read": notice.read_at,
+            "emailed": notice.emailed_at,
+        }
+        for notice in notices_for_user(user).order_by("created_at", "pk")
+    ]
+
+
 def employer_organisations(user, files: ArchiveFiles) -> list[str]:
     """Partner employers she signs in for, as an employer's web user."""
     return list(user.employer_organisations.order_by("name").values_list("name", flat=True))
@@ -613,6 +632,7 @@ EXPORT_SOURCES: list[tuple[str, Callable[[Any, ArchiveFiles], Any]]] = [
     ("employer_access_log", employer_access_log),
     ("employer_organisations", employer_organisations),
     ("legal_name_reads", legal_name_reads),
+    ("notices", notices),
 ]
 
 

@@ -89,6 +89,7 @@ OPEN_MEMBERSHIP_STATUSES = [
 #: that are not installed are skipped.
 DELETED_ON_ERASURE = [
     "pathways_mentoring.MenteePreferences.user",
+    "pathways_notices.Notice.user",
     "authtoken.Token.user",
     "wagtailcore.APIToken.user",
     "otp_totp.TOTPDevice.user",
@@ -227,8 +228,8 @@ def _erase_courses(subject, counts: dict) -> None:
     ).update(answers={})
     counts["sign_off_notes_cleared"] = (
         ActivitySignoff.objects.filter(enrolment__user_id=subject.pk)
-        .exclude(note="")
-        .update(note="")
+        .exclude(note="", return_note="")
+        .update(note="", return_note="")
     )
     active = Enrolment.objects.filter(user_id=subject.pk, status=EnrolmentStatus.ACTIVE)
     counts["enrolments_withdrawn"] = 0
@@ -461,6 +462,7 @@ def _anonymise_account(subject) -> None:
         legal_name="",
         peer_alias="",
         preferred_language="",
+        time_zone="",
         safe_contact_channels=[],
         do_not_contact=True,
     )

@@ -73,7 +73,7 @@ class SafetyNoticeView(View):
         if profile.safety_notice_seen_at is None:
             profile_update(request.user, safety_notice_seen_at=timezone.now())
         target = _safe_next(request, request.POST.get("next"))
-        return HttpResponseRedirect(target or after_sign_in_url())
+        return HttpResponseRedirect(target or after_sign_in_url(request.user))
 
 
 def _not_signed_in():
@@ -101,7 +101,7 @@ def session_extend(request):
     sessions.record_activity(request.session, now=timezone.now(), force=True)
     if request.headers.get("Accept", "").startswith("text/html"):  # a browser's form post
         target = _safe_next(request, request.POST.get("next"))
-        return HttpResponseRedirect(target or after_sign_in_url())
+        return HttpResponseRedirect(target or after_sign_in_url(request.user))
     response = JsonResponse(sessions.clock(request.session).as_json())
     add_never_cache_headers(response)
     return response

@@ -58,6 +58,18 @@ def _person_who_needs_it(request):
     return request.user
 
 
+def _describe_errors(form) -> None:
+    """Name the visible error box (``security/_code_errors.html``) in the code field's
+    aria-describedby, so that a screen reader reads the refusal with the field it focuses."""
+    if not form.errors:
+        return
+    field = form["code"]
+    described_by = ["code-errors"]
+    if field.help_text:
+        described_by.append(f"{field.id_for_label}-helptext")
+    field.field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+
 def _signed_in(request, device) -> None:
     """Mark this session as having passed the second factor, under a new session key."""
     django_otp.login(request, device)
@@ -104,6 +116,7 @@ def two_factor_setup(request):
                     "type the newest code."
                 ),
             )
+    _describe_errors(form)
     uri = otpauth_uri(device)
     return render(
         request,
@@ -137,6 +150,7 @@ def two_factor_verify(request):
             _signed_in(request, check.device)
             return redirect(next_url)
         form.add_error("code", check.error)
+    _describe_errors(form)
     return render(
         request,
         "security/two_factor_verify.html",

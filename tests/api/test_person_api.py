@@ -699,7 +699,7 @@ def _host_viewer():
 
 # Each list's queries, whatever its length: the token, her roles, then the selector's own.
 LIST_BUILDERS = {
-    "my-enrolments": (_add_enrolments, 5),
+    "my-enrolments": (_add_enrolments, 6),  # and the titles in her language
     "my-certificates": (_add_certificates, 4),
     "employers": (_add_employers, 4),
     "my-release-list": (_add_releases, 5),

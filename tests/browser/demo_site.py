@@ -125,6 +125,51 @@ def _no_code(page: Page) -> int:
     return _shows_mistakes(page, status)
 
 
+def _ask_to_leave_group(page: Page) -> int:
+    """Press "Leave this group" on her groups page: it only asks, on a page of its own."""
+    leave = page.locator("form[action*='/leave/'] button, a[href*='/leave/']").first
+    return _submit(page, leave)
+
+
+def _propose_a_second_mentor(demo: Demo) -> None:
+    """Staff propose a second mentor to Rosa, who has no peer alias yet (idempotent)."""
+    from django.contrib.auth import get_user_model
+
+    from pathways.lms.accounts.profiles import profile_update
+    from pathways.mentoring import services
+    from pathways.mentoring.models import OPEN_PAIRING_STATUSES, MentorshipPairing
+
+    users = get_user_model().objects
+    staff, rosa = users.get(username="sam"), users.get(username="rosa")
+    kit, created = users.get_or_create(username="kit")
+    if created:
+        profile_update(kit, chosen_name="Kit", peer_alias="Cedar")
+        services.mentor_profile_save(user=kit, actor=staff, capacity=2, training_completed=True)
+    if not MentorshipPairing.objects.filter(
+        mentor=kit, mentee=rosa, status__in=OPEN_PAIRING_STATUSES
+    ).exists():
+        services.pairing_propose(mentor=kit, mentee=rosa, actor=staff)
+
+
+def _accept_the_proposal(page: Page) -> int:
+    """Say yes to the proposal: without a peer alias, she is first asked for one."""
+    return _submit(page, page.locator("form[action$='/accept/'] button[type=submit]").first)
+
+
+def _future_attendance(demo: Demo) -> str:
+    """The attendance page of the demo cohort's next session, which has not started yet."""
+    from django.utils import timezone
+
+    from pathways.cohorts.models import CohortSession
+
+    session = (
+        CohortSession.objects.filter(cohort_id=demo.cohort, starts_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    return f"/cohorts/{demo.cohort}/sessions/{session.pk}/attendance/"
+
+
 def _unsigned_share(page: Page) -> int:
     status = _submit(page, page.locator("form.sharing-form button[type=submit]").last)
     return _shows_mistakes(page, status)
@@ -210,7 +255,20 @@ PAGES: list[DemoPage] = [
     DemoPage("participant/certificates", "maya", lambda d: "/certificates/"),
     DemoPage("participant/sharing-nothing-to-share", "maya", lambda d: "/certificates/sharing/"),
     DemoPage("participant/groups", "maya", lambda d: "/cohorts/mine/"),
+    DemoPage(
+        "participant/leave-group",
+        "maya",
+        lambda d: "/cohorts/mine/",
+        before=_ask_to_leave_group,
+    ),
+    DemoPage(
+        "participant/leave-course",
+        "maya",
+        lambda d: f"/learn/courses/{d.courses['workplace-readiness']}/leave/",
+    ),
     DemoPage("participant/your-data", "maya", lambda d: "/privacy/"),
+    DemoPage("participant/settings", "maya", lambda d: "/accounts/settings/"),
+    DemoPage("participant/notices", "maya", lambda d: "/notices/", screenshot="notices"),
     DemoPage(
         "participant/session-warning", "maya", lambda d: "/learn/", before=_show_session_warning
     ),
@@ -229,6 +287,8 @@ PAGES: list[DemoPage] = [
         screenshot="safety-first-time",
     ),
     DemoPage("participant-es/dashboard", "rosa", lambda d: "/learn/"),
+    DemoPage("participant-es/settings", "rosa", lambda d: "/accounts/settings/"),
+    DemoPage("participant-es/notices", "rosa", lambda d: "/notices/"),
     DemoPage(
         "participant-es/certificates", "rosa", lambda d: "/certificates/", screenshot="certificates"
     ),
@@ -273,6 +333,14 @@ PAGES: list[DemoPage] = [
         before=_send_check_in_with_mistakes,
     ),
     DemoPage("mentor/learning", "amara", lambda d: "/learn/"),
+    # A participant without a peer alias chooses one before a mentor meets her (Spanish).
+    DemoPage(
+        "participant-es/choose-alias",
+        "rosa",
+        lambda d: "/mentoring/my-mentor/",
+        before=_accept_the_proposal,
+        setup=_propose_a_second_mentor,
+    ),
     # Facilitator: Dana.
     DemoPage("facilitator/cohorts", "dana", lambda d: "/cohorts/"),
     DemoPage("facilitator/cohort", "dana", lambda d: f"/cohorts/{d.cohort}/"),
@@ -282,6 +350,7 @@ PAGES: list[DemoPage] = [
         lambda d: f"/cohorts/{d.cohort}/sessions/{d.session}/attendance/",
         screenshot="attendance",
     ),
+    DemoPage("facilitator/attendance-not-open", "dana", _future_attendance),
     DemoPage("facilitator/sign-offs", "dana", lambda d: "/learn/sign-offs/"),
     # Partner employer: Lee at Harbour Hotels.
     DemoPage("employer/credentials", "lee", lambda d: "/employer/", screenshot="employer"),
@@ -305,6 +374,8 @@ PAGES: list[DemoPage] = [
         setup=_forget_pdf,
     ),
     DemoPage("employer/what-is-shared", "lee", lambda d: "/employer/shared/"),
+    DemoPage("employer/credentials-filtered", "lee", lambda d: "/employer/?skill=Customer+service"),
+    DemoPage("employer/settings", "lee", lambda d: "/accounts/settings/"),
     # Anyone.
     DemoPage("public/sign-in", None, lambda d: "/accounts/sign-in/", screenshot="sign-in"),
     DemoPage(

@@ -122,6 +122,11 @@ def _template_form(**overrides):
         "primary_colour": "#1d4f7a",
         "accent_colour": "#b08d2b",
         "paper_size": "a4",
+        # The translations' inline forms (title and wording in other languages): none.
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -601,3 +606,215 @@ def test_the_stored_pdf_is_not_served_in_the_admin_inspect(admin, certificate):
     certificate.pdf.save("stored.pdf", ContentFile(b"%PDF-1.7"), save=True)
     page = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk])).content.decode()
     assert certificate.pdf.url not in page
+
+
+# What the list and the record pages show ------------------------------------------------------
+
+
+def _main_text(response) -> str:
+    from bs4 import BeautifulSoup
+
+    assert response.status_code == 200
+    return (
+        BeautifulSoup(response.content.decode(), "html.parser")
+        .select_one("main")
+        .get_text(" ", strip=True)
+    )
+
+
+def _inspect_values(response) -> dict[str, str]:
+    """The record page's fields: label -> value as shown."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    return {
+        " ".join(term.get_text(" ", strip=True).split()): " ".join(
+            term.find_next_sibling("dd").get_text(" ", strip=True).split()
+        )
+        for term in soup.select("main dl dt")
+    }
+
+
+def test_the_listing_shows_the_course_or_the_cohort_of_each_certificate(admin, course, template):
+    cohort = CohortFactory(name="Tuesday group", courses=[course])
+    CertificateFactory(course=course, template=template)
+    CertificateFactory(course=None, cohort=cohort, template=template)
+    response = admin.get(reverse("certificates_admin:index"))
+    text = _main_text(response)
+    assert "Course or cohort" in text
+    assert "Customer Service Fundamentals" in text
+    assert "Tuesday group (cohort)" in text
+
+
+def test_the_listing_with_courses_and_cohorts_runs_a_fixed_number_of_queries(
+    admin, course, template
+):
+    def listing_queries() -> int:
+        url = reverse("certificates_admin:index")
+        admin.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert admin.get(url).status_code == 200
+        return len(captured)
+
+    CertificateFactory(course=course, template=template)
+    CertificateFactory(course=None, cohort=CohortFactory(), template=template)
+    few = listing_queries()
+    for index in range(6):
+        if index % 2:
+            CertificateFactory(course=None, cohort=CohortFactory(), template=template)
+        else:
+            CertificateFactory(template=template)
+    assert listing_queries() == few
+
+
+def test_a_certificate_page_never_shows_none_and_names_its_course(admin, certificate):
+    response = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk]))
+    values = _inspect_values(response)
+    assert values["Course"] == "Customer Service Fundamentals"
+    assert "Cohort programme" not in values  # a course certificate: the cohort is left out
+    assert values["Revoked"] == "—"
+    assert values["Replaced"] == "—"
+    assert values["Reason for revoking (staff only)"] == "—"
+    assert "None" not in _main_text(response)
+    assert all(value for value in values.values()), values
+
+
+def test_a_cohort_certificate_page_names_its_cohort_and_never_shows_none(admin, course, template):
+    cohort = CohortFactory(name="Tuesday group", courses=[course])
+    certificate = CertificateFactory(course=None, cohort=cohort, template=template)
+    response = admin.get(reverse("certificates_admin:inspect", args=[certificate.pk]))
+    values = _inspect_values(response)
+    assert values["Cohort programme"] == "Tuesday group"
+    assert "Course" not in values
+    assert "None" not in _main_text(response)
+    assert all(value for value in values.values()), values
+
+
+def test_a_queued_batch_page_never_shows_none(admin, staff, course):
+    cohort = CohortFactory(name="Tuesday group", courses=[course])
+    template = CertificateTemplateFactory(name="Programme", cohorts=[cohort])
+    batch = CertificateBatch.objects.create(
+        cohort=cohort, template=template, requested_by=None, reason="Programme finished"
+    )
+    response = admin.get(reverse("certificate_batches:inspect", args=[batch.pk]))
+    values = _inspect_values(response)
+    assert "None" not in _main_text(response)
+    assert values["Notes"] == "—"
+    assert all(value for value in values.values()), values
+
+
+# What a certificate prints by default ---------------------------------------------------------
+
+
+def test_staff_issue_prints_the_full_chosen_name_by_default(admin, staff, course, template):
+    from pathways.certificates.issuance.rendering import certificate_context
+
+    long_name = "María José Rodríguez-Acosta de la Cruz Villanueva"
+    person = ParticipantFactory(chosen_name=long_name, legal_name="Legal Name On File")
+    Enrolment.objects.create(
+        user=person, course=course, status=EnrolmentStatus.COMPLETED, completed_at=timezone.now()
+    )
+    response = admin.post(
+        reverse("certificates_admin:add"),
+        {"user": person.pk, "course": course.pk, "reason": "Finished on paper"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    certificate = Certificate.objects.get(user=person)
+    assert certificate.name_choice == NameChoice.CHOSEN
+    assert certificate.printed_name == long_name
+    assert certificate_context(certificate)["name"] == long_name
+
+
+def test_automatic_issue_prints_the_full_chosen_name(participant, course, template):
+    profile_update(participant, chosen_name="Maya Alejandra Fernández Quintero")
+    Enrolment.objects.create(
+        user=participant,
+        course=course,
+        status=EnrolmentStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )
+    certificate = services.certificate_issue(user=participant, course=course)
+    assert certificate.name_choice == NameChoice.CHOSEN
+    assert certificate.printed_name == "Maya Alejandra Fernández Quintero"
+
+
+@pytest.mark.parametrize(
+    ("site_language", "template_language", "paper"),
+    [
+        ("en", "en", "a4"),
+        ("en", "es", "a4"),
+        ("en-us", "en", "letter"),
+        ("en-us", "es", "a4"),
+        ("en-gb", "en", "a4"),
+        ("es", "en-us", "letter"),
+        ("en-us", "en-gb", "a4"),
+    ],
+)
+def test_the_paper_size_follows_the_template_language_a4_outside_the_us(
+    settings, site_language, template_language, paper
+):
+    from pathways.certificates.issuance.models import paper_size_for_language
+
+    settings.LANGUAGE_CODE = site_language
+    assert paper_size_for_language(template_language) == paper
+
+
+def test_a_new_template_prints_by_its_language_and_a_chosen_size_stays(settings):
+    from pathways.certificates.issuance.models import PaperSize
+
+    settings.LANGUAGE_CODE = "en-us"
+    english = CertificateTemplate(name="English", issuer_name="Northstar", language="en")
+    spanish = CertificateTemplate(name="Spanish", issuer_name="Northstar", language="es")
+    assert english.paper_size == spanish.paper_size == PaperSize.BY_LANGUAGE
+    assert english.printed_paper_size() == PaperSize.LETTER
+    assert spanish.printed_paper_size() == PaperSize.A4
+    spanish.paper_size = PaperSize.LETTER
+    assert spanish.printed_paper_size() == PaperSize.LETTER
+
+
+def test_the_template_form_offers_the_size_by_language_first_and_saves_it(admin, course):
+    from pathways.certificates.issuance.models import PaperSize
+
+    add = reverse("wagtailsnippets_pathways_certificates_certificatetemplate:add")
+    page = admin.get(add).content.decode()
+    assert '<option value="auto" selected>' in page
+    response = admin.post(add, _template_form(name="By language", language="es", paper_size="auto"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template = CertificateTemplate.objects.get(name="By language")
+    assert template.paper_size == PaperSize.BY_LANGUAGE
+    listing = admin.get(reverse(TEMPLATES_INDEX)).content.decode()
+    assert "A4, landscape (by its language)" in listing
+
+
+def test_a_certificate_keeps_the_paper_it_was_printed_on(settings, participant, course):
+    from pathways.certificates.issuance.rendering import certificate_context
+
+    settings.LANGUAGE_CODE = "en-us"
+    CertificateTemplateFactory(courses=[course], language="es", paper_size="auto")
+    Enrolment.objects.create(
+        user=participant,
+        course=course,
+        status=EnrolmentStatus.COMPLETED,
+        completed_at=timezone.now(),
+    )
+    certificate = services.certificate_issue(user=participant, course=course)
+    assert certificate.printed_data["paper_size"] == "a4"
+    assert certificate_context(certificate)["paper_size"] == "A4"
+    # Changing the template later does not change what was printed.
+    certificate.template.paper_size = "letter"
+    certificate.template.save()
+    certificate.refresh_from_db()
+    assert certificate_context(certificate)["paper_size"] == "A4"
+
+
+def test_a_certificate_printed_before_by_language_existed_reads_the_template(
+    settings, participant, course
+):
+    """Printed data written with "auto" (as the benchmark data does) is resolved when read."""
+    from pathways.certificates.issuance.rendering import certificate_context
+
+    settings.LANGUAGE_CODE = "en-us"
+    template = CertificateTemplateFactory(courses=[course], language="en", paper_size="auto")
+    certificate = CertificateFactory(user=participant, course=course, template=template)
+    assert certificate.printed_data["paper_size"] == "auto"
+    assert certificate_context(certificate)["paper_size"] == "letter"

@@ -72,7 +72,10 @@ def test_only_the_owner_reaches_her_certificate(client, request, certificate, ro
     if role == "owner":
         client.force_login(certificate.user)
         expected = owner_status
-    elif role == "anonymous":
+    elif role in ("anonymous", "employer_user"):
+        # Signed out: sign in. An employer's account has no learner pages: to her portal.
+        if role == "employer_user":
+            client.force_login(request.getfixturevalue(role))
         expected = 302
     else:
         client.force_login(request.getfixturevalue(role))
@@ -83,6 +86,8 @@ def test_only_the_owner_reaches_her_certificate(client, request, certificate, ro
     assert response.status_code == expected
     if role == "anonymous":
         assert response["Location"].startswith(reverse("accounts:login"))
+    if role == "employer_user":
+        assert response["Location"] == reverse("employer:credentials")
     certificate.refresh_from_db()
     assert certificate.superseded_by is None
 
@@ -97,6 +102,10 @@ def test_my_certificates_lists_only_her_own(client, request, certificate, role):
     user = certificate.user if role == "owner" else request.getfixturevalue(role)
     client.force_login(user)
     response = client.get(url)
+    if role == "employer_user":  # an employer's account has no learner pages: her portal
+        assert response.status_code == 302
+        assert response["Location"] == reverse("employer:credentials")
+        return
     assert response.status_code == 200
     page = response.content.decode()
     shown = format_code(certificate.verification_code) in page

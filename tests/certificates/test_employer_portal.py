@@ -248,6 +248,82 @@ def test_a_superseded_certificate_is_404(employer_client, shared, participant):
         assert employer_client.get(page_urls(shared.certificate)[name]).status_code == 404
 
 
+# How the portal reads -------------------------------------------------------------------------
+
+
+def _headings(html: str, level: int) -> list[str]:
+    import re
+
+    found = re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in found]
+
+
+def test_the_portal_leads_with_cards_headed_by_person_course_and_issuer(
+    employer_client, participant, other_participant, employer_org
+):
+    course = CoursePageFactory(title="Front Desk Basics")
+    first = make_certificate(participant, course=course, printed_achievement="Front Desk Basics")
+    second = make_certificate(other_participant, printed_achievement="Kitchen Hygiene")
+    share(participant, employer_org, [first])
+    share(other_participant, employer_org, [second])
+    html = employer_client.get(reverse("employer:credentials")).content.decode()
+
+    cards = _headings(html, 3)
+    assert len(cards) == 2
+    assert any(card.startswith("Maya") and "Front Desk Basics" in card for card in cards)
+    assert any(card.startswith("Jo") and "Kitchen Hygiene" in card for card in cards)
+    # The template's title is a detail, not what every card is called.
+    assert not any("Certificate of Completion" in card for card in cards)
+    assert html.count("Issued by ") == 2 and first.printed_issuer_name in html
+    # The cards come before the folded filter's fields are reached... and the filter is folded.
+    assert '<details class="filters">' in html
+    assert "<summary>Filter</summary>" in html
+
+
+def test_the_filter_opens_when_in_use_and_speaks_plain_language(employer_client, shared):
+    closed = employer_client.get(reverse("employer:credentials")).content.decode()
+    assert '<details class="filters">' in closed
+    opened = employer_client.get(reverse("employer:credentials"), {"skill": "First aid"})
+    assert '<details class="filters" open>' in opened.content.decode()
+
+    import re
+
+    text = re.sub(r"<[^>]+>", " ", closed)  # what people read, not the form's field names
+    for label in ("Search", "Skill", "Issued on or after", "Issued on or before", "Sort by"):
+        assert f">{label}</label>" in closed
+    for api_word in ("-issued_at", "issued_after", "ordering", "Same as q", "valid, expired"):
+        assert api_word not in text
+    # One search box: the API's second name for it is not on the form.
+    assert 'name="title"' not in closed and 'name="q"' in closed
+
+
+def test_a_bad_filter_value_is_explained_in_plain_words(employer_client, shared):
+    response = employer_client.get(reverse("employer:credentials"), {"ordering": "participant"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-summary"' in html and 'href="#id_ordering"' in html
+    assert "Choose an order from the list." in html
+    assert '<details class="filters" open>' in html
+
+
+def test_employer_pages_carry_no_exit_control_or_safety_link(employer_client, shared):
+    for url in page_urls(shared.certificate).values():
+        response = employer_client.get(url)
+        if response.get("Content-Type", "").startswith("text/html"):
+            html = response.content.decode()
+            assert "/safety/exit/" not in html and "Staying safe online" not in html
+
+
+def test_a_shared_certificate_later_revoked_shows_no_expiry(employer_client, shared):
+    certificate = shared.certificate
+    certificate.expires_at = timezone.now() + timedelta(days=300)
+    certificate.revoked_at = timezone.now()
+    certificate.save(update_fields=["expires_at", "revoked_at"])
+    html = employer_client.get(reverse("employer:credentials")).content.decode()
+    assert "Revoked by the issuer" in html
+    assert "<dt>Expires</dt>" not in html
+
+
 # Filters --------------------------------------------------------------------------------------
 
 

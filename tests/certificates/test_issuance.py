@@ -990,7 +990,7 @@ def test_a_cohorts_attended_hours_rule_holds_in_a_batch(staff, programme, cohort
     assert short.user_id not in holders
     assert cohort_members[3].user_id not in holders
     assert batch.not_completed == 2
-    assert f"Attended hours in {cohort.name}: 1 of 2" in batch.error
+    assert f"Attended hours in {cohort.name}: 1 hour (2 needed)" in batch.error
 
 
 def test_starting_a_batch_nobody_would_receive_is_refused(staff, programme):

@@ -525,3 +525,48 @@ def test_the_access_record_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = admin.get(url)
     assert len(response.context["object_list"]) == min(number + 1, 50)
+
+
+def test_an_active_release_page_never_shows_none(admin, release):
+    from bs4 import BeautifulSoup
+
+    response = admin.get(reverse("credential_releases:inspect", args=[release.pk]))
+    assert response.status_code == 200
+    main = BeautifulSoup(response.content.decode(), "html.parser").select_one("main")
+    assert "None" not in main.get_text(" ", strip=True)
+    values = {
+        term.get_text(" ", strip=True): term.find_next_sibling("dd").get_text(" ", strip=True)
+        for term in main.select("dl dt")
+    }
+    # Not stopped, not replaced: those fields say so with a dash rather than "None" or nothing.
+    assert values["Stopped"] == values["Stopped by"] == values["Replaced by"] == "—"
+    assert all(value for value in values.values()), values
+
+
+def test_copy_the_key_is_a_labelled_button_with_a_spoken_status_and_no_inline_script(
+    admin, employer_org
+):
+    from django.contrib.staticfiles import finders
+
+    from bs4 import BeautifulSoup
+
+    response = admin.post(
+        reverse("employer_api_keys:add"),
+        {"employer": employer_org.pk, "name": "HR system", "scopes": ["credentials:read"]},
+    )
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    button = soup.select_one("main button#copy-key")
+    assert button["type"] == "button"
+    assert button.get_text(" ", strip=True) == "Copy the key"  # its accessible name
+    field = soup.select_one(f"input#{button['data-copy-target']}")
+    assert field["value"] == response.context["raw_key"]
+    assert field["readonly"] is not None
+    status = soup.select_one(f"#{button['data-copy-status']}")
+    assert status["role"] == "status"
+    assert status["aria-live"] == "polite"
+    assert button["data-copied"].startswith("Copied")
+    # The copying is done by a static file, so that no inline script is needed.
+    scripts = [script.get("src", "") for script in soup.select("script")]
+    assert any(src.endswith("employers/admin/copy-key.js") for src in scripts)
+    assert not [s for s in soup.select("main script") if not s.get("src")]
+    assert finders.find("employers/admin/copy-key.js")

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -94,6 +94,62 @@ def test_verify_page_shows_revocation_at_once(client, certificate):
     html = client.get(_page_url(certificate)).content.decode()
     assert "Revoked" in html
     assert "wrong person" not in html
+
+
+def test_verify_page_shows_what_an_employer_needs_to_trust_it(client, db):
+    certificate = make_certificate(
+        printed_data={
+            "language": "en",
+            "wording": "has successfully completed",
+            "hours": "12.5",
+            "skills": ["Food safety", "Customer service"],
+            "signatory_name": "A. Signatory",
+        },
+        issued_at=timezone.make_aware(datetime(2025, 3, 20, 10)),
+        expires_at=timezone.make_aware(datetime(2030, 3, 20, 10)),
+    )
+    response = client.get(_page_url(certificate))
+    html = response.content.decode()
+    details = html[html.index('<dl class="verify-details">') : html.index("</dl>")]
+    # The achievement, what the certificate says was done, and the skills printed on it.
+    assert "<dt>Achievement</dt><dd>Workplace Readiness</dd>" in details
+    assert "has successfully completed" in details
+    assert "12.5 hours of learning" in details
+    assert "<li>Food safety</li>" in details and "<li>Customer service</li>" in details
+    # Who issued it and when; dates as this site's (British) English writes them.
+    assert ISSUER_NAME in details
+    assert "<dt>Completed on</dt><dd>14 March 2025</dd>" in details
+    assert "<dt>Issued on</dt><dd>20 March 2025</dd>" in details
+    assert "<dt>Expires</dt><dd>20 March 2030</dd>" in details
+    assert "March 14, 2025" not in html
+    # Nothing else printed: not the signatory, not the paper's styling.
+    assert "A. Signatory" not in html
+
+
+def test_verify_page_queries_stay_few(client, certificate, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        assert client.get(_page_url(certificate)).status_code == 200
+
+
+def test_a_revoked_certificate_shows_no_expiry_date(client, certificate):
+    certificate.revoked_at = timezone.now()
+    certificate.save(update_fields=["revoked_at"])
+    html = client.get(_page_url(certificate)).content.decode()
+    assert "revoked by its issuer" in html
+    assert "Expires" not in html and "Does not expire" not in html
+    assert format_code(certificate.verification_code) in html
+
+
+def test_verify_pages_carry_no_exit_control_or_safety_link(client, certificate):
+    for url in (_page_url(certificate), reverse("verify:index"), "/verify/NOT-A-CODE/"):
+        html = client.get(url).content.decode()
+        assert "/safety/exit/" not in html
+        assert "Staying safe online" not in html and "Exit this page" not in html
+
+
+def test_verify_page_dates_in_spanish(client, certificate):
+    html = client.get(_page_url(certificate), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "14 de marzo de 2025" in html
 
 
 def test_verify_page_shows_expiry(client, db, settings):

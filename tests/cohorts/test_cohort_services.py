@@ -811,7 +811,7 @@ def test_completion_waits_for_the_minimum_attended_hours(
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
     assert [r.label for r in completion_report(enrolment).unmet] == [
-        "Attended hours in Spring Cohort: 0 of 2.5"
+        "Attended hours in Spring Cohort: 0 hours (2.5 needed)"
     ]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -821,7 +821,7 @@ def test_completion_waits_for_the_minimum_attended_hours(
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.ACTIVE
     assert [r.label for r in completion_report(enrolment).unmet] == [
-        "Attended hours in Spring Cohort: 2 of 2.5"
+        "Attended hours in Spring Cohort: 2 hours (2.5 needed)"
     ]
     assert completions == []
 

@@ -72,6 +72,7 @@ PAGES = {
     "join": ("post", lambda c, s, m: reverse("cohorts:join", args=[c.pk])),
     "accept": ("post", lambda c, s, m: reverse("cohorts:accept", args=[m.pk])),
     "decline": ("post", lambda c, s, m: reverse("cohorts:decline", args=[m.pk])),
+    "leave_page": ("get", lambda c, s, m: reverse("cohorts:leave", args=[m.pk])),
     "leave": ("post", lambda c, s, m: reverse("cohorts:leave", args=[m.pk])),
 }
 ROLES = [
@@ -94,7 +95,9 @@ EXPECTED = {
     # Her own membership only.
     "accept": (302, 302, 404, 404, 404, 404),
     "decline": (302, 302, 404, 404, 404, 404),
-    "leave": (302, 302, 404, 404, 404, 404),
+    # Leaving asks first: without "confirm" the member is shown what would happen.
+    "leave_page": (302, 200, 404, 404, 404, 404),
+    "leave": (302, 200, 404, 404, 404, 404),
 }
 
 
@@ -120,7 +123,7 @@ def test_refused_pages_change_nothing(client, request, cohort, session, membersh
             reverse("cohorts:attendance", args=[cohort.pk, session.pk]),
             {f"status-{membership.pk}": AttendanceStatus.PRESENT},
         )
-        client.post(reverse("cohorts:leave", args=[membership.pk]))
+        client.post(reverse("cohorts:leave", args=[membership.pk]), {"confirm": "yes"})
     assert not Attendance.objects.exists()
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.ACTIVE
@@ -364,7 +367,7 @@ def test_participant_sees_her_cohort_hours_and_next_sessions_but_no_peers(
     client.force_login(participant)
     html = client.get(reverse("cohorts:mine")).content.decode()
     assert "Spring Cohort" in html
-    assert "Hours attended: 1" in html
+    assert "Attended: 1 hour" in html
     assert "Mock interviews" in html
     assert "PeerChosen" not in html
     assert "PeerAlias" not in html
@@ -408,9 +411,96 @@ def test_leaving_hands_the_place_to_the_waiting_list(client, participant, other_
     mine = services.membership_enrol(cohort=cohort, user=participant)
     waiting = services.membership_enrol(cohort=cohort, user=other_participant)
     client.force_login(participant)
-    client.post(reverse("cohorts:leave", args=[mine.pk]))
+    client.post(reverse("cohorts:leave", args=[mine.pk]), {"confirm": "yes"})
     waiting.refresh_from_db()
     assert waiting.status == MembershipStatus.ACTIVE
+
+
+# Leaving a group asks first ------------------------------------------------------------------
+
+
+def test_leave_this_group_shows_what_happens_and_changes_nothing(client, participant, membership):
+    client.force_login(participant)
+    url = reverse("cohorts:leave", args=[membership.pk])
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Leave Spring Cohort?" in html
+    assert "your place goes to the next person on the waiting list" in html
+    assert "your courses and your progress in them are kept" in html
+    # A confirm button that posts, and a way back that does not.
+    assert f'<form method="post" action="{url}">' in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert "Yes, leave this group" in html
+    assert f'<a class="button" href="{reverse("cohorts:mine")}">No, keep learning</a>' in html
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.ACTIVE
+
+
+def test_the_leave_button_without_confirmation_only_asks(client, participant, membership):
+    """The button on "My groups" sends no confirmation: it leads to the question, no further."""
+    client.force_login(participant)
+    response = client.post(reverse("cohorts:leave", args=[membership.pk]))
+    assert response.status_code == 200
+    assert "Yes, leave this group" in response.content.decode()
+    for unconfirmed in ({"confirm": ""}, {"confirm": "no"}):
+        response = client.post(reverse("cohorts:leave", args=[membership.pk]), unconfirmed)
+        assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.ACTIVE
+    assert membership.withdrawn_at is None
+
+
+def test_confirming_leaves_the_group_and_says_so_where_she_looks(client, participant, membership):
+    client.force_login(participant)
+    response = client.post(
+        reverse("cohorts:leave", args=[membership.pk]), {"confirm": "yes"}, follow=True
+    )
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.WITHDRAWN
+    assert response.redirect_chain[-1][0] == reverse("cohorts:mine")
+    messages_box = response.content.decode().split('id="pathways-messages"')[1].split("</div>")[0]
+    assert "You have left the group. Your course progress is kept." in messages_box
+    # Nothing left to leave: the question page sends her back to her groups.
+    assert client.get(reverse("cohorts:leave", args=[membership.pk]))["Location"] == reverse(
+        "cohorts:mine"
+    )
+
+
+def test_leaving_the_waiting_list_says_what_she_gives_up(client, participant, other_participant):
+    cohort = CohortFactory(name="Small Cohort", capacity=1)
+    services.membership_enrol(cohort=cohort, user=other_participant)
+    waiting = services.membership_enrol(cohort=cohort, user=participant)
+    assert waiting.status == MembershipStatus.WAITLISTED
+    client.force_login(participant)
+    html = client.get(reverse("cohorts:leave", args=[waiting.pk])).content.decode()
+    assert "Leave the waiting list for Small Cohort?" in html
+    assert "you lose your place on the waiting list" in html
+    assert "Yes, leave the waiting list" in html
+    response = client.post(
+        reverse("cohorts:leave", args=[waiting.pk]), {"confirm": "yes"}, follow=True
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == MembershipStatus.WITHDRAWN
+    assert "You have left the waiting list." in response.content.decode()
+
+
+def test_a_refused_leave_shows_the_error_summary(client, participant, membership, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError("This group cannot be left right now.")
+
+    monkeypatch.setattr(services, "membership_withdraw", refuse)
+    client.force_login(participant)
+    response = client.post(reverse("cohorts:leave", args=[membership.pk]), {"confirm": "yes"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert "This group cannot be left right now." in summary
+    assert html.index('id="error-summary"') < html.index("<h1")
+    membership.refresh_from_db()
+    assert membership.status == MembershipStatus.ACTIVE
 
 
 # Query counts --------------------------------------------------------------------------------

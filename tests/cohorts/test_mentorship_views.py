@@ -12,6 +12,7 @@ import pytest
 
 from pathways.courses import services as course_services
 from pathways.courses.selectors import course_lessons
+from pathways.lms.accounts.models import Profile
 from pathways.lms.accounts.names import alias_of
 from pathways.lms.accounts.profiles import profile_update
 from pathways.lms.accounts.roles import Role
@@ -138,7 +139,12 @@ PAGES = {
         lambda w, r: reverse("mentoring:end", args=[_pairing(w, r).pk]),
         {"reason_private": "why"},
     ),
-    "accept": ("post", lambda w, r: reverse("mentoring:accept", args=[w.proposal.pk]), {}),
+    # The mentee has no alias yet: she chooses the name the mentor will see as she accepts.
+    "accept": (
+        "post",
+        lambda w, r: reverse("mentoring:accept", args=[w.proposal.pk]),
+        {"peer_alias": "Sunrise"},
+    ),
     "decline": ("post", lambda w, r: reverse("mentoring:decline", args=[w.proposal.pk]), {}),
     # Staff tools in the Wagtail admin.
     "admin_pairings": ("get", lambda w, r: reverse("mentorship_pairings:index"), None),
@@ -433,8 +439,9 @@ def test_mentee_accepts_a_proposal_and_sees_her_mentor(signed_in, mentee, mentor
     html = client.get(reverse("mentoring:my_mentor")).content.decode()
     assert "Would you like <bdi>Oak</bdi> as your mentor?" in html
     assert "mentor@example.org" not in html
-    response = client.post(reverse("mentoring:accept", args=[pairing.pk]))
+    response = client.post(reverse("mentoring:accept", args=[pairing.pk]), {"peer_alias": "Wren"})
     assert response["Location"] == reverse("mentoring:pairing", args=[pairing.pk])
+    assert Profile.objects.get(user=mentee).peer_alias == "Wren"
     MentorshipGoalFactory(pairing=pairing, title="Shared goal")
     MentorshipCheckInFactory(pairing=pairing, notes="Shared check-in notes")
     html = client.get(reverse("mentoring:my_mentor")).content.decode()
@@ -467,7 +474,9 @@ def test_accepting_a_full_mentor_is_refused_with_a_message(signed_in, mentee, st
     profile = MentorProfileFactory(capacity=1)
     pairing = services.pairing_propose(mentor=profile.user, mentee=mentee, actor=staff)
     MentorshipPairingFactory(mentor=profile.user)
-    response = signed_in(mentee).post(reverse("mentoring:accept", args=[pairing.pk]), follow=True)
+    response = signed_in(mentee).post(
+        reverse("mentoring:accept", args=[pairing.pk]), {"peer_alias": "Wren"}, follow=True
+    )
     assert "no free place" in response.content.decode()
     pairing.refresh_from_db()
     assert pairing.status == PairingStatus.PROPOSED
@@ -630,7 +639,7 @@ def test_answering_on_the_mentoring_pages_is_in_the_pairing_history(
     signed_in, mentee, mentor_none, staff
 ):
     pairing = services.pairing_propose(mentor=mentor_none, mentee=mentee, actor=staff)
-    signed_in(mentee).post(reverse("mentoring:accept", args=[pairing.pk]))
+    signed_in(mentee).post(reverse("mentoring:accept", args=[pairing.pk]), {"peer_alias": "Wren"})
     entries = ModelLogEntry.objects.filter(object_id=str(pairing.pk), action="wagtail.edit")
     assert list(entries.values_list("user", flat=True)) == [mentee.pk]
 
@@ -676,7 +685,7 @@ def test_participant_asks_a_suggested_mentor_and_the_request_waits_for_the_mento
     client.force_login(mentee)
     page = client.get(reverse("mentoring:my_mentor")).content.decode()
     assert "Ask <bdi>Harbour</bdi> to be my mentor" in page
-    client.post(reverse("mentoring:request", args=[profile.user.pk]))
+    client.post(reverse("mentoring:request", args=[profile.user.pk]), {"peer_alias": "Wren"})
     pairing = MentorshipPairing.objects.get()
     assert (pairing.mentor, pairing.mentee, pairing.status) == (
         profile.user,

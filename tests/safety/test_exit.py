@@ -1,4 +1,6 @@
-"""'Exit this page': on every page, first to focus, and it ends the session on the server."""
+"""'Exit this page': on participants' and mentors' pages (and the way in), first to focus, and it
+ends the session on the server. Not on employer pages or the public verify page, where it would
+hint at the certificate holder's history."""
 
 import os
 import subprocess
@@ -170,11 +172,22 @@ def role_pages():
     return {
         "participant": ("participant", "courses:dashboard"),
         "participant-certificates": ("participant", "certificates:mine"),
+        "participant-settings": ("participant", "accounts:settings"),
         "mentor": ("mentor", "mentoring:mentor_dashboard"),
         "facilitator": ("facilitator", "cohorts:list"),
-        "employer": ("employer", "employer:credentials"),
         "sign-in": (None, "accounts:login"),
         "safety-page": (None, "safety:notice"),
+    }
+
+
+def pages_without_safety_controls():
+    """Pages where the exit control and the safety link would hint at someone's history."""
+    return {
+        "employer-portal": ("employer", "employer:credentials"),
+        "employer-releases": ("employer", "employer:releases"),
+        "employer-settings": ("employer", "accounts:settings"),
+        "verify-index": (None, "verify:index"),
+        "verify-index-signed-in-participant": ("participant", "verify:index"),
     }
 
 
@@ -227,3 +240,58 @@ def test_every_page_starts_with_the_exit_link_and_shows_the_exit_button(client, 
         assert script.get("src", "").startswith("/static/pathways/")
         assert "defer" in script
     assert "onclick" not in html and "onkeydown" not in html
+
+
+@pytest.mark.parametrize("page", list(pages_without_safety_controls()))
+def test_employer_and_public_verify_pages_show_no_exit_control_or_safety_link(client, people, page):
+    who, url_name = pages_without_safety_controls()[page]
+    if who:
+        client.force_login(people[who])
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    parsed = parse(html)
+
+    assert EXIT_URL not in html
+    assert 'href="{}"'.format(reverse("safety:notice")) not in html
+    assert "Staying safe online" not in html and "Exit this page" not in html
+    assert not [attrs for tag, attrs in parsed.tags if "data-exit-this-page" in attrs]
+    # The skip link is still the first thing to focus.
+    first = parsed.focusable[0]
+    assert first["tag"] == "a" and first["href"] == "#main"
+
+
+def test_a_verify_page_for_a_certificate_shows_no_exit_control(client, shared_certificate):
+    code = shared_certificate.certificate.verification_code
+    html = client.get(reverse("verify:code", args=[code])).content.decode()
+    assert "Maya" in html
+    assert EXIT_URL not in html and "Staying safe online" not in html
+
+
+def test_a_participant_who_also_works_for_an_employer_keeps_the_controls_off_the_portal(
+    client, employer_org
+):
+    from pathways.lms.accounts.roles import Role
+    from tests.factories.accounts import ParticipantFactory
+
+    both = ParticipantFactory(roles=[Role.PARTICIPANT, Role.EMPLOYER])
+    employer_org.users.add(both)
+    client.force_login(both)
+    assert EXIT_URL in client.get(reverse("courses:dashboard")).content.decode()
+    portal = client.get(reverse("employer:credentials")).content.decode()
+    assert EXIT_URL not in portal and "Staying safe online" not in portal
+
+
+def test_a_view_can_turn_the_controls_off_and_a_restyled_base_still_asks_the_include(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    shown = render_to_string("pathways/includes/exit_this_page.html", {}, request=request)
+    hidden = render_to_string(
+        "pathways/includes/exit_this_page.html", {"show_safety_controls": False}, request=request
+    )
+    assert "data-exit-this-page" in shown and EXIT_URL in shown
+    assert "data-exit-this-page" not in hidden and EXIT_URL not in hidden
+    assert 'href="#main"' in hidden
