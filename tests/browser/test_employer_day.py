@@ -7,6 +7,7 @@ pages send her back to her portal, and neither the portal nor the public verify 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.feedback import PHONE
 from tests.browser.test_participant_journey import sign_in
 from tests.factories.accounts import EmployerUserFactory, ParticipantFactory
 from tests.factories.certificates import (
@@ -18,7 +19,6 @@ from tests.factories.courses import CoursePageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 

@@ -24,31 +24,13 @@ from pathways.courses.selectors import course_lessons
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring import services as mentoring_services
 from pathways.mentoring.models import MentorshipCheckIn
+from tests.browser.feedback import PHONE, expect_seen_and_focused
 from tests.factories.accounts import FacilitatorFactory, MentorFactory, ParticipantFactory
 from tests.factories.cohorts import CohortFactory, CohortMembershipFactory, CohortSessionFactory
 from tests.factories.courses import build_course
 from tests.factories.mentoring import MentorProfileFactory, MentorshipPairingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-# How far the top of an element is below the sticky "Exit this page" bar (negative: under it).
-BELOW_THE_EXIT_BAR = """
-(selector) => {
-  const bar = document.querySelector(".exit-this-page");
-  const barBottom = bar ? bar.getBoundingClientRect().bottom : 0;
-  return document.querySelector(selector).getBoundingClientRect().top - barBottom;
-}
-"""
-
-
-def expect_seen_and_focused(page: Page, selector: str) -> None:
-    """On screen without scrolling, not hidden under the exit bar, and holding the focus."""
-    feedback = page.locator(selector)
-    expect(feedback).to_be_focused()
-    expect(feedback).to_be_in_viewport()
-    assert page.evaluate(BELOW_THE_EXIT_BAR, selector) >= 0, f"{selector} is under the exit bar"
 
 
 def sign_in(page: Page, base_url: str, username: str, password: str) -> None:

@@ -11,30 +11,12 @@ from playwright.sync_api import Page, expect
 from pathways.courses import services
 from pathways.courses.models import Enrolment, EnrolmentStatus
 from pathways.courses.selectors import course_lessons
+from tests.browser.feedback import PHONE, expect_seen_and_focused
 from tests.browser.test_participant_journey import sign_in
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.courses import build_course
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 390, "height": 844}
-
-# How far the top of an element is below the sticky "Exit this page" bar (negative: under it).
-BELOW_THE_EXIT_BAR = """
-(selector) => {
-  const bar = document.querySelector(".exit-this-page");
-  const barBottom = bar ? bar.getBoundingClientRect().bottom : 0;
-  return document.querySelector(selector).getBoundingClientRect().top - barBottom;
-}
-"""
-
-
-def expect_seen_and_focused(page: Page, selector: str) -> None:
-    """On screen without scrolling, not hidden under the exit bar, and holding the focus."""
-    feedback = page.locator(selector)
-    expect(feedback).to_be_focused()
-    expect(feedback).to_be_in_viewport()
-    assert page.evaluate(BELOW_THE_EXIT_BAR, selector) >= 0, f"{selector} is under the exit bar"
 
 
 def test_participant_day_on_a_phone(page: Page, live_server, password):
