@@ -17,6 +17,7 @@ from pathways.certificates.issuance.models import CertificateStatus
 from pathways.cohorts.models import Cohort, CohortMode, CohortStatus, MembershipStatus
 from pathways.cohorts.selectors import format_hours, minutes_to_hours
 from pathways.courses.models import CoursePage
+from pathways.courses.translations import sources_only
 from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.roles import Role
 from pathways.mentoring.models import PairingOrigin, PairingStatus
@@ -107,11 +108,17 @@ def participants():
     )
 
 
+class SourceCourseField(serializers.PrimaryKeyRelatedField):
+    """A live course, named by its source page: certificates are for the course, not for one of
+    its translations (``courses.translations``). Built per request, not at import."""
+
+    def get_queryset(self):
+        return sources_only(CoursePage.objects.live())
+
+
 class CertificateIssueSerializer(StrictSerializer):
     participant = serializers.PrimaryKeyRelatedField(queryset=participants())
-    course = serializers.PrimaryKeyRelatedField(
-        queryset=CoursePage.objects.live(), required=False, allow_null=True
-    )
+    course = SourceCourseField(required=False, allow_null=True)
     cohort = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.all(),
         required=False,

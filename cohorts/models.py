@@ -19,6 +19,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
 from pathways.courses.models import CoursePage
+from pathways.courses.translations import source_page
 from pathways.lms.accounts.names import chosen_name_of
 
 
@@ -140,6 +141,14 @@ class CohortCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort} – {self.course}"
+
+    def clean(self) -> None:
+        super().clean()
+        # A course is one thing across its translations: progress belongs to its source page
+        # (courses.translations), so a cohort runs the source even when staff picked a
+        # translation.
+        if self.course_id is not None:
+            self.course = source_page(self.course)
 
 
 class MembershipStatus(models.TextChoices):

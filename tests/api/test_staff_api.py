@@ -556,3 +556,18 @@ def test_revoking_an_unknown_certificate_is_404(staff):
         url("staff-certificate-revoke", 999999), {"reason": "x"}, format="json"
     )
     assert_error(response, 404, "not_found")
+
+
+def test_a_course_is_named_by_its_source_page_not_a_translation(
+    staff, participant, course, template
+):
+    from tests.factories.translations import translate_page
+
+    spanish = translate_page(course, "es", title="Curso")
+    response = with_token(staff).post(
+        url("staff-certificate-issue"),
+        {"participant": participant.pk, "course": spanish.pk, "reason": "Prior learning"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert not Certificate.objects.filter(user=participant).exists()

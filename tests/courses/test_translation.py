@@ -425,3 +425,13 @@ def test_her_reflections_are_listed_under_the_lessons_spanish_titles(signed_in, 
     page = _html(signed_in(rosa), "courses:reflections")
     assert "ES Lesson 1.1" in page
     assert "ES Customer care" in page
+
+
+def test_a_cohort_runs_the_course_itself_when_staff_pick_its_translation(course):
+    from pathways.cohorts.models import CohortCourse
+    from tests.factories.cohorts import CohortFactory
+
+    spanish = translate_page(course, "es", title="Atención al cliente")
+    run = CohortCourse(cohort=CohortFactory(), course=spanish)
+    run.full_clean()
+    assert run.course.pk == course.pk
