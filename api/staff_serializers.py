@@ -108,6 +108,7 @@ def participants():
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class SourceCourseField(serializers.PrimaryKeyRelatedField):
     """A live course, named by its source page: certificates are for the course, not for one of
     its translations (``courses.translations``). Built per request, not at import."""

@@ -60,7 +60,7 @@ def test_she_chooses_her_language_and_time_zone(client, participant):
 
     after = client.get(SETTINGS_URL).content.decode()
     assert 'id="pathways-messages"' in after
-    assert "Se han guardado" in after or "Your settings are saved." in after
+    assert "Tu configuración quedó guardada." in after
     assert 'lang="es"' in after
     assert "America/Los_Angeles" in after
 
