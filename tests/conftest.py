@@ -109,6 +109,29 @@ def course(db):
 
 
 @pytest.fixture
+def enrolled(participant, course):
+    """The participant's enrolment in ``course``, started as she would start it."""
+    from pathways.courses import services
+
+    return services.enrolment_start(user=participant, course=course)
+
+
+@pytest.fixture
+def first_lesson(course):
+    from pathways.courses.selectors import course_lessons
+
+    return course_lessons(course).specific().first()
+
+
+@pytest.fixture
+def quiz_lesson(course):
+    """The course's second lesson, which ends with a quiz."""
+    from pathways.courses.selectors import course_lessons
+
+    return course_lessons(course).specific()[1]
+
+
+@pytest.fixture
 def course_with_activity(db):
     from tests.factories.courses import build_course
 

@@ -25,21 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def enrolled(participant, course):
-    return services.enrolment_start(user=participant, course=course)
-
-
-@pytest.fixture
-def first_lesson(course):
-    return course_lessons(course).specific().first()
-
-
-@pytest.fixture
-def quiz_lesson(course):
-    return course_lessons(course).specific()[1]
-
-
-@pytest.fixture
 def client_of(client, participant):
     client.force_login(participant)
     return client

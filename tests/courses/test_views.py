@@ -14,21 +14,6 @@ from tests.factories.courses import build_course, quiz_answer_ids
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enrolled(participant, course):
-    return services.enrolment_start(user=participant, course=course)
-
-
-@pytest.fixture
-def first_lesson(course):
-    return course_lessons(course).specific().first()
-
-
-@pytest.fixture
-def quiz_lesson(course):
-    return course_lessons(course).specific()[1]
-
-
 # Access matrix -----------------------------------------------------------------------------
 #
 # Each page against each role. "own" is the enrolled participant; the other roles are not
