@@ -11,7 +11,7 @@ which adds each employer's releases to its list.
 
 from django import forms
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy, pgettext
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -32,7 +31,13 @@ from pathways.certificates.employers import services
 from pathways.certificates.employers.models import EmployerApiKey, EmployerOrganisation
 from pathways.lms.accounts.people import active_people, offer_people
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, KeptRecordsMixin
+from pathways.lms.core.admin import (
+    AdminFormView,
+    KeptRecordsMixin,
+    RecordFormView,
+    RowAction,
+    RowActionsMixin,
+)
 
 
 def date_label(value) -> str:
@@ -57,7 +62,7 @@ class EmployerOrganisationForm(WagtailAdminModelForm):
             )
 
 
-class EmployerIndexView(IndexView):
+class EmployerIndexView(RowActionsMixin, IndexView):
     keys_url_name = None
     add_key_url_name = None
 
@@ -73,26 +78,10 @@ class EmployerIndexView(IndexView):
             )
         )
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
+    def row_actions(self, instance):
         query = urlencode({"employer": instance.pk})
-        buttons.append(
-            MenuItem(
-                _("API keys"),
-                url=f"{reverse(self.keys_url_name)}?{query}",
-                icon_name="key",
-                priority=40,
-            )
-        )
-        buttons.append(
-            MenuItem(
-                _("New API key"),
-                url=f"{reverse(self.add_key_url_name)}?{query}",
-                icon_name="plus",
-                priority=50,
-            )
-        )
-        return buttons
+        yield RowAction(_("API keys"), f"{reverse(self.keys_url_name)}?{query}", "key", 40)
+        yield RowAction(_("New API key"), f"{reverse(self.add_key_url_name)}?{query}", "plus", 50)
 
 
 class EmployerOrganisationViewSet(KeptRecordsMixin, ModelViewSet):
@@ -209,7 +198,7 @@ class KeyCreateView(AdminFormView):
         return response
 
 
-class KeyRevokeView(AdminFormView):
+class KeyRevokeView(RecordFormView):
     model = EmployerApiKey
     permission_required = "change"
     form_class = forms.Form
@@ -223,11 +212,8 @@ class KeyRevokeView(AdminFormView):
         "request. This cannot be undone; make a new key if they need one."
     )
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            EmployerApiKey.objects.select_related("employer"), pk=kwargs["pk"]
-        )
+    def get_record_queryset(self):
+        return EmployerApiKey.objects.select_related("employer")
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -260,7 +246,8 @@ class KeyRevokeView(AdminFormView):
         )
 
 
-class KeyIndexView(IndexView):
+class KeyIndexView(RowActionsMixin, IndexView):
+    keep_wagtail_buttons = False
     revoke_url_name = None
 
     def get_base_queryset(self):
@@ -273,18 +260,9 @@ class KeyIndexView(IndexView):
             return f"{url}?{urlencode({'employer': employer})}"
         return url
 
-    def get_list_more_buttons(self, instance):
-        buttons = []
+    def row_actions(self, instance):
         if instance.revoked_at is None and self.user_has_permission("change"):
-            buttons.append(
-                MenuItem(
-                    _("Revoke"),
-                    url=reverse(self.revoke_url_name, args=[instance.pk]),
-                    icon_name="cross",
-                    priority=10,
-                )
-            )
-        return buttons
+            yield RowAction(_("Revoke"), reverse(self.revoke_url_name, args=[instance.pk]), "cross")
 
 
 class EmployerApiKeyViewSet(KeptRecordsMixin, ModelViewSet):

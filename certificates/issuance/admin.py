@@ -29,7 +29,6 @@ from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
-from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
@@ -68,6 +67,9 @@ from pathways.lms.core.admin import (
     EmptyValuesInspectMixin,
     KeptRecordsMixin,
     NotEditableView,
+    RecordFormView,
+    RowAction,
+    RowActionsMixin,
 )
 
 
@@ -204,7 +206,8 @@ def _code_column() -> Column:
     )
 
 
-class CertificateIndexView(PersonTitleIndexMixin, IndexView):
+class CertificateIndexView(PersonTitleIndexMixin, RowActionsMixin, IndexView):
+    keep_wagtail_buttons = False
     person_fields = ("user",)
     also_related = ("template", "course", "cohort")
     revoke_url_name = None
@@ -224,31 +227,15 @@ class CertificateIndexView(PersonTitleIndexMixin, IndexView):
             condition |= Q(verification_code__contains=compact)
         return queryset.filter(condition)
 
-    def get_list_more_buttons(self, instance):
-        buttons = []
-        if inspect_url := self.get_inspect_url(instance):
-            buttons.append(
-                MenuItem(_("Details"), url=inspect_url, icon_name="info-circle", priority=10)
-            )
+    def row_actions(self, instance):
         if self.user_has_permission("change") and instance.superseded_by_id is None:
-            buttons.append(
-                MenuItem(
-                    _("Reissue"),
-                    url=reverse(self.reissue_url_name, args=[instance.pk]),
-                    icon_name="repeat",
-                    priority=20,
-                )
+            yield RowAction(
+                _("Reissue"), reverse(self.reissue_url_name, args=[instance.pk]), "repeat"
             )
             if instance.revoked_at is None:
-                buttons.append(
-                    MenuItem(
-                        _("Revoke"),
-                        url=reverse(self.revoke_url_name, args=[instance.pk]),
-                        icon_name="cross",
-                        priority=30,
-                    )
+                yield RowAction(
+                    _("Revoke"), reverse(self.revoke_url_name, args=[instance.pk]), "cross"
                 )
-        return buttons
 
     def get_list_buttons(self, instance):
         buttons = super().get_list_buttons(instance)
@@ -474,7 +461,7 @@ class CertificateIssueView(AdminFormView):
         return redirect(self.inspect_url_name, certificate.pk)
 
 
-class CertificateActionView(SafeLabelMixin, AdminFormView):
+class CertificateActionView(SafeLabelMixin, RecordFormView):
     """A change to one current certificate (revoke, reissue) with a reason; the page sums up the
     certificate first."""
 
@@ -484,11 +471,8 @@ class CertificateActionView(SafeLabelMixin, AdminFormView):
     permission_required = "change"
     breadcrumbs_label = gettext_lazy("Certificates")
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            Certificate.objects.select_related("user__pathways_profile"), pk=kwargs["pk"]
-        )
+    def get_record_queryset(self):
+        return Certificate.objects.select_related("user__pathways_profile")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -783,7 +767,7 @@ class BatchStartView(AdminFormView):
         )
 
 
-class BatchRunAgainView(AdminFormView):
+class BatchRunAgainView(RecordFormView):
     """Run a batch again after an interruption: only missing certificates are issued."""
 
     model = CertificateBatch
@@ -797,10 +781,6 @@ class BatchRunAgainView(AdminFormView):
         "Use this if the batch stopped or seems stuck. Members who already hold the certificate "
         "are left alone, so nobody gets two."
     )
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(CertificateBatch, pk=kwargs["pk"])
 
     def get_page_subtitle(self):
         return str(self.object)
@@ -825,27 +805,17 @@ def _progress(batch: CertificateBatch) -> str:
     }
 
 
-class BatchIndexView(PeopleIndexMixin, IndexView):
+class BatchIndexView(PeopleIndexMixin, RowActionsMixin, IndexView):
+    keep_wagtail_buttons = False
     person_fields = ("requested_by",)
     also_related = ("cohort", "template")
     run_again_url_name = None
 
-    def get_list_more_buttons(self, instance):
-        buttons = []
-        if inspect_url := self.get_inspect_url(instance):
-            buttons.append(
-                MenuItem(_("Details"), url=inspect_url, icon_name="info-circle", priority=10)
-            )
+    def row_actions(self, instance):
         if instance.status != BatchStatus.DONE and self.user_has_permission("add"):
-            buttons.append(
-                MenuItem(
-                    _("Run again"),
-                    url=reverse(self.run_again_url_name, args=[instance.pk]),
-                    icon_name="repeat",
-                    priority=20,
-                )
+            yield RowAction(
+                _("Run again"), reverse(self.run_again_url_name, args=[instance.pk]), "repeat"
             )
-        return buttons
 
 
 class BatchInspectView(EmptyValuesInspectMixin, InspectView):

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy, override
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -66,7 +65,14 @@ from pathways.lms.accounts.people import (
     active_people,
 )
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, EmptyValuesInspectMixin, KeptRecordsMixin
+from pathways.lms.core.admin import (
+    AdminFormView,
+    EmptyValuesInspectMixin,
+    KeptRecordsMixin,
+    RecordFormView,
+    RowAction,
+    RowActionsMixin,
+)
 
 User = get_user_model()
 
@@ -104,17 +110,12 @@ class EmployerWithReleasesIndexView(EmployerIndexView):
             )
         )
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        buttons.append(
-            MenuItem(
-                _("Consents to share"),
-                url=f"{reverse(self.releases_url_name)}?{urlencode({'employer': instance.pk})}",
-                icon_name="link",
-                priority=60,
-            )
+    def row_actions(self, instance):
+        yield from super().row_actions(instance)
+        query = urlencode({"employer": instance.pk})
+        yield RowAction(
+            _("Consents to share"), f"{reverse(self.releases_url_name)}?{query}", "link", 60
         )
-        return buttons
 
 
 class PartnerEmployerViewSet(EmployerOrganisationViewSet):
@@ -209,7 +210,8 @@ def _released_certificates_prefetch() -> Prefetch:
     )
 
 
-class ReleaseIndexView(PersonTitleIndexMixin, IndexView):
+class ReleaseIndexView(PersonTitleIndexMixin, RowActionsMixin, IndexView):
+    keep_wagtail_buttons = False
     person_fields = ("participant",)
     also_related = ("employer",)
     record_revocation_url_name = None
@@ -237,22 +239,13 @@ class ReleaseIndexView(PersonTitleIndexMixin, IndexView):
             )
         return buttons
 
-    def get_list_more_buttons(self, instance):
-        buttons = []
-        if inspect_url := self.get_inspect_url(instance):
-            buttons.append(
-                MenuItem(_("Details"), url=inspect_url, icon_name="info-circle", priority=10)
-            )
+    def row_actions(self, instance):
         if instance.revoked_at is None and self.user_has_permission("change"):
-            buttons.append(
-                MenuItem(
-                    _("Record a request to stop sharing"),
-                    url=reverse(self.record_revocation_url_name, args=[instance.pk]),
-                    icon_name="cross",
-                    priority=20,
-                )
+            yield RowAction(
+                _("Record a request to stop sharing"),
+                reverse(self.record_revocation_url_name, args=[instance.pk]),
+                "cross",
             )
-        return buttons
 
 
 class ReleaseInspectView(EmptyValuesInspectMixin, InspectView):
@@ -600,7 +593,7 @@ class RecordRevocationForm(forms.Form):
     )
 
 
-class RecordRevocationView(AdminFormView):
+class RecordRevocationView(RecordFormView):
     model = CredentialRelease
     permission_required = "change"
     inspect_url_name = None
@@ -615,12 +608,8 @@ class RecordRevocationView(AdminFormView):
         "is marked as stopped at her request, on paper or orally, by you."
     )
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(
-            CredentialRelease.objects.select_related("participant__pathways_profile", "employer"),
-            pk=kwargs["pk"],
-        )
+    def get_record_queryset(self):
+        return CredentialRelease.objects.select_related("participant__pathways_profile", "employer")
 
     def get(self, request, *args, **kwargs):
         if self.object.revoked_at is not None:

@@ -5,20 +5,28 @@ and show its refusal on the form. Used by every app's ``admin.py``.
 - :class:`ServiceCreateView` and :class:`ServiceEditView`: a viewset's add and edit views, with
   ``save_through_service(form)`` returning the saved object.
 - :class:`AdminFormView`: any other form page (issue, revoke, record consent...), with
-  ``form_valid`` calling the service and :meth:`AdminFormView.run_service` showing a refusal.
+  ``form_valid`` calling the service and :meth:`AdminFormView.run_service` showing a refusal;
+  :class:`RecordFormView` when the form is about one record (``self.object``).
 - :class:`KeptRecordsMixin`: a viewset whose records are never added by hand, edited or deleted
   here; those views become :class:`NotEditableView`, back to the record's page or the list.
 - :class:`EmptyValuesInspectMixin`: a record's page that shows an empty value as a dash, never as
   "None" or a blank.
+- :class:`RowActionsMixin`: a list whose rows' "More" menu offers the record's own actions
+  (:class:`RowAction`) after Wagtail's edit, inspect and delete.
 """
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
@@ -90,6 +98,18 @@ class AdminFormView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView)
         return context
 
 
+class RecordFormView(AdminFormView):
+    """An :class:`AdminFormView` about one record, named by ``pk`` in the URL: ``self.object``
+    is loaded from :meth:`get_record_queryset` before anything else, or the page is a 404."""
+
+    def get_record_queryset(self):
+        return self.model._default_manager.all()
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(self.get_record_queryset(), pk=kwargs["pk"])
+
+
 class NotEditableView(View):
     """Stands in for a view a record type must not have: back to the record's page (which says
     what staff can do) when there is one, otherwise to the list."""
@@ -150,3 +170,45 @@ class EmptyValuesInspectMixin:
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
         return EMPTY_VALUE if is_empty_value(value) else value
+
+
+@dataclass(frozen=True)
+class RowAction:
+    """One action in a list row's "More" menu. Without a priority it comes after every button
+    before it."""
+
+    label: str
+    url: str
+    icon_name: str
+    priority: int | None = None
+
+
+class RowActionsMixin:
+    """For a viewset's index view: each row's "More" menu holds Wagtail's own buttons (edit,
+    inspect, delete, those the viewset has), or with ``keep_wagtail_buttons = False`` only the
+    record's page ("Details"), and then the actions :meth:`row_actions` gives, in order."""
+
+    keep_wagtail_buttons = True
+
+    def row_actions(self, instance) -> Iterable[RowAction]:
+        return ()
+
+    def get_list_more_buttons(self, instance):
+        if self.keep_wagtail_buttons:
+            buttons = list(super().get_list_more_buttons(instance))
+        else:
+            buttons = []
+            if inspect_url := self.get_inspect_url(instance):
+                buttons.append(
+                    MenuItem(_("Details"), url=inspect_url, icon_name="info-circle", priority=10)
+                )
+        highest = max((button.priority for button in buttons), default=0)
+        for action in self.row_actions(instance):
+            priority = action.priority if action.priority is not None else highest + 10
+            highest = max(highest, priority)
+            buttons.append(
+                MenuItem(
+                    action.label, url=action.url, icon_name=action.icon_name, priority=priority
+                )
+            )
+        return buttons

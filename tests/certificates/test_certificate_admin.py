@@ -818,3 +818,24 @@ def test_a_certificate_printed_before_by_language_existed_reads_the_template(
     certificate = CertificateFactory(user=participant, course=course, template=template)
     assert certificate.printed_data["paper_size"] == "auto"
     assert certificate_context(certificate)["paper_size"] == "letter"
+
+
+def test_each_row_offers_details_then_the_actions_its_state_allows(admin, participant, certificate):
+    inspect = reverse("certificates_admin:inspect", args=[certificate.pk])
+    reissue = reverse("certificates_admin:reissue", args=[certificate.pk])
+    revoke = reverse("certificates_admin:revoke", args=[certificate.pk])
+    listing = admin.get(reverse("certificates_admin:index")).content.decode()
+    assert listing.index(f'href="{inspect}"') < listing.index(f'href="{reissue}"')
+    assert listing.index(f'href="{reissue}"') < listing.index(f'href="{revoke}"')
+
+    certificate.revoked_at = timezone.now()
+    certificate.save(update_fields=["revoked_at"])
+    listing = admin.get(reverse("certificates_admin:index")).content.decode()
+    assert f'href="{reissue}"' in listing
+    assert f'href="{revoke}"' not in listing
+
+
+@pytest.mark.parametrize("url_name", ["certificates_admin:revoke", "certificates_admin:reissue"])
+def test_a_form_about_a_certificate_that_does_not_exist_is_not_found(admin, url_name):
+    assert admin.get(reverse(url_name, args=[987654])).status_code == 404
+    assert admin.post(reverse(url_name, args=[987654]), {"reason": "x"}).status_code == 404
