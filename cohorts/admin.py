@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import ObjectList
-from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.panels import InlinePanel, ObjectList
 from wagtail.admin.views.generic import DeleteView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -38,6 +37,8 @@ from pathways.cohorts.models import (
     MembershipStatus,
 )
 from pathways.cohorts.selectors import ATTENDING_STATUSES
+from pathways.courses import translations as course_translations
+from pathways.courses.models import CoursePage
 from pathways.lms.accounts.names import staff_label
 from pathways.lms.accounts.people import (
     PeopleIndexMixin,
@@ -49,7 +50,13 @@ from pathways.lms.accounts.people import (
     with_profiles,
 )
 from pathways.lms.accounts.roles import Role
-from pathways.lms.core.admin import AdminFormView, ServiceCreateView, ServiceEditView
+from pathways.lms.core.admin import (
+    AdminFormView,
+    RowAction,
+    RowActionsMixin,
+    ServiceCreateView,
+    ServiceEditView,
+)
 from pathways.lms.core.time_zones import is_time_zone, time_zone_choices
 
 
@@ -131,6 +138,43 @@ class CohortForm(WagtailAdminModelForm):
         return matching_time_zone(self.cleaned_data.get("time_zone") or "")
 
 
+class CourseRunForm(WagtailAdminModelForm):
+    """A course the cohort runs, chosen from a list that names each course once, by its source
+    page, and not again for each of its translations (``courses.translations``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("course")
+        if field is None:
+            return
+        courses = CoursePage.objects.order_by("title")
+        offered = course_translations.sources_only(courses)
+        if self.instance.course_id:
+            # A run made before cohorts kept to source pages still shows what it runs.
+            offered = offered | courses.filter(pk=self.instance.course_id)
+        field.queryset = offered
+        field.widget = forms.Select(choices=field.choices)
+
+
+class CourseRunsPanel(InlinePanel):
+    """The cohort's courses, each chosen with :class:`CourseRunForm`."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["form"] = CourseRunForm
+        return options
+
+
+def cohort_panels() -> list:
+    """The cohort form's panels (``Cohort.panels``), its courses chosen from source pages."""
+    return [
+        CourseRunsPanel(**panel.clone_kwargs())
+        if isinstance(panel, InlinePanel) and panel.relation_name == "cohort_courses"
+        else panel
+        for panel in Cohort.panels
+    ]
+
+
 class CohortServiceMixin:
     def save_through_service(self, form):
         cohort = form.save(commit=False)
@@ -149,18 +193,11 @@ class CohortEditView(CohortServiceMixin, ServiceEditView):
     pass
 
 
-class CohortIndexView(IndexView):
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        buttons.append(
-            MenuItem(
-                _("Roster and attendance"),
-                url=reverse("cohorts:detail", args=[instance.pk]),
-                icon_name="group",
-                priority=30,
-            )
+class CohortIndexView(RowActionsMixin, IndexView):
+    def row_actions(self, instance):
+        yield RowAction(
+            _("Roster and attendance"), reverse("cohorts:detail", args=[instance.pk]), "group", 30
         )
-        return buttons
 
 
 class CohortInspectView(InspectView):
@@ -184,7 +221,7 @@ class CohortViewSet(ModelViewSet):
     inspect_view_enabled = True
 
     def get_edit_handler(self):
-        return ObjectList(Cohort.panels, base_form_class=CohortForm).bind_to_model(Cohort)
+        return ObjectList(cohort_panels(), base_form_class=CohortForm).bind_to_model(Cohort)
 
 
 # Memberships ---------------------------------------------------------------------------------
@@ -438,6 +475,23 @@ class SessionEditForm(WagtailAdminModelForm):
         fields = ["title", "starts_at", "duration_minutes", "place"]
 
 
+def session_panels(*, for_update: bool) -> ObjectList:
+    """The session form (``CohortSession.panels``, with its translations); a session stays in
+    its cohort once scheduled."""
+    if for_update:
+        panels = [p for p in CohortSession.panels if getattr(p, "field_name", None) != "cohort"]
+        return ObjectList(panels, base_form_class=SessionEditForm).bind_to_model(CohortSession)
+    return ObjectList(CohortSession.panels, base_form_class=SessionCreateForm).bind_to_model(
+        CohortSession
+    )
+
+
+def _session_translations(form) -> list:
+    """The session's translations as the form leaves them (kept, changed and new), unsaved: the
+    service saves them."""
+    return list(form.save(commit=False).translations.all())
+
+
 class SessionCreateView(ServiceCreateView):
     def save_through_service(self, form):
         data = form.cleaned_data
@@ -447,6 +501,7 @@ class SessionCreateView(ServiceCreateView):
             starts_at=data["starts_at"],
             duration_minutes=data["duration_minutes"],
             place=data.get("place", ""),
+            translations=_session_translations(form),
             actor=self.request.user,
         )
 
@@ -460,6 +515,7 @@ class SessionEditView(ServiceEditView):
             starts_at=data["starts_at"],
             duration_minutes=data["duration_minutes"],
             place=data.get("place", ""),
+            translations=_session_translations(form),
             actor=self.request.user,
         )
 
@@ -476,18 +532,10 @@ class SessionDeleteView(DeleteView):
         return redirect(self.get_success_url())
 
 
-class SessionIndexView(IndexView):
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        buttons.append(
-            MenuItem(
-                _("Take attendance"),
-                url=reverse("cohorts:attendance", args=[instance.cohort_id, instance.pk]),
-                icon_name="tasks",
-                priority=5,
-            )
-        )
-        return buttons
+class SessionIndexView(RowActionsMixin, IndexView):
+    def row_actions(self, instance):
+        url = reverse("cohorts:attendance", args=[instance.cohort_id, instance.pk])
+        yield RowAction(_("Take attendance"), url, "tasks", 5)
 
 
 class CohortSessionViewSet(ModelViewSet):
@@ -506,8 +554,18 @@ class CohortSessionViewSet(ModelViewSet):
     def get_edit_handler(self):
         return None
 
+    @cached_property
+    def _panels(self) -> dict[bool, ObjectList]:
+        return {update: session_panels(for_update=update) for update in (False, True)}
+
     def get_form_class(self, for_update=False):
-        return SessionEditForm if for_update else SessionCreateForm
+        return self._panels[for_update].get_form_class()
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(panel=self._panels[False], **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(panel=self._panels[True], **kwargs)
 
 
 # Attendance ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from pathways.courses.models import CoursePage
 from pathways.courses.translations import source_page
 from pathways.lms.accounts.names import chosen_name_of
+from pathways.lms.core.languages import ShownInLanguage, language_choices
 
 
 def validate_time_zone(value: str) -> None:
@@ -41,8 +42,12 @@ class CohortStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Cohort(ClusterableModel):
-    """A group that takes courses together, with a schedule, a capacity and facilitators."""
+class Cohort(ShownInLanguage, ClusterableModel):
+    """A group that takes courses together, with a schedule, a capacity and facilitators.
+
+    Its name may be translated (``translations``): members and facilitators read it in their
+    language where there is a translation (:attr:`shown_name`).
+    """
 
     name = models.CharField(_("name"), max_length=200)
     start_date = models.DateField(_("start date"))
@@ -69,6 +74,15 @@ class Cohort(ClusterableModel):
 
     panels = [
         FieldPanel("name"),
+        InlinePanel(
+            "translations",
+            heading=_("Name in other languages"),
+            label=_("Translation"),
+            help_text=_(
+                "Members whose language is one of these see the cohort's name in it; everyone "
+                "else sees the name above."
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("start_date"),
@@ -112,6 +126,35 @@ class Cohort(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (the active one), or as written."""
+        return self.shown("name")
+
+
+class CohortTranslation(models.Model):
+    """A cohort's name in another language, written by staff in the cohort's admin form."""
+
+    cohort = ParentalKey(Cohort, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    name = models.CharField(_("name"), max_length=200)
+
+    panels = [FieldPanel("language"), FieldPanel("name")]
+
+    class Meta:
+        verbose_name = _("cohort translation")
+        verbose_name_plural = _("cohort translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "language"],
+                name="cohorts_one_cohort_translation_per_language",
+                violation_error_message=_("The cohort already has a translation in this language."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} ({self.language})"
 
 
 class CohortCourse(models.Model):
@@ -202,8 +245,12 @@ class CohortMembership(models.Model):
         return f"{chosen_name_of(self.user)} – {self.cohort}"
 
 
-class CohortSession(models.Model):
-    """A scheduled meeting of a cohort."""
+class CohortSession(ShownInLanguage, ClusterableModel):
+    """A scheduled meeting of a cohort.
+
+    Its title and place may be translated (``translations``): members read them in their
+    language where there is a translation (:attr:`shown_title`, :attr:`shown_place`).
+    """
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=200)
@@ -228,6 +275,15 @@ class CohortSession(models.Model):
         FieldPanel("starts_at"),
         FieldPanel("duration_minutes"),
         FieldPanel("place"),
+        InlinePanel(
+            "translations",
+            heading=_("Title and place in other languages"),
+            label=_("Translation"),
+            help_text=_(
+                "Members whose language is one of these see the session's title and place in "
+                "it; everyone else sees them as written above."
+            ),
+        ),
     ]
 
     class Meta:
@@ -244,6 +300,50 @@ class CohortSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cohort}: {self.title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the active one), or as written."""
+        return self.shown("title")
+
+    @property
+    def shown_place(self) -> str:
+        """The place in the reader's language (the active one), or as written (perhaps empty:
+        then pages show the cohort's mode)."""
+        return self.shown("place")
+
+
+class CohortSessionTranslation(models.Model):
+    """A session's title and place in another language, written by staff with the session."""
+
+    session = ParentalKey(CohortSession, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    title = models.CharField(_("title"), max_length=200)
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Leave empty to show the session's own place."),
+    )
+
+    panels = [FieldPanel("language"), FieldPanel("title"), FieldPanel("place")]
+
+    class Meta:
+        verbose_name = _("session translation")
+        verbose_name_plural = _("session translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "language"],
+                name="cohorts_one_session_translation_per_language",
+                violation_error_message=_(
+                    "The session already has a translation in this language."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.language})"
 
 
 class AttendanceStatus(models.TextChoices):

@@ -34,6 +34,7 @@ from pathways.cohorts.models import (
     CohortCourse,
     CohortMembership,
     CohortSession,
+    CohortSessionTranslation,
     CohortStatus,
     MembershipStatus,
 )
@@ -50,6 +51,7 @@ from pathways.courses.selectors import Requirement, _lessons_by_course, completi
 from pathways.lms.accounts.names import chosen_name_of
 from pathways.lms.accounts.people import by_chosen_name, person_ordering
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
+from pathways.lms.core.languages import keep_translations
 
 # Memberships that take one of the cohort's places. A member who completed has used her place in
 # this run of the cohort, so completing does not hand the place to someone else.
@@ -135,12 +137,13 @@ def _signoffs_waiting_in(cohort_ref):
     return Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0))
 
 
-def cohorts_facilitated_by(user):
+def cohorts_facilitated_by(user, *, shown: bool = False):
     """The cohorts someone runs: every cohort for programme staff, assigned ones for a facilitator.
 
     Each cohort carries ``places_taken``, ``waitlisted``, ``sessions_count`` and
     ``signoffs_waiting`` (practical activities of its members waiting for sign-off), counted in
-    the same query.
+    the same query. ``shown``: also their translations (one more query), for a page that names
+    them in the reader's language.
     """
     if is_programme_staff(user):
         cohorts = Cohort.objects.all()
@@ -148,7 +151,7 @@ def cohorts_facilitated_by(user):
         cohorts = Cohort.objects.filter(facilitators=user)
     else:
         return Cohort.objects.none()
-    return cohorts.annotate(
+    cohorts = cohorts.annotate(
         places_taken=Count(
             "memberships", filter=Q(memberships__status__in=PLACE_STATUSES), distinct=True
         ),
@@ -160,6 +163,7 @@ def cohorts_facilitated_by(user):
         sessions_count=Count("sessions", distinct=True),
         signoffs_waiting=_signoffs_waiting_in(OuterRef("pk")),
     ).order_by("-start_date", "name")
+    return cohorts.prefetch_related("translations") if shown else cohorts
 
 
 def cohort_for_facilitator(user, cohort_id: int) -> Cohort:
@@ -188,10 +192,12 @@ def session_for_facilitator(user, cohort_id: int, session_id: int) -> CohortSess
 
 
 def cohort_sessions(cohort: Cohort):
-    """The cohort's sessions in order, each with how many attendance records it has."""
+    """The cohort's sessions in order, each with how many attendance records it has and its
+    translations."""
     return (
         CohortSession.objects.filter(cohort=cohort)
         .select_related("cohort")
+        .prefetch_related("translations")
         .annotate(recorded=Count("attendance"))
         .order_by("starts_at", "pk")
     )
@@ -435,8 +441,8 @@ def attended_hours_requirements(enrolment: Enrolment) -> list[Requirement]:
 
 
 def attended_hours_requirements_for(enrolments) -> dict[int, list[Requirement]]:
-    """:func:`attended_hours_requirements` for many enrolments, keyed by enrolment id, in two
-    queries whatever their number."""
+    """:func:`attended_hours_requirements` for many enrolments, keyed by enrolment id, in three
+    queries whatever their number (the cohorts' names in the reader's language)."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
@@ -457,6 +463,7 @@ def attended_hours_requirements_for(enrolments) -> dict[int, list[Requirement]]:
             "cohort__name",
             "cohort__start_date",
         )
+        .prefetch_related("cohort__translations")
         .distinct()
         .order_by("cohort__start_date", "pk")
     )
@@ -476,7 +483,7 @@ def attended_hours_requirements_for(enrolments) -> dict[int, list[Requirement]]:
     for enrolment in enrolments:
         requirements[enrolment.pk] = [
             _hours_requirement(
-                cohort_name=run.cohort.name,
+                cohort_name=run.cohort.shown_name,
                 minutes=attended[(enrolment.user_id, run.cohort_id)],
                 needed=run.min_attended_hours,
             )
@@ -563,6 +570,8 @@ def cohort_member_completion(
     reports = completion_reports(
         [e for e in enrolments.values() if e.status == EnrolmentStatus.ACTIVE]
     )
+    # In the reader's language, as the courses' own hours rule says it (said once, below).
+    cohort_name = cohort.shown_name if any(run.min_attended_hours > 0 for run in runs) else ""
     results = []
     for membership in memberships:
         if not runs and membership.status == MembershipStatus.COMPLETED:
@@ -588,7 +597,7 @@ def cohort_member_completion(
             hours = None
             if run.min_attended_hours > 0:
                 hours = _hours_requirement(
-                    cohort_name=cohort.name,
+                    cohort_name=cohort_name,
                     minutes=minutes.get(membership.pk, 0),
                     needed=run.min_attended_hours,
                 )
@@ -629,7 +638,8 @@ def cohort_member_completion(
 def joinable_cohorts(user):
     """Cohorts open for joining now that the participant is not already part of.
 
-    Each carries ``places_taken``. Only participants can join, so others get none.
+    Each carries ``places_taken`` and its translations. Only participants can join, so others
+    get none.
     """
     if not has_role(user, Role.PARTICIPANT):
         return Cohort.objects.none()
@@ -651,6 +661,7 @@ def joinable_cohorts(user):
                 "memberships", filter=Q(memberships__status__in=PLACE_STATUSES), distinct=True
             )
         )
+        .prefetch_related("translations")
         .order_by("start_date", "name")
     )
 
@@ -736,7 +747,8 @@ class MyCohort:
 
 
 def participant_cohorts(user, *, upcoming_per_cohort: int = 3) -> list[MyCohort]:
-    """The participant's cohorts (not withdrawn) with her hours and next sessions (3 queries).
+    """The participant's cohorts (not withdrawn) with her hours and next sessions, and their
+    translations (5 queries).
 
     Nothing about other members is read: peers are not listed on her pages.
     """
@@ -761,6 +773,7 @@ def participant_cohorts(user, *, upcoming_per_cohort: int = 3) -> list[MyCohort]
     memberships = list(
         CohortMembership.objects.filter(user=user, status__in=CURRENT_STATUSES)
         .select_related("cohort")
+        .prefetch_related("cohort__translations")
         .annotate(
             waitlist_ahead=Coalesce(Subquery(ahead, output_field=IntegerField()), 0),
             needed_hours=Subquery(needed),
@@ -776,13 +789,17 @@ def participant_cohorts(user, *, upcoming_per_cohort: int = 3) -> list[MyCohort]
     )
     upcoming: dict[int, list[CohortSession]] = {}
     if attending:
-        for session in (
-            CohortSession.objects.filter(
-                cohort_id__in=[m.cohort_id for m in attending], starts_at__gte=timezone.now()
-            )
-            .select_related("cohort")
-            .order_by("starts_at", "pk")
-        ):
+        coming = CohortSession.objects.filter(
+            cohort_id__in=[m.cohort_id for m in attending], starts_at__gte=timezone.now()
+        )
+        sessions = list(coming.select_related("cohort").order_by("starts_at", "pk"))
+        # Read with the sessions' own filter: the same cost whether or not any are coming.
+        keep_translations(
+            sessions,
+            CohortSessionTranslation.objects.filter(session__in=coming),
+            parent="session",
+        )
+        for session in sessions:
             upcoming.setdefault(session.cohort_id, []).append(session)
     return [
         MyCohort(
@@ -813,7 +830,7 @@ def facilitated_enrolments_q(user) -> Q:
 
 def participant_next_session(user, *, now: datetime | None = None) -> CohortSession | None:
     """The next session (or the one going on now) of a cohort where she has a place, with its
-    cohort, in one query."""
+    cohort, in one query (and two more for their translations, when she has one)."""
     now = now or timezone.now()
     # A session that started within the last day may still be going on.
     candidates = (
@@ -823,6 +840,7 @@ def participant_next_session(user, *, now: datetime | None = None) -> CohortSess
             starts_at__gte=now - timedelta(days=1),
         )
         .select_related("cohort")
+        .prefetch_related("translations", "cohort__translations")
         .order_by("starts_at", "pk")[:10]
     )
     return next(

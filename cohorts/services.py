@@ -42,6 +42,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wagtail.log_actions import log
 
@@ -52,6 +53,7 @@ from pathways.cohorts.models import (
     CohortCourse,
     CohortMembership,
     CohortSession,
+    CohortSessionTranslation,
     CohortStatus,
     MembershipStatus,
 )
@@ -584,6 +586,34 @@ def _clean_place(place: str | None) -> str:
     return place
 
 
+def _clean_session_translations(
+    translations: Iterable[CohortSessionTranslation] | None,
+) -> list[CohortSessionTranslation] | None:
+    """The translations of a session's title and place as they will be kept: one per language,
+    each with a title."""
+    if translations is None:
+        return None
+    rows = list(translations)
+    for row in rows:
+        row.title = (row.title or "").strip()
+        if not row.title:
+            raise ValidationError(_("Please give the session's title in each language you add."))
+        row.place = _clean_place(row.place)
+    languages = [row.language for row in rows]
+    if len(set(languages)) != len(languages):
+        raise ValidationError(_("Please give each language one translation only."))
+    return rows
+
+
+def _keep_session_translations(session: CohortSession, rows) -> None:
+    """Make ``rows`` the session's translations: new ones added, changed ones saved, the ones
+    left out removed."""
+    if rows is None:
+        return
+    session.translations = rows
+    session.translations.commit()
+
+
 @transaction.atomic
 def session_schedule(
     *,
@@ -593,10 +623,13 @@ def session_schedule(
     duration_minutes: int,
     actor,
     place: str = "",
+    translations: Iterable[CohortSessionTranslation] | None = None,
 ) -> CohortSession:
-    """Programme staff schedule a meeting of the cohort, within its dates, and say where."""
+    """Programme staff schedule a meeting of the cohort, within its dates, and say where
+    (``translations``: its title and place in other languages, unsaved)."""
     _require_staff(actor, _("Only programme staff can schedule sessions."))
     place = _clean_place(place)
+    translations = _clean_session_translations(translations)
     cohort = _lock_cohort(cohort)
     if cohort.status == CohortStatus.CLOSED:
         raise ValidationError(_("This cohort has finished, so no more sessions can be added."))
@@ -610,6 +643,7 @@ def session_schedule(
         duration_minutes=duration_minutes,
         place=place,
     )
+    _keep_session_translations(session, translations)
     log_change(session, created=True, actor=actor)
     return session
 
@@ -623,11 +657,14 @@ def session_update(
     duration_minutes: int,
     actor,
     place: str | None = None,
+    translations: Iterable[CohortSessionTranslation] | None = None,
 ) -> CohortSession:
-    """Programme staff change a session (``place=None`` keeps where it is). It cannot become
+    """Programme staff change a session (``place=None`` keeps where it is; ``translations``, the
+    title and place in other languages, replace the ones it has unless None). It cannot become
     shorter than attendance recorded."""
     _require_staff(actor, _("Only programme staff can change sessions."))
     place = None if place is None else _clean_place(place)
+    translations = _clean_session_translations(translations)
     locked = CohortSession.objects.select_for_update().select_related("cohort").get(pk=session.pk)
     _check_session(
         cohort=locked.cohort, title=title, starts_at=starts_at, duration_minutes=duration_minutes
@@ -640,9 +677,12 @@ def session_update(
     )
     if duration_minutes < longest:
         raise ValidationError(
-            _(
+            ngettext(
+                "Attendance of %(minutes)s minute is already recorded for this session, so it "
+                "cannot be shorter than that.",
                 "Attendance of %(minutes)s minutes is already recorded for this session, so it "
-                "cannot be shorter than that."
+                "cannot be shorter than that.",
+                longest,
             )
             % {"minutes": longest}
         )
@@ -654,6 +694,7 @@ def session_update(
         locked.place = place
         fields.append("place")
     locked.save(update_fields=fields)
+    _keep_session_translations(locked, translations)
     log_change(locked, actor=actor)
     return locked
 

@@ -32,6 +32,8 @@ def my_cohorts(request):
         {
             "page_title": _("My groups"),
             "my_cohorts": mine,
+            # Her next sessions are listed with their times: the page names her time zone.
+            "shows_times": any(item.upcoming for item in mine),
             "joinable": list(selectors.joinable_cohorts(request.user)),
         },
     )
@@ -54,7 +56,8 @@ def _placed_message(request, membership) -> None:
     if membership.status == MembershipStatus.ACTIVE:
         messages.success(
             request,
-            _("You have a place in %(cohort)s. Welcome!") % {"cohort": membership.cohort.name},
+            _("You have a place in %(cohort)s. Welcome!")
+            % {"cohort": membership.cohort.shown_name},
         )
     else:
         messages.info(
@@ -63,7 +66,7 @@ def _placed_message(request, membership) -> None:
                 "%(cohort)s is full at the moment, so you are on the waiting list. You will get "
                 "a place as soon as one frees up."
             )
-            % {"cohort": membership.cohort.name},
+            % {"cohort": membership.cohort.shown_name},
         )
 
 
@@ -128,7 +131,7 @@ def leave(request, membership_id: int):
                 if was_waiting
                 else _("Leave %(cohort)s?")
             )
-            % {"cohort": membership.cohort.name},
+            % {"cohort": membership.cohort.shown_name},
             "membership": membership,
             "cohort": membership.cohort,
             "waitlisted": was_waiting,
@@ -152,7 +155,7 @@ def facilitated_list(request):
         "cohorts/list.html",
         {
             "page_title": _("Cohorts I run"),
-            "cohorts": list(selectors.cohorts_facilitated_by(request.user)),
+            "cohorts": list(selectors.cohorts_facilitated_by(request.user, shown=True)),
         },
     )
 
@@ -164,7 +167,7 @@ def cohort_detail(request, cohort_id: int):
         request,
         "cohorts/detail.html",
         {
-            "page_title": cohort.name,
+            "page_title": cohort.shown_name,
             "cohort": cohort,
             "roster": selectors.cohort_roster(cohort),
             "sessions": list(selectors.cohort_sessions(cohort)),
@@ -232,11 +235,10 @@ def _attendance_not_open(request, session):
         request,
         "cohorts/attendance.html",
         {
-            "page_title": _("Attendance: %(session)s") % {"session": session.title},
+            "page_title": _("Attendance: %(session)s") % {"session": session.shown_title},
             "cohort": session.cohort,
             "session": session,
             "not_open": True,
-            "opens_at": services.attendance_opens_at(session),
         },
         status=409 if request.method == "POST" else 200,
     )
@@ -267,7 +269,12 @@ def take_attendance(request, cohort_id: int, session_id: int):
             else:
                 messages.success(
                     request,
-                    _("Attendance saved for %(count)s people.") % {"count": len(entries)},
+                    ngettext(
+                        "Attendance saved for %(count)s person.",
+                        "Attendance saved for %(count)s people.",
+                        len(entries),
+                    )
+                    % {"count": len(entries)},
                 )
                 return redirect(
                     "cohorts:attendance", cohort_id=session.cohort_id, session_id=session.pk
@@ -280,7 +287,7 @@ def take_attendance(request, cohort_id: int, session_id: int):
         request,
         "cohorts/attendance.html",
         {
-            "page_title": _("Attendance: %(session)s") % {"session": session.title},
+            "page_title": _("Attendance: %(session)s") % {"session": session.shown_title},
             "cohort": session.cohort,
             "session": session,
             "rows": rows,

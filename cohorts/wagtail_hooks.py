@@ -32,8 +32,14 @@ hooks.register(DUE_NOTICES_HOOK, notices.sessions_tomorrow)
 
 @hooks.register(DASHBOARD_PANELS_HOOK)
 def next_session_panel(request, user):
-    """Her next group session on the dashboard: when, where, and which group (one query)."""
+    """Her next group session on the dashboard: when, where, and which group, in her language
+    (three queries: the session, then its and its group's translations)."""
     session = selectors.participant_next_session(user)
     if session is None:
         return None
-    return DashboardPanel("cohorts/includes/dashboard_next_session.html", {"session": session}, 10)
+    return DashboardPanel(
+        "cohorts/includes/dashboard_next_session.html",
+        {"session": session},
+        10,
+        shows_times=True,
+    )

@@ -14,7 +14,6 @@ from django.db.models import F, Func, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -157,6 +156,7 @@ def other_languages(courses, *, url_name: str) -> dict[int, list[dict]]:
     return {
         course.pk: [
             {
+                "code": language,
                 "language": translations.language_name(language),
                 "url": reverse(url_name, args=[pk]),
             }
@@ -165,6 +165,17 @@ def other_languages(courses, *, url_name: str) -> dict[int, list[dict]]:
         ]
         for course in courses
     }
+
+
+def written_in(course) -> str:
+    """The language this version of a course is written in, as the course's "Language" field
+    names it. A translation names its locale's: wagtail-localize copies the source's field onto
+    its translations, where it would name the source's language."""
+    code = course.language
+    if translations.enabled() and translations.source_page(course).pk != course.pk:
+        code = course.locale.language_code
+    labels = dict(CoursePage._meta.get_field("language").flatchoices)
+    return str(labels.get(code) or translations.language_name(code))
 
 
 def page_add_url(model, parent, *, next_url: str = "") -> str:
@@ -202,6 +213,23 @@ def lesson_contents(lesson) -> list[str]:
         "activity": gettext("Practical activity"),
     }
     return [labels[kind] for kind in _MARKED_BLOCKS if kind in kinds]
+
+
+class CourseTitleColumn(TitleColumn):
+    """A course's title, a link to its outline, and under it the languages it is translated
+    into ("Also in: Español"), each a link to that translation's outline: in reach on a phone
+    too, where a table's last columns are off screen."""
+
+    cell_template_name = "courses/admin/course_title_cell.html"
+
+    def __init__(self, name, *, translated: dict[int, list[dict]], **kwargs):
+        super().__init__(name, **kwargs)
+        self.translated = translated
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["translations"] = self.translated.get(instance.pk, [])
+        return context
 
 
 class AuthoringMenuItem(MenuItem):
@@ -292,35 +320,21 @@ class CourseListView(AuthoringViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        # Each course once, as written first: its translations are named beside it.
+        # Each course once, as written first: its translations are named under its title.
         courses = [
             course
             for course in translations.sources_only(courses_with_counts())
             if may_author_page(user, course)
         ]
         translated = other_languages(courses, url_name=self.course_url_name)
-        translations_column = (
-            [
-                Column(
-                    "translations",
-                    label=gettext("Translations"),
-                    accessor=lambda course: format_html_join(
-                        ", ",
-                        '<a href="{}">{}</a>',
-                        ((item["url"], item["language"]) for item in translated[course.pk]),
-                    ),
-                )
-            ]
-            if translations.enabled()
-            else []
-        )
         context["courses"] = courses
         context["table"] = Table(
             [
-                TitleColumn(
+                CourseTitleColumn(
                     "title",
                     label=gettext("Course"),
                     get_url=lambda course: reverse(self.course_url_name, args=[course.pk]),
+                    translated=translated,
                 ),
                 Column("track", label=gettext("Track"), accessor="get_track_display"),
                 Column("language", label=gettext("Language"), accessor="get_language_display"),
@@ -332,7 +346,6 @@ class CourseListView(AuthoringViewMixin, TemplateView):
                 ),
                 NumberColumn("module_count", label=gettext("Modules")),
                 NumberColumn("lesson_count", label=gettext("Lessons")),
-                *translations_column,
             ],
             courses,
             caption=gettext("Courses"),
@@ -374,7 +387,18 @@ class CourseOutlineView(AuthoringViewMixin, TemplateView):
         return reverse(self.course_url_name, args=[self.course.pk])
 
     @cached_property
+    def source(self):
+        """The course this one translates, or None when it is the source itself. Modules and
+        lessons are added to the source; a translation gets them when it is next synced."""
+        if not translations.enabled():
+            return None
+        source = translations.source_page(self.course)
+        return source if source.pk != self.course.pk else None
+
+    @cached_property
     def header_buttons(self):
+        if self.source is not None:
+            return []
         return [
             HeaderButton(
                 gettext("Add module"),
@@ -434,7 +458,11 @@ class CourseOutlineView(AuthoringViewMixin, TemplateView):
                 "page": module,
                 "status": publication_status(module),
                 "edit_url": page_edit_url(module, next_url=self.here),
-                "add_lesson_url": page_add_url(LessonPage, module, next_url=self.here),
+                "add_lesson_url": (
+                    page_add_url(LessonPage, module, next_url=self.here)
+                    if self.source is None
+                    else ""
+                ),
                 "lessons": by_module[module.path],
             }
             for module in modules
@@ -444,10 +472,14 @@ class CourseOutlineView(AuthoringViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["course"] = self.course
         context["course_status"] = publication_status(self.course)
+        context["course_language"] = written_in(self.course)
         context["translations"] = other_languages([self.course], url_name=self.course_url_name).get(
             self.course.pk, []
         )
         context["modules"] = self.outline()
+        if self.source is not None:
+            context["source_url"] = reverse(self.course_url_name, args=[self.source.pk])
+            context["source_language"] = written_in(self.source)
         context["edit_course_url"] = page_edit_url(self.course, next_url=self.here)
         return context
 

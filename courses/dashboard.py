@@ -20,11 +20,13 @@ DASHBOARD_PANELS_HOOK = "pathways_dashboard_panels"
 class DashboardPanel:
     """One small section of "What comes next": rendered with ``template_name``, which reads its
     values as ``panel.<name>``. Lower ``order`` comes first (sessions 10, sign-offs 20, check-ins
-    30, certificates 40, sharing 50)."""
+    30, certificates 40, sharing 50). A panel that prints a time of day sets ``shows_times``, so
+    that the dashboard names her time zone once."""
 
     template_name: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    shows_times: bool = False
 
 
 def dashboard_panels(request, user) -> list[DashboardPanel]:

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 import wagtail.models  # noqa: F401  (registers the page model before it is looked up)
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -23,7 +24,7 @@ import swapper
 
 from pathways.courses.blocks import LessonStreamBlock
 from pathways.lms.accounts.names import chosen_name_of
-from pathways.lms.core.languages import language_choices
+from pathways.lms.core.languages import ShownInLanguage, language_choices
 
 Page = swapper.load_model("wagtailcore", "Page", require_ready=False)
 
@@ -35,14 +36,31 @@ class Track(models.TextChoices):
 
 
 @register_snippet
-class Skill(index.Indexed, models.Model):
-    """An entry of the skills taxonomy: what a course teaches and a certificate attests."""
+class Skill(ShownInLanguage, index.Indexed, ClusterableModel):
+    """An entry of the skills taxonomy: what a course teaches and a certificate attests.
+
+    Its name and description may be translated (``translations``): course pages show them in
+    the reader's language, and a certificate prints the names in its own language.
+    """
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        InlinePanel(
+            "translations",
+            heading=_("Translations"),
+            label=_("Translation"),
+            help_text=_(
+                "The name and description in other languages: course pages show them to readers "
+                "of that language, and certificates printed in it list the name."
+            ),
+        ),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -52,6 +70,43 @@ class Skill(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language (the active one), or as written."""
+        return self.shown("name")
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the reader's language (the active one), or as written."""
+        return self.shown("description")
+
+
+class SkillTranslation(models.Model):
+    """A skill's name and description in another language, written by staff with the skill."""
+
+    skill = ParentalKey(Skill, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Leave empty to show the skill's own.")
+    )
+
+    panels = [FieldPanel("language"), FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("skill translation")
+        verbose_name_plural = _("skill translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["skill", "language"],
+                name="courses_one_skill_translation_per_language",
+                violation_error_message=_("The skill already has a translation in this language."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.language})"
 
 
 class ShownInTheReadersLanguage:

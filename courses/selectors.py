@@ -27,6 +27,7 @@ from pathways.courses.models import (
     ModulePage,
     QuizAttempt,
     ReflectionAnswer,
+    Skill,
 )
 from pathways.lms.accounts.roles import Role, has_role, is_programme_staff
 
@@ -145,6 +146,21 @@ def live_course(course_id: int) -> CoursePage:
         raise Http404
     translations.show_in_language([course])
     return course
+
+
+def course_skills(course: CoursePage) -> list[Skill]:
+    """The skills a course teaches, each named in the reader's language where translated
+    (``Skill.shown_name``), in that order (two queries)."""
+    skills = list(course.skills.prefetch_related("translations"))
+    return sorted(skills, key=lambda skill: skill.shown_name.casefold())
+
+
+def skill_names(skills, language: str) -> list[str]:
+    """The names of ``skills`` (a queryset) in ``language``, where a skill is translated into
+    it, else as written; in alphabetical order, each once: as a certificate printed in that
+    language lists them. Two queries."""
+    names = {skill.shown("name", language) for skill in skills.prefetch_related("translations")}
+    return sorted(names, key=str.casefold)
 
 
 def participant_enrolment(user, course: CoursePage) -> Enrolment | None:

@@ -41,6 +41,7 @@ def dashboard(request):
         key=lambda summary: summary.enrolment.completed_at,
         reverse=True,
     )
+    panels = dashboard_panels(request, request.user)
     return render(
         request,
         "courses/dashboard.html",
@@ -50,7 +51,8 @@ def dashboard(request):
             "recently_completed": completed[:5],
             "continue_summary": in_progress[0] if in_progress else None,
             # What comes next: her next session, sign-offs, check-in, certificates, sharing.
-            "panels": dashboard_panels(request, request.user),
+            "panels": panels,
+            "panels_show_times": any(panel.shows_times for panel in panels),
         },
     )
 
@@ -102,7 +104,7 @@ def _course_page(request, course: CoursePage, *, error_form=None, status: int = 
             "taking": active and enrolment.status == EnrolmentStatus.ACTIVE,
             "outline": selectors.course_outline(course, enrolment if active else None),
             "report": report,
-            "skills": course.skills.all(),
+            "skills": selectors.course_skills(course),
             "prerequisites": course.prerequisites.live(),
             "error_form": error_form,
         },

@@ -4,7 +4,8 @@ What the cohort and the mentorship contain is data, in ``demo_data/cohorts.json`
 checks it and builds it. The dates are relative to today: the cohort began on a Monday four weeks
 ago and meets on Tuesdays, so some sessions are past (with attendance) and some to come.
 
-Idempotent: a cohort or pairing that is already there is left as it is.
+Idempotent: a cohort or pairing that is already there is left as it is; the cohort's and its
+sessions' translations (one per language) are kept as the data has them.
 """
 
 import datetime
@@ -16,9 +17,26 @@ from typing import Any
 
 from django.utils import timezone
 
-from demo_site.demo_data import DemoDataError, at, choice, fields, items, known, read
+from demo_site.demo_data import (
+    DemoDataError,
+    at,
+    choice,
+    fields,
+    items,
+    known,
+    read,
+    words_by_language,
+)
 from pathways.cohorts import services
-from pathways.cohorts.models import AttendanceStatus, Cohort, CohortCourse, CohortMode, CohortStatus
+from pathways.cohorts.models import (
+    AttendanceStatus,
+    Cohort,
+    CohortCourse,
+    CohortMode,
+    CohortSessionTranslation,
+    CohortStatus,
+    CohortTranslation,
+)
 from pathways.mentoring import services as mentorship_services
 from pathways.mentoring.models import OPEN_PAIRING_STATUSES, CheckInMode, MentorshipPairing
 
@@ -75,6 +93,11 @@ def _cohort(value: Any, where: str, *, usernames, courses) -> dict[str, Any]:
             "attendance_taken_by": str,
             "sessions": list,
         },
+        optional={"translations": (dict, {})},
+    )
+    # The name in other languages, which members reading in them see.
+    cohort["translations"] = words_by_language(
+        cohort["translations"], at(where, "translations"), required={"name": str}
     )
     try:
         zoneinfo.ZoneInfo(cohort["time_zone"])
@@ -106,7 +129,13 @@ def _cohort(value: Any, where: str, *, usernames, courses) -> dict[str, Any]:
             session,
             place,
             required={"title": str, "week": int},
-            optional={"attendance": (dict, {})},
+            optional={"place": (str, ""), "attendance": (dict, {}), "translations": (dict, {})},
+        )
+        session["translations"] = words_by_language(
+            session["translations"],
+            at(place, "translations"),
+            required={"title": str},
+            optional={"place": (str, "")},
         )
         attendance = {}
         for username, record in session["attendance"].items():
@@ -186,12 +215,42 @@ def _session_start(
 
 
 def seed_cohort(*, plan: DemoCohorts, users: dict, courses: dict, created: list[str]) -> Cohort:
-    """A running cohort with its facilitators, members, past sessions and attendance."""
+    """A running cohort with its facilitators, members, past sessions and attendance, its name
+    and its sessions' titles and places in other languages."""
     spec = plan.cohort
-    staff = users[spec["created_by"]]
     cohort = Cohort.objects.filter(name=spec["name"]).first()
-    if cohort is not None:
-        return cohort
+    if cohort is None:
+        cohort = _new_cohort(spec=spec, users=users, courses=courses, created=created)
+    _translate_cohort(cohort=cohort, spec=spec, created=created)
+    return cohort
+
+
+def _translate_cohort(*, cohort: Cohort, spec: dict[str, Any], created: list[str]) -> None:
+    """The cohort's name and its sessions' titles and places in other languages, as the data
+    has them: one row per language, added or brought up to date on every run (so a demo
+    database seeded before there were translations gets them too)."""
+    for language, words in spec["translations"].items():
+        _row, made = CohortTranslation.objects.update_or_create(
+            cohort=cohort, language=language, defaults=words
+        )
+        if made:
+            created.append(f"cohort {spec['name']} in {language}")
+    sessions = {session.title: session for session in cohort.sessions.all()}
+    for session_spec in spec["sessions"]:
+        session = sessions.get(session_spec["title"])
+        if session is None:  # Renamed or removed by staff since: left as it is.
+            continue
+        for language, words in session_spec["translations"].items():
+            _row, made = CohortSessionTranslation.objects.update_or_create(
+                session=session, language=language, defaults=words
+            )
+            if made:
+                created.append(f"session {session_spec['title']} in {language}")
+
+
+def _new_cohort(*, spec: dict[str, Any], users: dict, courses: dict, created: list[str]) -> Cohort:
+    """The cohort as programme staff would set it up, with its members and sessions."""
+    staff = users[spec["created_by"]]
     today = timezone.localdate()
     start = today - datetime.timedelta(days=today.weekday() + 27)  # a Monday four weeks ago
     cohort = services.cohort_save(
@@ -233,6 +292,7 @@ def seed_cohort(*, plan: DemoCohorts, users: dict, courses: dict, created: list[
             ),
             duration_minutes=spec["session_minutes"],
             actor=staff,
+            place=session_spec["place"],
         )
         created.append(f"session {session_spec['title']}")
         if session.starts_at > now:

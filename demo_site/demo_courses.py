@@ -26,7 +26,16 @@ from django.core.management.base import CommandError
 
 from wagtail.models import Locale
 
-from demo_site.demo_data import DemoDataError, choice, fields, items, known, read, typed
+from demo_site.demo_data import (
+    DemoDataError,
+    choice,
+    fields,
+    items,
+    known,
+    read,
+    typed,
+    words_by_language,
+)
 from pathways.courses import services, translations
 from pathways.courses.models import (
     CourseIndexPage,
@@ -37,6 +46,7 @@ from pathways.courses.models import (
     ModulePage,
     Page,
     Skill,
+    SkillTranslation,
     Track,
 )
 from pathways.courses.selectors import completion_report
@@ -100,7 +110,7 @@ class CourseSpec:
 class DemoCourses:
     """Everything in ``courses.json``, checked."""
 
-    skills: list[dict[str, str]]
+    skills: list[dict[str, Any]]
     index: dict[str, str]
     courses: list[CourseSpec]
 
@@ -426,10 +436,22 @@ def load_courses() -> DemoCourses:
         where,
         required={"skills": list, "course_index": dict, "courses": list},
     )
-    skills = [
-        fields(skill, at, required={"slug": str, "name": str, "description": str})
-        for at, skill in items(data["skills"], f"{where}: skills")
-    ]
+    skills = []
+    for at, value in items(data["skills"], f"{where}: skills"):
+        skill = fields(
+            value,
+            at,
+            required={"slug": str, "name": str, "description": str},
+            optional={"translations": (dict, {})},
+        )
+        # Its name and description in other languages, which readers of them see.
+        skill["translations"] = words_by_language(
+            skill["translations"],
+            f"{at}.translations",
+            required={"name": str},
+            optional={"description": (str, "")},
+        )
+        skills.append(skill)
     index = fields(
         data["course_index"],
         f"{where}: course_index",
@@ -521,6 +543,8 @@ def load_progress(
 
 
 def seed_skills(*, content: DemoCourses, created: list[str]) -> dict[str, Skill]:
+    """The skills, each with its translations as the data has them (kept in step on every run:
+    one per language), before any certificate prints their names."""
     skills = {}
     for spec in content.skills:
         skill, made = Skill.objects.get_or_create(
@@ -528,6 +552,12 @@ def seed_skills(*, content: DemoCourses, created: list[str]) -> dict[str, Skill]
         )
         if made:
             created.append(f"skill {spec['name']}")
+        for language, words in spec["translations"].items():
+            _row, made = SkillTranslation.objects.update_or_create(
+                skill=skill, language=language, defaults=words
+            )
+            if made:
+                created.append(f"skill {spec['name']} in {language}")
         skills[spec["slug"]] = skill
     return skills
 

@@ -6,9 +6,11 @@ object, so that existence does not leak; 401/403 mean "this kind of caller never
 The world: Maya (participant) holds a certificate shared with Harbour Hotels by an active release;
 Jo is another participant; one mentor is actively paired with Maya and one is not; a facilitator
 runs Maya's cohort; Harbour's web user and API key see the release; Riverside's do not; a revoked
-Harbour key sees nothing. Programme staff who signed in with the password only, on the site
-(``staff_no_second_factor``) or in an app (``staff_token_no_second_factor``), reach neither the
-admin nor the staff API: both ask for the second factor. In the admin, staff reach only the
+Harbour key sees nothing; an employer account that no organisation lists yet gets a page
+saying so on the portal's two lists, and nothing else. Programme staff who signed in with the
+password only, on the site (``staff_no_second_factor``) or in an app
+(``staff_token_no_second_factor``), reach neither the admin nor the staff API: both ask for the
+second factor. In the admin, staff reach only the
 accounts whose roles they may grant: never a superuser's or another staff member's, and posting
 "Administrator", a higher role or a password changes nothing.
 """
@@ -59,6 +61,7 @@ ROLES = [
     "staff_token_no_second_factor",
     "employer_user",
     "employer_user_no_release",
+    "employer_user_no_organisation",
     "key",
     "key_no_release",
     "key_revoked",
@@ -76,7 +79,13 @@ def each(roles, status):
 # Web pages do not read API keys: a key's caller is anonymous there, sent to sign in.
 PAGE_ANON = {"anonymous": 302, **each(KEYS, 302), **each(TOKENS, 302)}
 # A partner employer's account has no learner pages: they send her to her portal.
-EMPLOYER_TO_PORTAL = {"employer_user": 302, "employer_user_no_release": 302}
+EMPLOYER_TO_PORTAL = {
+    "employer_user": 302,
+    "employer_user_no_release": 302,
+    "employer_user_no_organisation": 302,
+}
+# An account in the employer role that no organisation lists yet: her portal's list pages say so.
+EMPLOYER_NOT_LINKED = {"employer_user_no_organisation": 200}
 
 
 @dataclass(frozen=True)
@@ -324,13 +333,13 @@ TABLE = [
     Row(
         "portal list",
         page("employer:credentials"),
-        {"employer_user": 200, "employer_user_no_release": 200, **PAGE_ANON},
+        {"employer_user": 200, "employer_user_no_release": 200, **EMPLOYER_NOT_LINKED, **PAGE_ANON},
         404,
     ),
     Row(
         "portal what is shared",
         page("employer:releases"),
-        {"employer_user": 200, "employer_user_no_release": 200, **PAGE_ANON},
+        {"employer_user": 200, "employer_user_no_release": 200, **EMPLOYER_NOT_LINKED, **PAGE_ANON},
         404,
     ),
     Row(
@@ -447,6 +456,8 @@ def world(settings, tmp_path):
             "staff_no_second_factor": password_only,
             "employer_user": harbour_user,
             "employer_user_no_release": riverside_user,
+            # In the employer role, but no partner organisation lists her yet.
+            "employer_user_no_organisation": EmployerUserFactory(),
         },
         "keys": {"key": raw, "key_no_release": raw_none, "key_revoked": raw_revoked},
     }

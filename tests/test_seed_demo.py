@@ -212,6 +212,73 @@ def test_seed_demo_has_rosas_course_in_spanish_and_her_certificate_prints_in_spa
     assert maya.printed_title == "Certificate of Completion"
 
 
+def _translation_rows():
+    from pathways.cohorts.models import CohortSessionTranslation, CohortTranslation
+    from pathways.courses.models import SkillTranslation
+
+    return {
+        model.__name__: list(model.objects.order_by("pk").values_list("pk", "language"))
+        for model in (CohortTranslation, CohortSessionTranslation, SkillTranslation)
+    }
+
+
+def test_rosa_sees_her_group_its_sessions_and_her_certificates_skills_in_spanish(client):
+    from pathways.certificates.issuance.models import Certificate
+    from pathways.cohorts.models import Cohort
+
+    call_command("seed_demo", allow_without_debug=True)
+
+    rosa = get_user_model().objects.get(username="rosa")
+    profile_update(rosa, safety_notice_seen_at=timezone.now())
+    client.force_login(rosa)
+    page = client.get(reverse("cohorts:mine")).content.decode()
+    assert "Preparación para el trabajo – grupo de los martes" in page
+    assert "Workplace Readiness – Tuesday group" not in page
+    # Her next session, with its title and place in Spanish.
+    cohort = Cohort.objects.get()
+    upcoming = cohort.sessions.filter(starts_at__gt=timezone.now()).first()
+    assert upcoming.shown("title", "es") in page
+    assert upcoming.shown("place", "es") in page
+    assert upcoming.title not in page and upcoming.place not in page
+    # Maya reads in English and sees the names as written.
+    client.force_login(get_user_model().objects.get(username="maya"))
+    page = client.get(reverse("cohorts:mine")).content.decode()
+    assert "Workplace Readiness – Tuesday group" in page
+
+    # The skills were translated before her certificate printed them.
+    certificate = Certificate.objects.get(
+        user__username="rosa",
+        course__slug="customer-service-fundamentals",
+        superseded_by__isnull=True,
+    )
+    assert set(certificate.printed_data["skills"]) == {
+        "Atención al cliente",
+        "Comunicación",
+        "Resolución de conflictos",
+    }
+
+
+def test_seed_demo_twice_keeps_one_translation_per_language():
+    from pathways.cohorts.models import Cohort, CohortSessionTranslation, CohortTranslation
+    from pathways.courses.models import Skill, SkillTranslation
+
+    call_command("seed_demo", allow_without_debug=True)
+    first = _translation_rows()
+    cohort = Cohort.objects.get()
+    assert list(CohortTranslation.objects.values_list("language", flat=True)) == ["es"]
+    spanish = CohortSessionTranslation.objects.filter(session__cohort=cohort, language="es")
+    assert spanish.count() == cohort.sessions.count()
+    assert SkillTranslation.objects.filter(language="es").count() == Skill.objects.count()
+    # A translation staff changed is put back as the data has it, not added again.
+    CohortTranslation.objects.update(name="Otro nombre")
+
+    call_command("seed_demo", allow_without_debug=True)
+    assert _translation_rows() == first
+    assert CohortTranslation.objects.get().name == (
+        "Preparación para el trabajo – grupo de los martes"
+    )
+
+
 def test_a_course_translation_in_the_demo_data_matches_the_course_block_by_block():
     from demo_site.demo_courses import translated_body
     from demo_site.demo_data import DemoDataError
@@ -279,3 +346,18 @@ def test_a_course_translation_in_the_demo_data_matches_the_course_block_by_block
             ],
             "here",
         )
+
+
+def test_demo_data_translations_must_be_in_a_language_the_site_offers():
+    from demo_site.demo_data import DemoDataError, words_by_language
+
+    words = words_by_language(
+        {"es": {"name": "Grupo"}}, "cohorts.json: cohort.translations", required={"name": str}
+    )
+    assert words == {"es": {"name": "Grupo"}}
+    with pytest.raises(DemoDataError, match=r"cohort\.translations\.xx: 'xx' is not one of en, es"):
+        words_by_language(
+            {"xx": {"name": "?"}}, "cohorts.json: cohort.translations", required={"name": str}
+        )
+    with pytest.raises(DemoDataError, match=r"translations\.es: missing name"):
+        words_by_language({"es": {}}, "cohorts.json: cohort.translations", required={"name": str})

@@ -13,3 +13,13 @@ def employer_for_user(user) -> EmployerOrganisation | None:
     if not hasattr(user, "_pathways_employer"):
         user._pathways_employer = user.employer_organisations.order_by("pk").first()
     return user._pathways_employer
+
+
+def is_unlinked_employer(user) -> bool:
+    """Whether ``user`` holds the partner employer role but belongs to no partner organisation
+    yet (staff have not finished setting her account up): her portal has nothing to show."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and has_role(user, Role.EMPLOYER)
+        and employer_for_user(user) is None
+    )

@@ -61,8 +61,10 @@ from pathways.cohorts.models import Cohort, CohortCourse, CohortMembership, Memb
 from pathways.cohorts.selectors import attended_hours, format_hours
 from pathways.courses import translations as course_translations
 from pathways.courses.models import CoursePage, Skill
+from pathways.courses.selectors import skill_names
 from pathways.lms.accounts.names import chosen_name_of, legal_name_of, stored_profile
 from pathways.lms.accounts.roles import is_programme_staff
+from pathways.lms.core.languages import translation_for
 
 logger = logging.getLogger(__name__)
 
@@ -246,12 +248,13 @@ def _in_language(text: str, language: str) -> str:
 
 def template_translation_for(template: CertificateTemplate, user):
     """The template's translation into the participant's preferred language, or None when she
-    has no preference, prefers the template's own language, or it has no such translation."""
+    has no preference, prefers the template's own language, or it has no such translation
+    (chosen as every translation is: ``lms.core.languages.translation_for``)."""
     profile = stored_profile(user)
     preferred = (profile.preferred_language if profile is not None else "") or ""
     if not preferred or preferred == template.language:
         return None
-    return template.translations.filter(language=preferred).first()
+    return translation_for(template.translations.all(), preferred)
 
 
 def _print_for(*, user, achievement: Achievement, template: CertificateTemplate) -> dict:
@@ -260,7 +263,8 @@ def _print_for(*, user, achievement: Achievement, template: CertificateTemplate)
     Printed in the participant's preferred language when the template has a translation into
     it (course titles too, where the course is translated), else in the template's language.
     ``hours`` is a decimal string ("6", "12.5"): the course's estimated hours, or for a cohort
-    programme the hours of its sessions she attended. ``skills`` are names.
+    programme the hours of its sessions she attended. ``skills`` are names, in the printed
+    language where a skill is translated into it.
     """
     translated = template_translation_for(template, user)
     language = translated.language if translated is not None else template.language
@@ -274,7 +278,7 @@ def _print_for(*, user, achievement: Achievement, template: CertificateTemplate)
         # From the database in the printed language (the page object may be shown in another).
         achievement_text = course_translations.titles_in_language([course], language)[course.pk]
         hours = _hours_text(course.estimated_hours)
-        skills = list(course.skills.order_by("name").values_list("name", flat=True))
+        skills = skill_names(Skill.objects.filter(courses=course), language)
         course_titles = [achievement_text]
     else:
         cohort = achievement.cohort
@@ -291,11 +295,8 @@ def _print_for(*, user, achievement: Achievement, template: CertificateTemplate)
         if len(achievement_text) > _MAX_ACHIEVEMENT_LENGTH:
             achievement_text = achievement_text[: _MAX_ACHIEVEMENT_LENGTH - 1].rstrip(", ") + "…"
         hours = _hours_text(attended_hours(user, cohort))
-        skills = list(
-            Skill.objects.filter(courses__cohort_runs__cohort=cohort)
-            .order_by("name")
-            .values_list("name", flat=True)
-            .distinct()
+        skills = skill_names(
+            Skill.objects.filter(courses__cohort_runs__cohort=cohort).distinct(), language
         )
     return {
         "printed_title": title,

@@ -2,6 +2,8 @@
 
 Only an employer web user who belongs to a partner organisation reaches them; for anyone else,
 whatever their role, the pages do not exist (404), and someone signed out is sent to sign in.
+An account in the employer role that no organisation lists yet lands on the portal all the same:
+its two list pages tell her, plainly, that her account is not linked yet (and show nothing else).
 What is shown comes from ``release_selectors`` alone, so a credential no longer shared answers
 404 from the very next request. Every credential shown or downloaded writes one access record
 (channel "web", "pdf" or "badge") for the participant's log, one query per page.
@@ -14,13 +16,13 @@ would hint at the history of the people whose certificates are shown
 import json
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render as django_render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from pathways.certificates.employers.models import EmployerOrganisation
-from pathways.certificates.employers.selectors import employer_for_user
+from pathways.certificates.employers.selectors import employer_for_user, is_unlinked_employer
 from pathways.certificates.issuance import tasks
 from pathways.certificates.issuance.codes import format_code, normalize_code
 from pathways.certificates.sharing.models import AccessChannel, ReleasedCertificate
@@ -35,6 +37,7 @@ from pathways.certificates.sharing.selectors import (
 )
 from pathways.certificates.sharing.services import RELEASE_SUMMARY_SHOWN, access_record
 from pathways.lms.accounts.sign_in import login_required
+from pathways.lms.core.files import stored_file_response
 
 PAGE_SIZE = 20
 
@@ -51,6 +54,16 @@ def _employer(request) -> EmployerOrganisation:
     if employer is None:
         raise Http404
     return employer
+
+
+def _not_linked(request):
+    """The portal of an employer account no partner organisation lists yet: what to do, instead
+    of a page that does not exist."""
+    return render(
+        request,
+        "sharing/employer/not_linked.html",
+        {"page_title": _("Your account is not linked to an organisation yet")},
+    )
 
 
 def _shared(request, code: str, *, document: bool = False) -> ReleasedCertificate:
@@ -77,6 +90,8 @@ def _file_stem(shared: ReleasedCertificate) -> str:
 @login_required
 @require_safe
 def credential_list(request):
+    if is_unlinked_employer(request.user):
+        return _not_linked(request)
     employer = _employer(request)
     filterset = PortalCredentialFilter(request.GET, queryset=shared_credentials(employer=employer))
     context = {
@@ -127,11 +142,9 @@ def credential_pdf(request, code: str):
             },
             status=202,
         )
-    response = FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{_file_stem(shared)}.pdf",
-        content_type="application/pdf",
+    # Streamed, or a redirect to a short-lived signed address in private object storage.
+    response = stored_file_response(
+        certificate.pdf, filename=f"{_file_stem(shared)}.pdf", content_type="application/pdf"
     )
     _record(request, [shared], AccessChannel.PDF)
     return response
@@ -158,6 +171,8 @@ def credential_badge(request, code: str):
 def releases(request):
     """What participants share with us, and until when. It shows names as printed, so each
     credential listed is recorded as seen (channel "web")."""
+    if is_unlinked_employer(request.user):
+        return _not_linked(request)
     employer = _employer(request)
     page = Paginator(employer_active_releases(employer=employer), PAGE_SIZE).get_page(
         request.GET.get("page")

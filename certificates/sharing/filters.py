@@ -22,6 +22,7 @@ import django_filters
 
 from pathways.certificates.issuance.models import CURRENT_STATUS_CHOICES, CertificateStatus
 from pathways.certificates.sharing.models import DisclosedField, ReleasedCertificate
+from pathways.courses.models import Skill
 
 DATE_FORMAT = "%Y-%m-%d"
 DEFAULT_ORDERING = "-issued_at"
@@ -47,16 +48,32 @@ def discloses_q(field: str, *, prefix: str = "release__") -> Q:
     return Q(**{f"{prefix}disclosed_fields__icontains": json.dumps(str(field))})
 
 
-def skill_q(name: str) -> Q:
-    """Certificates listing the skill ``name`` (whole name, any case), where skills are shared.
+def skill_names(name: str) -> set[str]:
+    """``name`` and, when it names a skill of the taxonomy in any language, that skill's name in
+    every language it is written in: a certificate prints skills in its own language, and an
+    employer searching "Teamwork" means "Trabajo en equipo" too. One query."""
+    name = " ".join(name.split())
+    names = {name}
+    matching = Skill.objects.filter(Q(name__iexact=name) | Q(translations__name__iexact=name))
+    rows = Skill.objects.filter(pk__in=matching.values("pk")).values_list(
+        "name", "translations__name"
+    )
+    for own, translated in rows:
+        names.update(value for value in (own, translated) if value)
+    return names
 
-    Skills are a JSON list of names; the quoted name is looked for in its JSON text, written
+
+def skill_q(name: str) -> Q:
+    """Certificates listing the skill ``name`` (whole name, any case, in any language it is
+    written in), where skills are shared.
+
+    Skills are a JSON list of names; each quoted name is looked for in its JSON text, written
     both as SQLite keeps it (non-ASCII escaped) and as PostgreSQL prints it.
     """
-    name = " ".join(name.split())
     match = Q()
-    for needle in {json.dumps(name), json.dumps(name, ensure_ascii=False)}:
-        match |= Q(certificate__printed_data__skills__icontains=needle)
+    for each in skill_names(name):
+        for needle in {json.dumps(each), json.dumps(each, ensure_ascii=False)}:
+            match |= Q(certificate__printed_data__skills__icontains=needle)
     return match & discloses_q(DisclosedField.SKILLS)
 
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db.models import TextChoices
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -105,3 +106,22 @@ def known(value: str, names, where: str) -> str:
     if value not in names:
         raise DemoDataError(f"{where}: {value!r} is not one of {', '.join(sorted(names))}.")
     return value
+
+
+def words_by_language(
+    value: Any,
+    where: str,
+    *,
+    required: dict[str, type],
+    optional: dict[str, tuple[type, Any]] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """A ``translations`` object: each key a language the site offers (``LANGUAGES``), each
+    value that language's words, checked as :func:`fields` checks them."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    typed(value, dict, where)
+    return {
+        known(code, languages, at(where, code)): fields(
+            words, at(where, code), required=required, optional=optional
+        )
+        for code, words in value.items()
+    }

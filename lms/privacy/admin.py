@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 
 from wagtail.admin import messages
@@ -145,25 +145,56 @@ class ErasureConfirmView(ErasureStaffMixin, FormView):
             (_("Roles"), _roles_label(subject.groups.values_list("name", flat=True))),
         ]
         context["keeps"] = [
-            _("%(count)s course enrolments, with progress and scores")
+            ngettext(
+                "%(count)s course enrolment, with progress and scores",
+                "%(count)s course enrolments, with progress and scores",
+                preview.enrolments,
+            )
             % {"count": preview.enrolments},
-            _("%(count)s cohort memberships and %(minutes)s minutes of attendance")
-            % {"count": preview.cohort_memberships, "minutes": preview.minutes_attended},
-            _("%(count)s certificates, as revoked records") % {"count": preview.certificates},
-            _("%(count)s mentorship pairings, ended, without goals or notes")
+            ngettext(
+                "%(count)s cohort membership",
+                "%(count)s cohort memberships",
+                preview.cohort_memberships,
+            )
+            % {"count": preview.cohort_memberships},
+            ngettext(
+                "%(minutes)s minute of attendance",
+                "%(minutes)s minutes of attendance",
+                preview.minutes_attended,
+            )
+            % {"minutes": preview.minutes_attended},
+            ngettext(
+                "%(count)s certificate, as a revoked record",
+                "%(count)s certificates, as revoked records",
+                preview.certificates,
+            )
+            % {"count": preview.certificates},
+            ngettext(
+                "%(count)s mentorship pairing, ended, without goals or notes",
+                "%(count)s mentorship pairings, ended, without goals or notes",
+                preview.pairings,
+            )
             % {"count": preview.pairings},
         ]
         context["removes"] = [
             _("Her names, username, e-mail address, peer alias and contact choices"),
-            _("%(count)s reflections") % {"count": preview.reflections},
+            ngettext("%(count)s reflection", "%(count)s reflections", preview.reflections)
+            % {"count": preview.reflections},
             _("Her quiz answers (the scores stay), and notes on her practical activities"),
             _("Goals and check-in notes of her mentorships, and notes she wrote as a mentor"),
-            _(
+            ngettext(
+                "%(count)s certificate is revoked; the name printed, the signed credential "
+                "and the stored PDF go",
                 "%(count)s certificates are revoked; the names printed, the signed credentials "
-                "and the stored PDFs go"
+                "and the stored PDFs go",
+                preview.certificates_to_revoke,
             )
             % {"count": preview.certificates_to_revoke},
-            _("%(count)s sharing releases in force stop at once; signatures and purposes go")
+            ngettext(
+                "%(count)s sharing release in force stops at once; its signature and purpose go",
+                "%(count)s sharing releases in force stop at once; signatures and purposes go",
+                preview.releases_in_force,
+            )
             % {"count": preview.releases_in_force},
             _("Her sign-in: the account is closed, her password and app keys stop working"),
         ]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import django_otp
 import segno
@@ -125,9 +126,12 @@ def wait_message(device) -> str:
     if allowed or not details or details.get("reason") != VerifyNotAllowed.N_FAILED_ATTEMPTS:
         return ""
     seconds = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
-    return _(
+    return ngettext(
+        "That was too soon after a wrong code. Please wait %(seconds)s second, then type the "
+        "newest code.",
         "That was too soon after a wrong code. Please wait %(seconds)s seconds, then type the "
-        "newest code."
+        "newest code.",
+        seconds,
     ) % {"seconds": seconds}
 
 

@@ -19,6 +19,7 @@ from pathways.certificates.employers.services import employer_key_create, employ
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.sharing.models import AccessChannel, CredentialAccess
 from pathways.certificates.sharing.services import ALWAYS_DISCLOSED, release_create, release_revoke
+from pathways.courses.models import SkillTranslation
 from tests.factories.accounts import ParticipantFactory
 from tests.factories.certificates import (
     CertificateFactory,
@@ -26,7 +27,7 @@ from tests.factories.certificates import (
     CredentialReleaseFactory,
     EmployerOrganisationFactory,
 )
-from tests.factories.courses import CoursePageFactory
+from tests.factories.courses import CoursePageFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -502,6 +503,20 @@ def test_skill_filter_matches_whole_names_only_where_skills_are_shared(bearer, t
     assert codes_of(bearer.get(list_url(skill="Cuidado de niños"))) == expected
     assert codes_of(bearer.get(list_url(skill="Food"))) == []  # not a whole name
     assert codes_of(bearer.get(list_url(skill="Forklift"))) == []
+
+
+def test_skill_filter_finds_a_skill_printed_in_another_language(bearer, two_skilled):
+    """The open certificate prints "Cuidado de niños"; the taxonomy's skill is "Childcare" with
+    that Spanish name, so an employer searching in English finds it, and the other way round."""
+    open_one, _closed = two_skilled
+    expected = [format_code(open_one.verification_code)]
+    childcare = SkillFactory(name="Childcare")
+    SkillTranslation.objects.create(skill=childcare, language="es", name="Cuidado de niños")
+    assert codes_of(bearer.get(list_url(skill="childcare"))) == expected
+    SkillTranslation.objects.create(
+        skill=SkillFactory(name="Food Safety Level 2"), language="es", name="Seguridad alimentaria"
+    )
+    assert codes_of(bearer.get(list_url(skill="Seguridad alimentaria"))) == []
 
 
 def test_date_filters_match_only_where_dates_are_shared(bearer, two_skilled):

@@ -432,11 +432,18 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
 
 
 class Visitor:
-    """One browser context per person, signed in on first use."""
+    """One browser context per person, signed in on first use (with ``sign_in``)."""
 
-    def __init__(self, browser: Browser, base_url: str, **context_args) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        base_url: str,
+        sign_in: Callable[[Page, str, str], None] = sign_in,
+        **context_args,
+    ) -> None:
         self.browser = browser
         self.base_url = base_url
+        self.sign_in = sign_in
         self.context_args = context_args
         self.contexts: dict[str | None, BrowserContext] = {}
 
@@ -446,7 +453,7 @@ class Visitor:
             self.contexts[username] = context
             page = context.new_page()
             if username:
-                sign_in(page, self.base_url, username)
+                self.sign_in(page, self.base_url, username)
         return self.contexts[username].pages[0]
 
     def open(self, entry: DemoPage, demo: Demo) -> tuple[Page, int]:
@@ -503,9 +510,11 @@ def crawl(
     django_db_blocker,
     check: Callable[[Page, DemoPage], Any],
     pages: list[DemoPage] = PAGES,
+    sign_in: Callable[[Page, str, str], None] = sign_in,
     **context_args,
 ) -> Crawl:
-    """Seed the demo data, open each page as its person and run ``check`` on it.
+    """Seed the demo data, open each page as its person (signed in with ``sign_in``) and run
+    ``check`` on it.
 
     The data is committed (the live server must see it); the transactional test that uses the
     result empties the database afterwards, as every browser test does.
@@ -519,7 +528,7 @@ def crawl(
     template_rendered.connect(remember)
     with django_db_blocker.unblock():
         demo = seed_demo()
-        visitor = Visitor(browser, base_url, **context_args)
+        visitor = Visitor(browser, base_url, sign_in, **context_args)
         try:
             for entry in pages:
                 try:

@@ -1,10 +1,17 @@
-"""Programme staff, at a desktop (the Wagtail admin is desktop-first), sign in with their second
-factor and build a course from the "Courses" menu: the course, a module, and a lesson with a
-paragraph and a quiz, each from a button on the course's outline, and every save lands back on it.
+"""Programme staff, on a 390 px phone, sign in with their second factor and build a course from
+the "Courses" menu: the course, a module, and a lesson with a paragraph and a quiz, each from a
+button on the course's outline, and every save lands back on it. The lesson's content is made in
+Wagtail's own StreamField editor (a text block and a quiz block with one question and two
+answers), as staff would. On the way in, a wrong second-factor code is refused in view.
 
-The lesson's content is made in Wagtail's own StreamField editor (a text block and a quiz block
-with one question and two answers), as staff would. On the way in, a wrong second-factor code is
-refused in view. Then a new employer API key is copied with its "Copy the key" button.
+Then they translate it into Spanish with wagtail-localize, as staff do: "Translate this page" on
+the course with its subpages, then each page's translation editor (its "Translate" and "Save" on
+each piece of text), and "Publish in Spanish"; the Courses menu lists the course once, with a link
+to its Spanish version. A participant who reads Spanish starts the course on her phone and reads
+it in Spanish; one who reads English reads it as written. Wagtail's messages are in view; the
+participant's, on Pathways' pages, are in view and focused.
+
+At a desktop, a new employer API key is copied with its "Copy the key" button.
 """
 
 import os
@@ -12,11 +19,14 @@ import os
 from django.urls import reverse
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from pathways.courses.models import CoursePage, LessonPage, ModulePage
-from tests.factories.accounts import StaffFactory
+from pathways.courses.models import CoursePage, Enrolment, LessonPage, ModulePage
+from tests.browser.feedback import PHONE, expect_seen_and_focused
+from tests.browser.test_participant_journey import sign_in
+from tests.factories.accounts import ParticipantFactory, StaffFactory
 from tests.factories.courses import CourseIndexPageFactory
+from tests.factories.translations import locale
 from tests.security.support import current_code, enrol_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +57,7 @@ def _sign_in_to_the_admin(page: Page, live_server, username: str, password: str,
     page.wait_for_timeout(2500)  # a wrong code slows the next try down
     page.get_by_label("Code").fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("navigation", name="Main menu")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
 
 
 def _title(page: Page, title: str) -> None:
@@ -72,20 +82,43 @@ def _success_shown(page: Page, text: str) -> None:
     expect(message).to_be_in_viewport()
 
 
-def test_staff_build_a_course_with_a_module_and_a_quiz_lesson_from_the_courses_menu(
-    page: Page, live_server, password
-):
-    CourseIndexPageFactory()
-    staff = StaffFactory(username="sam", chosen_name="Sam")
-    device = enrol_authenticator(staff)
-
-    page.set_viewport_size(DESKTOP)
-    _sign_in_to_the_admin(page, live_server, "sam", password, device)
-
-    # The Courses menu, then its list.
-    page.get_by_role("button", name="Courses", exact=True).click()
-    page.get_by_role("link", name="Courses", exact=True).click()
+def _open_the_courses_list(page: Page) -> None:
+    """The "Courses" menu, then its list; on a phone the menu is behind the sidebar's button."""
+    menu = page.get_by_role("navigation", name="Main menu")
+    if page.viewport_size["width"] < DESKTOP["width"]:
+        page.get_by_role("button", name="Toggle sidebar").click()
+        expect(menu).to_be_visible()
+    menu.get_by_role("button", name="Courses", exact=True).click()
+    menu.get_by_role("link", name="Courses", exact=True).click()
     expect(page.get_by_role("heading", name="Courses", level=1)).to_be_attached()
+
+
+def _translate(page: Page, source: str, translation: str) -> None:
+    """In wagtail-localize's translation editor: the segment showing ``source``, its "Translate"
+    button, the translation typed in, and "Save" (each saves at once, without reloading)."""
+    segment = page.locator("li:has(> p)").filter(has=page.get_by_text(source, exact=True))
+    segment.get_by_role("button", name="Translate").click()
+    segment.get_by_role("textbox").fill(translation)
+    segment.get_by_role("button", name="Save").click()
+    expect(segment.get_by_text("Translated manually")).to_be_visible()
+    expect(segment.get_by_text(translation, exact=True)).to_be_visible()
+
+
+def _translate_the_address(page: Page, source: str, translation: str) -> None:
+    """The page's address (slug) is on the editor's "Promote" tab."""
+    page.get_by_role("tab", name="Promote").click()
+    _translate(page, source, translation)
+    page.get_by_role("tab", name="Content").click()
+
+
+def _publish_in_spanish(page: Page, title: str) -> None:
+    page.get_by_role("button", name="Publish in Spanish").click()
+    _success_shown(page, f"Published '{title}' in Spanish.")
+
+
+def _build_the_course(page: Page) -> dict:
+    """Staff build the course from the Courses menu: the course, a module and a quiz lesson."""
+    _open_the_courses_list(page)
 
     # 1. The course.
     page.get_by_role("link", name="Add course").click()
@@ -147,6 +180,180 @@ def test_staff_build_a_course_with_a_module_and_a_quiz_lesson_from_the_courses_m
     assert [block.block_type for block in lesson.body] == ["text", "quiz"]
     question = lesson.body[1].value["questions"][0]
     assert [answer["correct"] for answer in question["answers"]] == [True, False]
+    return {"course": course, "module": module, "lesson": lesson}
+
+
+def _translate_the_course_into_spanish(page: Page, built: dict) -> None:
+    """Staff translate the course with wagtail-localize, as they would in the admin: "Translate
+    this page" on the course (with its subpages), then each page's translation editor, where they
+    type the Spanish and publish it. A translation stays a draft until it is published."""
+    lesson = built["lesson"]
+
+    # "Translate this page", from the course's editor: into Spanish, with its module and lesson.
+    page.get_by_role("link", name="Edit the course").first.click()
+    page.get_by_role("button", name="Actions", exact=True).click()
+    page.get_by_role("link", name="Translate this page").click()
+    expect(page.get_by_role("heading", name="Translate page")).to_be_visible()
+    page.get_by_role("checkbox", name="Spanish").check()
+    page.get_by_role("checkbox", name="Include subtree (2 pages)").check()
+    page.get_by_role("button", name="Submit").click()
+    _success_shown(
+        page, "The page 'Job Interview Skills' was successfully submitted for translation"
+    )
+    spanish = {source.pk: source.get_translation(locale("es")) for source in built.values()}
+    assert not any(translation.live for translation in spanish.values())
+
+    # The translation editor opens on the course: its title, summary and address.
+    _translate(page, "Job Interview Skills", "Preparar una entrevista de trabajo")
+    _translate(
+        page,
+        "Prepare for an interview and answer with confidence.",
+        "Prepárate para una entrevista y responde con confianza.",
+    )
+    _translate_the_address(page, "job-interview-skills", "preparar-una-entrevista-de-trabajo")
+    _shot(page, "admin-translation-editor")
+    _publish_in_spanish(page, "Preparar una entrevista de trabajo")
+
+    # The Courses menu lists the course once, with a way to its Spanish version.
+    _open_the_courses_list(page)
+    rows = page.locator("table.listing tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.get_by_role("link", name="Job Interview Skills")).to_be_visible()
+    _shot(page, "admin-course-list-translated")
+    # The table scrolls sideways in its own box; the page itself fits the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    rows.get_by_role("link", name="Español").click()
+    outline = page.locator(".course-outline")
+    title = outline.get_by_role("heading", name="Preparar una entrevista de trabajo")
+    expect(title).to_be_visible()
+    expect(outline.get_by_role("link", name="English")).to_be_visible()
+    expect(outline.locator(".course-outline__facts").first).to_contain_text("· Spanish")
+    _shot(page, "admin-spanish-course-outline")
+
+    # The module: its title and address.
+    page.get_by_role("link", name="Edit Before the interview").click()
+    _translate(page, "Before the interview", "Antes de la entrevista")
+    _translate_the_address(page, "before-the-interview", "antes-de-la-entrevista")
+    _publish_in_spanish(page, "Antes de la entrevista")
+
+    # The lesson: its title, its text, its quiz and its address.
+    _open_the_courses_list(page)
+    page.get_by_role("link", name="Español").click()
+    page.get_by_role("link", name="Edit Research the employer").click()
+    _translate(page, "Research the employer", "Investiga a la empresa")
+    _translate(
+        page,
+        "Read the employer's website before you go.",
+        "Lee el sitio web de la empresa antes de ir.",
+    )
+    _translate(page, "Check your learning", "Comprueba lo que has aprendido")
+    _translate(
+        page,
+        "What should you find out before the interview?",
+        "¿Qué debes averiguar antes de la entrevista?",
+    )
+    _translate(page, "What the employer does", "A qué se dedica la empresa")
+    _translate(page, "Nothing", "Nada")
+    _translate_the_address(page, "research-the-employer", "investiga-a-la-empresa")
+    _publish_in_spanish(page, "Investiga a la empresa")
+
+    for translation in spanish.values():
+        translation.refresh_from_db()
+        assert translation.live
+        assert translation.locale.language_code == "es"
+    # The Spanish lesson keeps the quiz the English one asks: same blocks, same right answer.
+    spanish_lesson = LessonPage.objects.get(pk=spanish[lesson.pk].pk)
+    assert LessonPage.objects.get(pk=lesson.pk).translation_fits(spanish_lesson)
+
+    # The Spanish outline says all three are live.
+    _open_the_courses_list(page)
+    page.get_by_role("link", name="Español").click()
+    for title in ("Antes de la entrevista", "Investiga a la empresa"):
+        row = page.locator(".course-outline__row", has_text=title)
+        expect(row.get_by_text("live", exact=True)).to_be_visible()
+
+
+def _participant_enrols_and_reads(
+    browser: Browser, live_server, password, username: str, words: dict
+) -> None:
+    """A participant, on her phone, finds the course, starts it and opens its lesson."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(page, live_server.url, username, password)
+    page.get_by_role("link", name=words["courses"], exact=True).click()
+    page.get_by_role("link", name=words["course"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["course"])
+    expect(page.get_by_text(words["summary"])).to_be_visible()
+    expect(page.get_by_role("heading", name=words["module"])).to_be_visible()
+    page.get_by_role("button", name=words["start"]).click()
+    expect_seen_and_focused(page, "#pathways-messages")
+    expect(page.locator("#pathways-messages")).to_contain_text(words["enrolled"])
+
+    page.get_by_role("link", name=words["lesson"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["lesson"])
+    expect(page.get_by_text(words["text"])).to_be_visible()
+    expect(page.get_by_text(words["question"])).to_be_visible()
+    expect(page.get_by_text(words["answer"])).to_be_visible()
+    _shot(page, f"participant-lesson-{username}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()
+
+
+def test_staff_build_a_course_on_a_phone_and_translate_it_into_spanish_for_participants(
+    page: Page, browser: Browser, live_server, password
+):
+    CourseIndexPageFactory()
+    locale("es")  # the site's second content language, set up once by an administrator
+    staff = StaffFactory(username="sam", chosen_name="Sam")
+    device = enrol_authenticator(staff)
+    ParticipantFactory(username="lucia", chosen_name="Lucía", preferred_language="es")
+    ParticipantFactory(username="maya", chosen_name="Maya")
+
+    page.set_viewport_size(PHONE)
+    _sign_in_to_the_admin(page, live_server, "sam", password, device)
+    built = _build_the_course(page)
+    _translate_the_course_into_spanish(page, built)
+
+    # A participant who reads Spanish reads it in Spanish; one who reads English, as written.
+    _participant_enrols_and_reads(
+        browser,
+        live_server,
+        password,
+        "lucia",
+        {
+            "courses": "Cursos",
+            "course": "Preparar una entrevista de trabajo",
+            "summary": "Prepárate para una entrevista y responde con confianza.",
+            "module": "Antes de la entrevista",
+            "start": "Empezar este curso",
+            "enrolled": "Tu inscripción está lista.",
+            "lesson": "Investiga a la empresa",
+            "text": "Lee el sitio web de la empresa antes de ir.",
+            "question": "¿Qué debes averiguar antes de la entrevista?",
+            "answer": "A qué se dedica la empresa",
+        },
+    )
+    _participant_enrols_and_reads(
+        browser,
+        live_server,
+        password,
+        "maya",
+        {
+            "courses": "Courses",
+            "course": "Job Interview Skills",
+            "summary": "Prepare for an interview and answer with confidence.",
+            "module": "Before the interview",
+            "start": "Start this course",
+            "enrolled": "You are enrolled.",
+            "lesson": "Research the employer",
+            "text": "Read the employer's website before you go.",
+            "question": "What should you find out before the interview?",
+            "answer": "What the employer does",
+        },
+    )
+    # Both are enrolled on the course as written: one course, whatever the language.
+    enrolments = Enrolment.objects.filter(course=built["course"])
+    assert sorted(enrolments.values_list("user__username", flat=True)) == ["lucia", "maya"]
 
 
 def test_staff_copy_a_new_api_key_with_the_labelled_button(page: Page, live_server, password):

@@ -1,7 +1,8 @@
 """The partner employer's web pages: shared credentials only, while shared, each view logged.
 
 Only an employer web user of a partner organisation reaches them; anyone else signed in gets 404
-on every page, and someone signed out is sent to sign in.
+on every page, and someone signed out is sent to sign in. An account in the employer role that
+no organisation lists yet is told so, kindly, where her portal would be.
 """
 
 import json
@@ -90,16 +91,63 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, shared):
     assert not CredentialAccess.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["participant", "mentor", "facilitator", "staff", "orphan"])
+@pytest.mark.parametrize("role", ["participant", "mentor", "facilitator", "staff"])
 def test_anyone_but_a_partner_employer_user_gets_404_on_every_page(
     request, signed_in, shared, role
 ):
-    # "orphan": an employer user who belongs to no partner organisation.
-    user = EmployerUserFactory() if role == "orphan" else request.getfixturevalue(role)
-    client = signed_in(user)
+    client = signed_in(request.getfixturevalue(role))
     for url in page_urls(shared.certificate).values():
         assert client.get(url).status_code == 404
     assert not CredentialAccess.objects.exists()
+
+
+# An employer account not linked to an organisation yet -----------------------------------------
+
+NOT_LINKED = "Your account is not linked to an organisation yet"
+
+
+def test_an_employer_account_without_an_organisation_lands_on_a_page_saying_so(
+    client, password, shared, certificate
+):
+    lee = EmployerUserFactory(chosen_name="Lee")
+    response = client.post(
+        reverse("accounts:login"), {"username": lee.username, "password": password}
+    )
+    assert response["Location"] == reverse("employer:credentials")
+    landing = client.get(response["Location"])
+    assert landing.status_code == 200
+    html = landing.content.decode()
+    assert NOT_LINKED in html
+    assert "Please contact the programme you work with" in html
+    # Nothing anyone shared, no learner pages, no exit control or safety link.
+    assert format_code(certificate.verification_code) not in html
+    assert "Maya" not in html and certificate.printed_title not in html
+    for url_name in ("courses:dashboard", "courses:catalogue", "cohorts:mine"):
+        assert f'href="{reverse(url_name)}"' not in html
+    assert "/safety/exit/" not in html and "Staying safe online" not in html
+    # Learner pages send her to the same page; it is not a 404 anywhere she is sent.
+    sent = client.get(reverse("courses:dashboard"), follow=True)
+    assert sent.status_code == 200 and NOT_LINKED in sent.content.decode()
+    assert not CredentialAccess.objects.exists()
+
+
+def test_an_employer_account_without_an_organisation_sees_no_credential(signed_in, shared):
+    client = signed_in(EmployerUserFactory())
+    urls = page_urls(shared.certificate)
+    releases = client.get(urls["releases"])
+    assert releases.status_code == 200 and NOT_LINKED in releases.content.decode()
+    for name in ("detail", "pdf", "badge"):
+        assert client.get(urls[name]).status_code == 404
+    assert not CredentialAccess.objects.exists()
+
+
+def test_once_linked_she_sees_her_organisations_portal(signed_in, shared, employer_org):
+    lee = EmployerUserFactory()
+    client = signed_in(lee)
+    assert NOT_LINKED in client.get(reverse("employer:credentials")).content.decode()
+    employer_org.users.add(lee)
+    html = signed_in(lee).get(reverse("employer:credentials")).content.decode()
+    assert NOT_LINKED not in html and "Maya" in html
 
 
 def test_pages_refuse_writes(employer_client, shared):

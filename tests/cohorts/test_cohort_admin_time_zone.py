@@ -31,6 +31,10 @@ def _cohort_form(**overrides) -> dict:
         "cohort_courses-INITIAL_FORMS": "0",
         "cohort_courses-MIN_NUM_FORMS": "0",
         "cohort_courses-MAX_NUM_FORMS": "1000",
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "translations-MIN_NUM_FORMS": "0",
+        "translations-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -151,7 +151,7 @@ def test_a_future_session_has_no_attendance_form_and_says_when_it_opens(
     response = client.get(reverse("cohorts:attendance", args=[cohort.pk, future.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "This session has not started yet. Attendance opens when it starts" in html
+    assert "This session has not started yet. Attendance opens when the session starts" in html
     assert 'class="attendance-form"' not in html
     assert "Mark everyone present" not in html
 
@@ -220,6 +220,34 @@ def test_mark_everyone_present_keeps_what_was_recorded(
     html = _mark_all(signed_in(facilitator), session).content.decode()
     assert "Everyone already has attendance recorded" in html
     assert Attendance.objects.count() == 3
+
+
+def test_mark_everyone_present_never_overwrites_late_or_absent(
+    signed_in, facilitator, cohort, members, session
+):
+    services.attendance_record(
+        session=session, membership=members["maya"], status="late", minutes=45, actor=facilitator
+    )
+    services.attendance_record(
+        session=session, membership=members["jo"], status="absent", actor=facilitator
+    )
+    client = signed_in(facilitator)
+    page = client.get(reverse("cohorts:attendance", args=[cohort.pk, session.pk])).content.decode()
+    # The page says so before she presses it.
+    hint = page.split('id="mark-all-hint">')[1].split("</p>")[0]
+    assert "Marks the 1 person not marked yet" in hint
+    assert "Anyone you have already marked stays as you marked them." in hint
+
+    html = _mark_all(client, session).content.decode()
+    assert "1 person marked present" in html
+    recorded = {
+        row.membership_id: (row.status, row.minutes_attended) for row in Attendance.objects.all()
+    }
+    assert recorded == {
+        members["maya"].pk: (AttendanceStatus.LATE, 45),
+        members["jo"].pk: (AttendanceStatus.ABSENT, 0),
+        members["ana"].pk: (AttendanceStatus.PRESENT, 90),
+    }
 
 
 @pytest.mark.parametrize("role", ["unassigned", "participant", "other_participant"])

@@ -250,17 +250,41 @@ def test_a_translated_course_is_listed_once_with_links_to_its_translations(admin
     course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=1)
     spanish = translate_course(course, "es")
     soup = _soup(admin.get(COURSES))
-    rows = [row.get_text(" ", strip=True) for row in soup.select("table.listing tbody tr")]
+    rows = soup.select("table.listing tbody tr")
     assert len(rows) == 1
-    assert rows[0].startswith("Workplace Readiness")
-    links = _links(soup)
+    # Under the course's title, in reach on a phone: "Also in: Español", named in itself.
+    title_cell = rows[0].select_one("td")
+    assert title_cell.get_text(" ", strip=True) == "Workplace Readiness Also in: Español"
+    links = _links(title_cell)
+    assert links["Workplace Readiness"] == reverse("courses_admin:course", args=[course.pk])
     assert links["Español"] == reverse("courses_admin:course", args=[spanish.pk])
+    assert title_cell.find("a", string="Español")["lang"] == "es"
 
-    # The translation's own outline: its modules and lessons, and the way back.
+    # The translation's own outline: its modules and lessons, its language, and the way back.
     translated = _soup(admin.get(links["Español"]))
     lessons = translated.select(".course-outline__lesson .course-outline__title")
     assert [lesson.get_text(strip=True) for lesson in lessons] == ["ES Lesson 1.1"]
     assert _links(translated)["English"] == reverse("courses_admin:course", args=[course.pk])
+
+
+def test_a_translations_outline_names_its_own_language_not_the_one_copied_from_the_source(
+    admin, settings
+):
+    """wagtail-localize copies the source's "Language" field onto its translations; the outline
+    of the Spanish version says Spanish all the same, and the source's says its own."""
+    from tests.factories.translations import translate_page
+
+    settings.WAGTAIL_I18N_ENABLED = True
+    course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=1)
+    spanish = translate_page(course, "es", title="Preparación para el trabajo")
+    assert spanish.language == "en"  # copied from the source, as translating leaves it
+
+    def facts(page) -> str:
+        soup = _soup(admin.get(reverse("courses_admin:course", args=[page.pk])))
+        return soup.select_one(".course-outline__facts").get_text(" ", strip=True)
+
+    assert facts(spanish).endswith("Vocational training · Spanish")
+    assert facts(course).endswith("Vocational training · English")
 
 
 def test_the_list_with_translations_runs_a_fixed_number_of_queries(
@@ -300,3 +324,29 @@ def test_with_a_catalogue_in_each_language_add_course_names_the_language(admin, 
     links = _links(_soup(admin.get(COURSES)))
     assert links["Add course to “Courses” (English)"].startswith(_add_url(CoursePage, english))
     assert links["Add course to “Cursos” (Español)"].startswith(_add_url(CoursePage, spanish))
+
+
+def test_a_translations_outline_sends_staff_to_the_original_to_add_modules_and_lessons(
+    admin, settings
+):
+    """Modules and lessons added under a translation would exist in one language only: the
+    translation's outline offers no "Add" and links to the original course instead."""
+    from tests.factories.translations import translate_course
+
+    settings.WAGTAIL_I18N_ENABLED = True
+    course = build_course(title="Workplace Readiness", modules=1, lessons_per_module=1)
+    spanish = translate_course(course, "es")
+
+    def adds(soup) -> list[str]:
+        texts = (link.get_text(" ", strip=True) for link in soup.find_all("a"))
+        return [text for text in texts if text.startswith(("Add lesson", "Add module"))]
+
+    original = _soup(admin.get(reverse("courses_admin:course", args=[course.pk])))
+    assert adds(original) == ["Add module", "Add lesson to Module 1"]
+
+    translated = _soup(admin.get(reverse("courses_admin:course", args=[spanish.pk])))
+    assert adds(translated) == []
+    assert "This is a translation." in translated.get_text()
+    assert _links(translated)["Open the original course"] == reverse(
+        "courses_admin:course", args=[course.pk]
+    )

@@ -31,6 +31,7 @@ from pathways.mentoring.models import (
     PairingStatus,
 )
 from tests.factories.accounts import StaffFactory
+from tests.factories.courses import EnrolmentFactory
 from tests.privacy.scenario import (
     GOAL,
     LEGAL,
@@ -422,3 +423,14 @@ def test_a_host_account_without_a_profile_is_erased_too(staff):
         "orlavinth" in text.casefold() or "quessary" in text.casefold()
         for _table, text in database_rows()
     )
+
+
+def test_the_erasure_page_counts_in_words_that_fit_the_number(client, staff):
+    subject = make_participant()
+    EnrolmentFactory(user=subject)
+    client.force_login(staff)
+
+    page = client.get(erase_url(subject)).content.decode()
+    assert "1 course enrolment, with progress and scores" in page
+    assert "0 reflections" in page
+    assert "0 minutes of attendance" in page

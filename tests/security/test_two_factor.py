@@ -16,7 +16,7 @@ import time_machine
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pathways.lms.security.two_factor import otpauth_uri, secret_in_groups
+from pathways.lms.security.two_factor import otpauth_uri, secret_in_groups, wait_message
 from tests.factories.accounts import (
     FacilitatorFactory,
     ParticipantFactory,
@@ -108,6 +108,27 @@ def test_codes_are_slowed_down_after_wrong_ones():
         response = client.post(VERIFY, {"code": current_code(device)})
         assert response.status_code == 302
     assert client.get(ADMIN).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("failures", "ago", "message"),
+    [
+        # One wrong code half a second ago: half a second left, said as one second.
+        (1, timedelta(milliseconds=500), "Please wait 1 second, then"),
+        # Two wrong codes just now: two seconds left, said as three (rounded up, never short).
+        (2, timedelta(0), "Please wait 3 seconds, then"),
+    ],
+    ids=["one-second", "seconds"],
+)
+def test_the_wait_after_a_wrong_code_says_second_or_seconds(failures, ago, message):
+    device = enrol_authenticator(StaffFactory())
+    with time_machine.travel(timezone.now(), tick=False):
+        device.throttling_failure_count = failures
+        device.throttling_failure_timestamp = timezone.now() - ago
+        device.save()
+        said = wait_message(device)
+    assert message in said
+    assert "1 seconds" not in said
 
 
 def test_a_code_cannot_be_used_twice():
