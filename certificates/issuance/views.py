@@ -1,7 +1,9 @@
 """A participant's certificates: the list, the PDF, the signed credential, the name printed.
 
 Only the participant herself reaches her certificates here; for anyone else, whatever their role,
-they do not exist (404). Files are served from storage as stored, under a neutral name.
+they do not exist (404). Files are served from storage as stored, under a neutral name: streamed
+from the local disk, or by a redirect to a short-lived signed address in private object storage
+(``lms/core/files.py``).
 """
 
 import json
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import Certificate, CertificateStatus, NameChoice
 from pathways.lms.accounts.names import legal_name_of
 from pathways.lms.accounts.sign_in import login_required
+from pathways.lms.core.files import stored_file_response
 
 
 @dataclass
@@ -89,11 +92,8 @@ def certificate_pdf(request, certificate_id: int):
             {"page_title": _("Your certificate is being prepared"), "certificate": certificate},
             status=202,
         )
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{_file_stem(certificate)}.pdf",
-        content_type="application/pdf",
+    return stored_file_response(
+        certificate.pdf, filename=f"{_file_stem(certificate)}.pdf", content_type="application/pdf"
     )
 
 

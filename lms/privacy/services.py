@@ -473,8 +473,12 @@ def _delete_files(names: list[str]) -> None:
     for name in names:
         try:
             storage.delete(name)
-        except OSError:
-            logger.warning("A file of an erased account could not be deleted from storage.")
+        except Exception:
+            # OSError from the local disk, botocore's errors from object storage: the erasure has
+            # committed, so say which object is left (its name is random, nothing personal).
+            logger.exception(
+                "A file of an erased account could not be deleted from storage: %s", name
+            )
 
 
 @transaction.atomic
