@@ -63,7 +63,7 @@ def _grant(group: Group, spec: dict[str, set[str]], using: str) -> None:
 def grant_role_permissions(*, app_config=None, using="default", **kwargs) -> None:
     from django.apps import apps
 
-    from wagtail.models import GroupPagePermission, Page
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     # post_migrate is sent once per app; permissions of every app exist only after the last.
     with_models = [config for config in apps.get_app_configs() if config.models_module]
@@ -86,3 +86,16 @@ def grant_role_permissions(*, app_config=None, using="default", **kwargs) -> Non
                     GroupPagePermission.objects.create(
                         group=staff, page=root, permission_type=permission_type
                     )
+        # Images and documents are permitted per collection: from the root, staff add, change
+        # and choose them in every collection (model permissions alone let nobody upload).
+        collection = Collection.get_first_root_node()
+        if collection is not None:
+            codenames = [*STAFF_PERMISSIONS["wagtailimages"], *STAFF_PERMISSIONS["wagtaildocs"]]
+            media = Permission.objects.using(using).filter(
+                content_type__app_label__in=["wagtailimages", "wagtaildocs"],
+                codename__in=codenames,
+            )
+            for permission in media:
+                GroupCollectionPermission.objects.using(using).get_or_create(
+                    group=staff, collection=collection, permission=permission
+                )

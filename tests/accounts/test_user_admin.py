@@ -376,3 +376,17 @@ def test_a_superuser_may_give_the_role_even_while_staff_know_the_password(staff,
     promoted = form_data(maya, groups=[group(Role.PARTICIPANT).pk, group(Role.FACILITATOR).pk])
     assert admin_client(superuser).post(edit_url(maya), promoted).status_code == 302
     assert User.objects.get(pk=maya.pk).groups.filter(name=Role.FACILITATOR).exists()
+
+
+@pytest.mark.parametrize("url_name", ["wagtailimages:add", "wagtaildocs:add"])
+def test_staff_may_upload_images_and_documents_for_their_courses(staff, url_name):
+    """Wagtail permits images and documents per collection: the role's permissions on the root
+    collection let staff upload; without them Wagtail sends them back to the dashboard."""
+    response = admin_client(staff).get(reverse(url_name))
+    assert response.status_code == 200
+    assert b'type="file"' in response.content
+
+
+def test_facilitators_may_not_upload_images(facilitator):
+    response = admin_client(facilitator).get(reverse("wagtailimages:add"))
+    assert response.status_code in (302, 403)
