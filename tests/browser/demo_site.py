@@ -202,6 +202,22 @@ def _forget_pdf(demo: Demo) -> None:
     Certificate.objects.filter(pk=demo.certificates["rosa-valid"]).update(pdf="")
 
 
+def _maya_asks_for_a_sign_off(demo: Demo) -> None:
+    """Maya asks for the sign-off of her interview practice, so that Dana's cohort pages have one
+    waiting (idempotent: asking again changes nothing)."""
+    from pathways.courses import services
+    from pathways.courses.models import Enrolment, LessonPage
+
+    lesson = LessonPage.objects.get(pk=demo.lessons["practising-interviews"])
+    services.activity_request_signoff(
+        enrolment=Enrolment.objects.get(
+            user__username="maya", course_id=demo.courses["workplace-readiness"]
+        ),
+        lesson=lesson,
+        block_id=next(block.id for block in lesson.body if block.block_type == "activity"),
+    )
+
+
 def _server_error_page() -> str:
     from django.template import loader
 
@@ -268,7 +284,7 @@ PAGES: list[DemoPage] = [
     ),
     DemoPage("participant/your-data", "maya", lambda d: "/privacy/"),
     DemoPage("participant/settings", "maya", lambda d: "/accounts/settings/"),
-    DemoPage("participant/notices", "maya", lambda d: "/notices/", screenshot="notices"),
+    DemoPage("participant/notices", "maya", lambda d: "/notices/"),
     DemoPage(
         "participant/session-warning", "maya", lambda d: "/learn/", before=_show_session_warning
     ),
@@ -287,8 +303,14 @@ PAGES: list[DemoPage] = [
         screenshot="safety-first-time",
     ),
     DemoPage("participant-es/dashboard", "rosa", lambda d: "/learn/"),
+    DemoPage(
+        "participant-es/course",
+        "rosa",
+        lambda d: f"/learn/courses/{d.courses['customer-service-fundamentals']}/",
+        screenshot="course-spanish",
+    ),
     DemoPage("participant-es/settings", "rosa", lambda d: "/accounts/settings/"),
-    DemoPage("participant-es/notices", "rosa", lambda d: "/notices/"),
+    DemoPage("participant-es/notices", "rosa", lambda d: "/notices/", screenshot="notices"),
     DemoPage(
         "participant-es/certificates", "rosa", lambda d: "/certificates/", screenshot="certificates"
     ),
@@ -342,8 +364,14 @@ PAGES: list[DemoPage] = [
         setup=_propose_a_second_mentor,
     ),
     # Facilitator: Dana.
-    DemoPage("facilitator/cohorts", "dana", lambda d: "/cohorts/"),
-    DemoPage("facilitator/cohort", "dana", lambda d: f"/cohorts/{d.cohort}/"),
+    DemoPage(
+        "facilitator/cohorts",
+        "dana",
+        lambda d: "/cohorts/",
+        screenshot="cohorts",
+        setup=_maya_asks_for_a_sign_off,
+    ),
+    DemoPage("facilitator/cohort", "dana", lambda d: f"/cohorts/{d.cohort}/", screenshot="cohort"),
     DemoPage(
         "facilitator/attendance",
         "dana",
@@ -351,7 +379,9 @@ PAGES: list[DemoPage] = [
         screenshot="attendance",
     ),
     DemoPage("facilitator/attendance-not-open", "dana", _future_attendance),
-    DemoPage("facilitator/sign-offs", "dana", lambda d: "/learn/sign-offs/"),
+    DemoPage(
+        "facilitator/sign-offs", "dana", lambda d: "/learn/sign-offs/", screenshot="sign-offs"
+    ),
     # Partner employer: Lee at Harbour Hotels.
     DemoPage("employer/credentials", "lee", lambda d: "/employer/", screenshot="employer"),
     DemoPage(
