@@ -32,16 +32,18 @@ APT_PACKAGES := chromium fonts-noto-core fonts-noto-cjk fonts-dejavu-core popple
 	libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: help install run test system-deps node-deps compilemessages messages lint format \
-	migrations-check worker bench screenshots clean distclean
+	migrations-check worker scheduler bench screenshots clean distclean serve
 
 help:
 	@echo "make run               install, migrate, seed demo data, serve http://$(HOST):$(PORT)"
+	@echo "make serve             the production profile on this machine: gunicorn, DEBUG off"
 	@echo "make test              run the test suite (PYTEST_ARGS=\"-k foo\" to pass options)"
 	@echo "make lint              ruff check, ruff format --check and the import contracts"
 	@echo "make format            apply ruff fixes and formatting"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make messages          update the translation catalogues (then: make compilemessages)"
-	@echo "make worker            run the background task worker (django-tasks-db)"
+	@echo "make worker            run the background task worker for TASKS_BACKEND (PROFILE=serve: make serve's)"
+	@echo "make scheduler         queue the periodic tasks when due (retention purge, notices due by time)"
 	@echo "make bench             run the benchmarks in bench/ (certificates, queries, employer API)"
 	@echo "make screenshots       phone-width screenshots of the main pages into $(SCREENSHOTS)"
 	@echo "make clean             remove caches and build output (distclean: also .venv and db)"
@@ -140,10 +142,35 @@ run: $(STAMP) compilemessages
 	HOST=$(HOST) PORT=$(PORT) $(MANAGE) seed_demo
 	HOST=$(HOST) PORT=$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
-# Needs TASKS_BACKEND=django_tasks_db.backend.DatabaseBackend in the web process too, or tasks run
-# immediately inside the request and never reach the queue.
+# The production profile on this machine (see the README's deployment guide): the production
+# settings with DEBUG off, static files collected and served by WhiteNoise, then gunicorn's web
+# processes (deploy/gunicorn.conf.py; WEB_CONCURRENCY of them) on http://$(HOST):$(PORT). It uses
+# DATABASE_URL, CACHE_URL, TASKS_BACKEND and the storage settings from the environment (unset:
+# SQLite, a cache per process, tasks queued in the database for `make worker`, the local disk).
+# SERVE_SECRET is a development secret published here, for this machine only: a real deployment
+# sets its own SECRET_KEY and serves over HTTPS. PATHWAYS_SERVE_HTTP=1 allows plain http, and
+# only for 127.0.0.1 and localhost.
+SERVE_SECRET ?= local-serve-only-secret-published-in-the-makefile-never-deploy-it-0123456789
+SERVE_ENV = DJANGO_SETTINGS_MODULE=demo_site.settings.production SECRET_KEY='$(SERVE_SECRET)' \
+	ALLOWED_HOSTS=127.0.0.1,localhost PATHWAYS_SERVE_HTTP=1 \
+	PATHWAYS_TRUSTED_PROXY_COUNT=$${PATHWAYS_TRUSTED_PROXY_COUNT:-0} HOST=$(HOST) PORT=$(PORT)
+serve: $(STAMP) compilemessages
+	$(SERVE_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(MANAGE) migrate --no-input
+	$(SERVE_ENV) BIND=$(HOST):$(PORT) exec $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py
+
+# The background worker the task backend (TASKS_BACKEND) needs: the database worker, which waits
+# out database outages and queues again what a killed worker left running (lms/core/task_workers.py);
+# RQ's worker for the Redis queues; nothing with the immediate backend (`make run`'s), which says
+# so. The scheduler queues the periodic tasks (retention purge, overdue check-ins, notices due by
+# time) when due (`manage.py pathways_schedule --list` shows when). Both must see the same settings
+# as the web processes: next to `make serve`, run them with PROFILE=serve.
+WORKER_ENV = $(if $(filter serve,$(PROFILE)),$(SERVE_ENV),)
 worker: $(STAMP)
-	$(MANAGE) db_worker
+	$(WORKER_ENV) $(MANAGE) pathways_worker
+
+scheduler: $(STAMP)
+	$(WORKER_ENV) $(MANAGE) pathways_schedule
 
 # --- checks --------------------------------------------------------------------------------------
 
@@ -166,6 +193,7 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/page_queries.py
 	$(PY) bench/api_bench.py
+	$(PY) bench/hasher_bench.py
 
 # The phone-width screenshots the README shows (tests/browser/test_screenshots.py, skipped in an
 # ordinary test run). Commit the images it writes.

@@ -3,12 +3,21 @@
 Every key is always present. A detail the participant did not share is ``null`` (never left out,
 never a guess), and ``disclosed`` says which optional details her release shares, so that a
 ``null`` ``expires_at`` under a release sharing dates means "does not expire". The disclosure
-rule lives in ``release_selectors.shared_view``; these serializers only shape its result.
+rule lives in ``release_selectors.shared_view_values``; this module only shapes its result.
+
+A shared credential is written by a plain function, ``shared_credential_data``, from a row of
+columns (``release_selectors.shared_credential_rows``): a list page of 50 builds no model
+instances and runs no serializer fields, and its links are made from one ``reverse()`` per link
+kind per request. ``SharedCredentialSerializer`` describes that shape for the API schema (and
+writes it through the same function if called).
 """
 
-from dataclasses import fields
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.types import OpenApiTypes
@@ -18,12 +27,93 @@ from rest_framework import serializers
 from pathways.certificates.issuance.codes import format_code
 from pathways.certificates.issuance.models import CURRENT_STATUS_CHOICES
 from pathways.certificates.sharing.models import DisclosedField, ReleasedCertificate
-from pathways.certificates.sharing.selectors import shared_view
+from pathways.certificates.sharing.selectors import shared_row, shared_view_values
+
+_CODE = "PATHWAYSCODE"  # stands for a code in a link's pattern; no code contains it
 
 
 def _absolute(request, name: str, code: str) -> str:
     path = reverse(name, args=[format_code(code)])
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def _link_pattern(request, name: str) -> tuple[str, str]:
+    """The link to ``name`` for any code, as the text before and after the code."""
+    path = reverse(name, args=[_CODE])
+    link = request.build_absolute_uri(path) if request is not None else path
+    before, _found, after = link.rpartition(_CODE)
+    return before, after
+
+
+@dataclass(frozen=True)
+class CredentialLinks:
+    """A request's links to a shared credential, its PDF and its badge, for any code: made once
+    per request instead of a ``reverse()`` and ``build_absolute_uri()`` per link."""
+
+    detail: tuple[str, str]
+    pdf: tuple[str, str]
+    badge: tuple[str, str]
+
+    @classmethod
+    def for_request(cls, request) -> "CredentialLinks":
+        return cls(
+            detail=_link_pattern(request, "api:employer-credential-detail"),
+            pdf=_link_pattern(request, "api:employer-credential-pdf"),
+            badge=_link_pattern(request, "api:employer-credential-badge"),
+        )
+
+
+def _moment(value: datetime | None, zone: tzinfo | None) -> str | None:
+    """A date and time as DRF's ``DateTimeField`` writes it: ISO 8601 in the current time zone
+    (``zone``; naive UTC without ``USE_TZ``), UTC as ``Z``."""
+    if value is None:
+        return None
+    aware = value.utcoffset() is not None
+    if zone is not None:
+        value = value.astimezone(zone) if aware else timezone.make_aware(value, zone)
+    elif aware:
+        value = timezone.make_naive(value, UTC)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def shared_credential_data(
+    row: dict, *, links: CredentialLinks, now: datetime | None = None, zone=None
+) -> dict:
+    """One shared credential as the API writes it, from a row of ``SHARED_ROW_FIELDS``: exactly
+    what ``SharedCredentialSerializer`` documents, key for key."""
+    view = shared_view_values(row, now=now)
+    code = format_code(view["code"])
+    document = view["document_shared"]
+    skills = view["skills"]
+    completed_on = view["completed_on"]
+    return {
+        "code": code,
+        "name": _text(view["name"]),
+        "title": _text(view["title"]),
+        "achievement": _text(view["achievement"]),
+        "issuer": _text(view["issuer"]),
+        "status": view["status"],
+        "shared_until": _moment(view["shared_until"], zone),
+        "disclosed": view["disclosed"],
+        "completed_on": completed_on.isoformat() if completed_on else None,
+        "issued_at": _moment(view["issued_at"], zone),
+        "expires_at": _moment(view["expires_at"], zone),
+        "hours": _text(view["hours"]),
+        "skills": None if skills is None else [_text(skill) for skill in skills],
+        "url": code.join(links.detail),
+        "pdf_url": code.join(links.pdf) if document else None,
+        "credential_url": code.join(links.badge) if document else None,
+    }
+
+
+def current_zone() -> tzinfo | None:
+    """The time zone DRF's date fields write in: the active one, or none without USE_TZ."""
+    return timezone.get_current_timezone() if settings.USE_TZ else None
 
 
 class SharedCredentialSerializer(serializers.Serializer):
@@ -72,36 +162,22 @@ class SharedCredentialSerializer(serializers.Serializer):
     credential_url = serializers.SerializerMethodField()
 
     def to_representation(self, instance: ReleasedCertificate) -> dict:
-        view = shared_view(instance)
-        view = {f.name: getattr(view, f.name) for f in fields(view)}  # shallow, unlike asdict
-        view["raw_code"] = view["code"]
-        view["code"] = format_code(view["code"])
-        view["disclosed"] = [
-            field for field in DisclosedField.values if instance.release.discloses(field)
-        ]
-        return super().to_representation(view)
+        links = CredentialLinks.for_request(self.context.get("request"))
+        return shared_credential_data(shared_row(instance), links=links, zone=current_zone())
 
+    # The link fields below are written by ``shared_credential_data``; these methods only give
+    # their types to the schema.
     @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, view: dict) -> str:
-        return _absolute(
-            self.context.get("request"), "api:employer-credential-detail", view["raw_code"]
-        )
+    def get_url(self, view: dict) -> str:  # pragma: no cover
+        raise NotImplementedError
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_pdf_url(self, view: dict) -> str | None:
-        if not view["document_shared"]:
-            return None
-        return _absolute(
-            self.context.get("request"), "api:employer-credential-pdf", view["raw_code"]
-        )
+    def get_pdf_url(self, view: dict) -> str | None:  # pragma: no cover
+        raise NotImplementedError
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_credential_url(self, view: dict) -> str | None:
-        if not view["document_shared"]:
-            return None
-        return _absolute(
-            self.context.get("request"), "api:employer-credential-badge", view["raw_code"]
-        )
+    def get_credential_url(self, view: dict) -> str | None:  # pragma: no cover
+        raise NotImplementedError
 
 
 class ReleasedCredentialSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ whatever the page size: list pages record only the items on the page returned.
 import json
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
@@ -23,14 +24,24 @@ from rest_framework.response import Response
 
 from pathways.api.authentication import EmployerKeyAuthentication
 from pathways.api.base_views import JSONRenderer, PathwaysGenericAPIView
-from pathways.api.employer_serializers import EmployerReleaseSerializer, SharedCredentialSerializer
+from pathways.api.employer_serializers import (
+    CredentialLinks,
+    EmployerReleaseSerializer,
+    SharedCredentialSerializer,
+    current_zone,
+    shared_credential_data,
+)
 from pathways.api.openbadges_schema import OpenBadgeCredentialSerializer
 from pathways.api.pagination import PagePagination
 from pathways.api.permissions import IsEmployerClient
 from pathways.api.schema import ErrorSerializer, extend_schema
 from pathways.certificates.issuance import tasks
 from pathways.certificates.issuance.codes import format_code, normalize_code
-from pathways.certificates.sharing.filters import SharedCredentialFilter
+from pathways.certificates.sharing.filters import (
+    DEFAULT_ORDERING,
+    SharedCredentialFilter,
+    order_shared,
+)
 from pathways.certificates.sharing.models import (
     AccessChannel,
     CredentialRelease,
@@ -39,12 +50,20 @@ from pathways.certificates.sharing.models import (
 from pathways.certificates.sharing.selectors import (
     employer_active_releases,
     shared_credential,
+    shared_credential_rows,
     shared_credentials,
     shared_document,
+    shared_row,
 )
-from pathways.certificates.sharing.services import RELEASE_SUMMARY_SHOWN, access_record
+from pathways.certificates.sharing.services import (
+    RELEASE_SUMMARY_SHOWN,
+    access_record,
+    access_record_rows,
+)
 
 TAG = "Employer"
+#: The list's query parameters that the filter set reads.
+FILTER_PARAMETERS = frozenset(SharedCredentialFilter.base_filters)
 PDF_RETRY_SECONDS = 60
 
 CODE_PARAMETER = OpenApiParameter(
@@ -122,6 +141,11 @@ class EmployerFileView(EmployerAPIView):
     )
 )
 class CredentialListView(EmployerAPIView, generics.ListAPIView):
+    """A page of shared credentials in three queries (key, page with its total, access records),
+    as columns: no model instances, no serializer fields, one ``reverse()`` per link kind, and
+    the filter form only when a filter is asked for. ``SharedCredentialSerializer`` and the
+    filter set still describe the page and its parameters in the schema."""
+
     serializer_class = SharedCredentialSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = SharedCredentialFilter
@@ -132,10 +156,19 @@ class CredentialListView(EmployerAPIView, generics.ListAPIView):
             return ReleasedCertificate.objects.none()
         return shared_credentials(employer=self.employer)
 
+    def filter_queryset(self, queryset):
+        if not FILTER_PARAMETERS.intersection(self.request.query_params):
+            # No filter asked for: the filter set would validate an empty form to sort by default.
+            return order_shared(queryset, DEFAULT_ORDERING)
+        return super().filter_queryset(queryset)
+
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        data = self.get_serializer(page, many=True).data
-        self.record(page)
+        rows = self.paginator.paginate_counted(
+            shared_credential_rows(self.filter_queryset(self.get_queryset())), request, view=self
+        )
+        links, now, zone = CredentialLinks.for_request(request), timezone.now(), current_zone()
+        data = [shared_credential_data(row, links=links, now=now, zone=zone) for row in rows]
+        access_record_rows(rows=rows, channel=AccessChannel.API, api_key=request.auth)
         return self.get_paginated_response(data)
 
 
@@ -156,7 +189,8 @@ class CredentialDetailView(EmployerAPIView):
 
     def get(self, request, code: str):
         shared = self.shared(code)
-        data = self.get_serializer(shared).data
+        links = CredentialLinks.for_request(request)
+        data = shared_credential_data(shared_row(shared), links=links, zone=current_zone())
         self.record([shared])
         return Response(data)
 

@@ -3,21 +3,28 @@
     {"error": {"status": 404, "code": "not_found", "message": "...", "fields": {...}}}
 
 ``fields`` appears for invalid input and maps each field to its messages. Refusals of something
-the caller may not see are 404, worded exactly like a thing that does not exist.
+the caller may not see are 404, worded exactly like a thing that does not exist. An exception
+nobody expected (a bug, the database gone) answers 500 with the code ``server_error`` and a
+message that says nothing about it; Django logs it and tells error reporting, as for a page.
+Errors raised before an API view runs (in the middleware) get the same shape from
+``lms.core.middleware.APIErrorMiddleware``.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, JsonResponse
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from pathways.lms.core.errors import error_body
+from pathways.lms.core.errors import error_body, status_error_body
 
 MESSAGES = {
     "not_found": lambda: _("Not found."),
@@ -69,7 +76,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return server_error(exc, context)
     code = "error"
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
@@ -100,6 +107,27 @@ def exception_handler(exc, context):
         body = error_body(status_code=response.status_code, code=code, message=message)
     response.data = body
     set_rollback()
+    return response
+
+
+def server_error(exc, context) -> Response:
+    """An exception DRF does not know: 500 in the API's format, never the site's HTML error page,
+    and nothing about the exception in it. Django's request log gets the traceback and
+    ``got_request_exception`` is sent (error reporting listens to it), as Django does for an
+    error it answers itself; the request's transaction, if any, is rolled back."""
+    request = context.get("request")
+    http_request = getattr(request, "_request", request)
+    set_rollback()
+    response = Response(status_error_body(500), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    got_request_exception.send(sender=None, request=http_request)
+    log_response(
+        "%s: %s",
+        response.reason_phrase,
+        getattr(http_request, "path", ""),
+        response=response,
+        request=http_request,
+        exception=exc,
+    )
     return response
 
 

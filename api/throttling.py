@@ -3,7 +3,9 @@
 Rates come from ``PATHWAYS_API_THROTTLE_RATES`` (``employer_key``, ``user``, ``anon``; a kind
 left out keeps its default, ``None`` lifts its limit), read on each request, never from the host
 site's ``REST_FRAMEWORK``. Counts live in the default cache: use a shared cache (``CACHE_URL``)
-when several web processes serve the API.
+when several web processes serve the API. While the cache cannot be reached, requests are let
+through uncounted and a warning is logged (``lms.core.shared_cache``): the counts only share out
+capacity, and refusing every API request during an outage of the cache would be worse.
 """
 
 import hashlib
@@ -11,7 +13,7 @@ import hashlib
 from rest_framework.throttling import SimpleRateThrottle
 
 from pathways.certificates.employers.models import EmployerApiKey
-from pathways.lms.core import app_settings
+from pathways.lms.core import app_settings, shared_cache
 from pathways.lms.security.addresses import client_address
 
 SETTING = "PATHWAYS_API_THROTTLE_RATES"
@@ -40,7 +42,11 @@ class PerClientThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)  # reads and writes the cache only
+        except Exception as error:  # any failure of the cache backend
+            shared_cache.warn_unreachable("API requests are not counted", error)
+            return True
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.ident}

@@ -3,8 +3,9 @@
 from wagtail import hooks
 
 from pathways.courses.dashboard import DASHBOARD_PANELS_HOOK, DashboardPanel
+from pathways.lms.core.schedule import PERIODIC_TASKS_HOOK, PeriodicTask
 from pathways.lms.notices.services import DUE_NOTICES_HOOK
-from pathways.mentoring import admin, notices, selectors
+from pathways.mentoring import admin, notices, selectors, tasks
 
 
 @hooks.register("register_admin_viewset")
@@ -13,6 +14,18 @@ def register_mentoring_viewsets():
 
 
 hooks.register(DUE_NOTICES_HOOK, notices.checkins_due_tomorrow)
+
+
+@hooks.register(PERIODIC_TASKS_HOOK)
+def mentoring_periodic_tasks():
+    return [
+        PeriodicTask(
+            name="flag_overdue_pairings",
+            task=tasks.flag_overdue_pairings,
+            when="06:15",
+            description="Flag for staff the mentorships whose check-in is overdue.",
+        )
+    ]
 
 
 @hooks.register(DASHBOARD_PANELS_HOOK)

@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -59,7 +58,7 @@ from pathways.certificates.credentials import status_list as status_list_indexes
 from pathways.certificates.credentials.models import CredentialIssuer, IssuerKey
 from pathways.certificates.issuance.codes import normalize_code, verification_url
 from pathways.certificates.issuance.models import Certificate, CertificateStatus
-from pathways.lms.core import app_settings
+from pathways.lms.core import app_settings, shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +75,7 @@ ED25519_PUB_PREFIX = b"\xed\x01"
 # The W3C Bitstring Status List's minimum length (16 KB), for group privacy.
 STATUS_LIST_MIN_BITS = status_list_indexes.MIN_SIZE
 STATUS_LIST_CACHE_SECONDS = 24 * 60 * 60
+STATUS_LIST_CACHE_PURPOSE = "status lists are signed again on every request"
 
 # Limits on a credential handed to verify(): far above what this site issues, far below what
 # could make canonicalisation slow (identical blank nodes are hashed over their permutations).
@@ -575,7 +575,7 @@ def status_list_credential(issuer: CredentialIssuer) -> dict:
         ).encode()
     ).hexdigest()
     cache_key = f"pathways:certificates:status-list:{fingerprint}"
-    document = cache.get(cache_key)
+    document = shared_cache.get(cache_key, purpose=STATUS_LIST_CACHE_PURPOSE)
     if document is None:
         unsigned = {
             "@context": [VC_CONTEXT_URL],
@@ -591,7 +591,12 @@ def status_list_credential(issuer: CredentialIssuer) -> dict:
             },
         }
         document = sign(unsigned, key=key, issuer=issuer, created=changed)
-        cache.set(cache_key, document, STATUS_LIST_CACHE_SECONDS)
+        shared_cache.put(
+            cache_key,
+            document,
+            seconds=STATUS_LIST_CACHE_SECONDS,
+            purpose=STATUS_LIST_CACHE_PURPOSE,
+        )
     return document
 
 

@@ -3,7 +3,9 @@
 Counts live in Django's cache: fixed windows, one counter per client and window. The default
 local-memory cache counts per process; a site with several web processes should use a shared
 cache (Redis) so that the limit holds across them. Client addresses are hashed before they are
-used as cache keys.
+used as cache keys. While the cache cannot be reached, lookups are let through uncounted and a
+warning is logged (``lms.core.shared_cache``): verifying a certificate matters more than
+counting, and the codes are long enough that an outage of minutes gives a guesser nothing.
 
 Settings, read on every request:
 
@@ -17,11 +19,10 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from pathways.lms.core import app_settings
+from pathways.lms.core import app_settings, shared_cache
 from pathways.lms.security.addresses import client_address
 
 
@@ -63,11 +64,9 @@ def check_rate(request: HttpRequest, *, scope: str = "verify") -> RateDecision:
     window = now // period
     client = hashlib.sha256(f"{scope}|{client_address(request)}".encode()).hexdigest()[:32]
     key = f"pathways:ratelimit:{scope}:{client}:{period}:{window}"
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The counter expired between add() and incr(): this is the window's first lookup.
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+    count = shared_cache.count(
+        key, seconds=period + 1, purpose=f"certificate lookups ({scope}) are not counted"
+    )
+    if count is None:  # the cache cannot be reached: let the lookup through
+        return RateDecision(allowed=True, retry_after=0)
     return RateDecision(allowed=count <= limit, retry_after=(window + 1) * period - now)

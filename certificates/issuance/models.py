@@ -292,16 +292,28 @@ class Certificate(models.Model):
 
     @property
     def status(self) -> str:
-        """Replaced first (as the admin and the staff API always said), then revoked: neither is
-        valid any more, whatever its dates say, and a replaced one points its holder at the
-        newer certificate."""
-        if self.superseded_at is not None or self.superseded_by_id is not None:
-            return CertificateStatus.REPLACED
-        if self.revoked_at is not None:
-            return CertificateStatus.REVOKED
-        if self.expires_at is not None and self.expires_at <= timezone.now():
-            return CertificateStatus.EXPIRED
-        return CertificateStatus.VALID
+        return certificate_status(
+            superseded_at=self.superseded_at,
+            superseded_by_id=self.superseded_by_id,
+            revoked_at=self.revoked_at,
+            expires_at=self.expires_at,
+        )
+
+
+def certificate_status(
+    *, superseded_at, superseded_by_id, revoked_at, expires_at, now=None
+) -> "CertificateStatus":
+    """A certificate's status from its columns (``Certificate.status``, and reads that fetch the
+    columns alone). Replaced first (as the admin and the staff API always said), then revoked:
+    neither is valid any more, whatever its dates say, and a replaced one points its holder at
+    the newer certificate."""
+    if superseded_at is not None or superseded_by_id is not None:
+        return CertificateStatus.REPLACED
+    if revoked_at is not None:
+        return CertificateStatus.REVOKED
+    if expires_at is not None and expires_at <= (now or timezone.now()):
+        return CertificateStatus.EXPIRED
+    return CertificateStatus.VALID
 
 
 class CertificateStatus(models.TextChoices):

@@ -86,3 +86,15 @@ def participant_certificates_ready(user, *, now=None) -> list[Certificate]:
         .only("id", "printed_title", "printed_achievement", "issued_at", "pdf")
         .order_by("-issued_at", "-pk")[:5]
     )
+
+
+def cohort_certificates_without_pdf(cohort_id: int, *, issued_before):
+    """The cohort programme's current, unrevoked certificates issued before ``issued_before``
+    that have no PDF yet (a worker killed between issuing one and queueing its PDF leaves one
+    so)."""
+    return Certificate.objects.filter(
+        achievement_key=f"cohort:{cohort_id}",
+        superseded_by__isnull=True,
+        revoked_at__isnull=True,
+        issued_at__lt=issued_before,
+    ).filter(Q(pdf="") | Q(pdf__isnull=True))

@@ -126,7 +126,15 @@ class CredentialRelease(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["employer", "expires_at"], name="sharing_release_emp_exp"),
+            # The releases in force for one employer: what every employer read starts from
+            # (the portal's list and its count, the API, "what is shared with us"). Partial, so
+            # it holds only those in force, and led by the employer, so a read touches only that
+            # employer's entries however many other employers have.
+            models.Index(
+                fields=["employer"],
+                condition=Q(revoked_at__isnull=True, superseded_at__isnull=True),
+                name="sharing_release_in_force",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from pathways.certificates.employers.models import EmployerOrganisation
-from pathways.certificates.issuance.models import Certificate
+from pathways.certificates.issuance.models import Certificate, certificate_status
 from pathways.certificates.sharing.models import (
     CredentialAccess,
     CredentialRelease,
@@ -100,27 +100,104 @@ class SharedView:
     hours: str | None
     skills: list[str] | None
     document_shared: bool
+    disclosed: list[str]
+
+
+#: What a read of shared certificates needs of each, as plain columns: an API list page reads
+#: these (``shared_credential_rows``) rather than building a release and a certificate per row.
+SHARED_ROW_FIELDS = (
+    "release_id",
+    "certificate_id",
+    "release__participant_id",
+    "release__employer_id",
+    "release__expires_at",
+    "release__disclosed_fields",
+    "certificate__verification_code",
+    "certificate__printed_name",
+    "certificate__printed_title",
+    "certificate__printed_achievement",
+    "certificate__printed_issuer_name",
+    "certificate__printed_data",
+    "certificate__completed_on",
+    "certificate__issued_at",
+    "certificate__expires_at",
+    "certificate__revoked_at",
+    "certificate__superseded_at",
+    "certificate__superseded_by_id",
+)
+
+
+def shared_credential_rows(queryset: QuerySet[ReleasedCertificate]) -> QuerySet[dict]:
+    """``queryset`` (``shared_credentials``, filtered and ordered as it is) as dicts of
+    :data:`SHARED_ROW_FIELDS`, for ``shared_view_values``."""
+    return queryset.values(*SHARED_ROW_FIELDS)
+
+
+def shared_row(shared: ReleasedCertificate) -> dict:
+    """The row ``shared_credential_rows`` gives, from a shared certificate already loaded."""
+    cert, release = shared.certificate, shared.release
+    return {
+        "release_id": shared.release_id,
+        "certificate_id": shared.certificate_id,
+        "release__participant_id": release.participant_id,
+        "release__employer_id": release.employer_id,
+        "release__expires_at": release.expires_at,
+        "release__disclosed_fields": release.disclosed_fields,
+        "certificate__verification_code": cert.verification_code,
+        "certificate__printed_name": cert.printed_name,
+        "certificate__printed_title": cert.printed_title,
+        "certificate__printed_achievement": cert.printed_achievement,
+        "certificate__printed_issuer_name": cert.printed_issuer_name,
+        "certificate__printed_data": cert.printed_data,
+        "certificate__completed_on": cert.completed_on,
+        "certificate__issued_at": cert.issued_at,
+        "certificate__expires_at": cert.expires_at,
+        "certificate__revoked_at": cert.revoked_at,
+        "certificate__superseded_at": cert.superseded_at,
+        "certificate__superseded_by_id": cert.superseded_by_id,
+    }
+
+
+_DISCLOSABLE = tuple(DisclosedField.values)
+
+
+def shared_view_values(row: dict, *, now: datetime | None = None) -> dict:
+    """The disclosure rule: what of a shared certificate (a row of ``SHARED_ROW_FIELDS``) the
+    employer may see, as the fields of :class:`SharedView`. Whatever she did not share is None;
+    ``disclosed`` lists the optional details her release shares."""
+    chosen = row["release__disclosed_fields"] or []
+    disclosed = [field for field in _DISCLOSABLE if field in chosen]
+    dates = DisclosedField.DATES in disclosed
+    data = row["certificate__printed_data"] or {}
+    revoked_at = row["certificate__revoked_at"]
+    return {
+        "code": row["certificate__verification_code"],
+        "name": row["certificate__printed_name"],
+        "title": row["certificate__printed_title"],
+        "achievement": row["certificate__printed_achievement"],
+        "issuer": row["certificate__printed_issuer_name"],
+        "status": str(
+            certificate_status(
+                superseded_at=row["certificate__superseded_at"],
+                superseded_by_id=row["certificate__superseded_by_id"],
+                revoked_at=revoked_at,
+                expires_at=row["certificate__expires_at"],
+                now=now,
+            )
+        ),
+        "shared_until": row["release__expires_at"],
+        "completed_on": row["certificate__completed_on"] if dates else None,
+        "issued_at": row["certificate__issued_at"] if dates else None,
+        "expires_at": row["certificate__expires_at"] if dates else None,
+        "hours": (data.get("hours") or None) if DisclosedField.HOURS in disclosed else None,
+        "skills": list(data.get("skills") or []) if DisclosedField.SKILLS in disclosed else None,
+        "document_shared": DisclosedField.DOCUMENT in disclosed and revoked_at is None,
+        "disclosed": disclosed,
+    }
 
 
 def shared_view(shared: ReleasedCertificate) -> SharedView:
-    cert, release = shared.certificate, shared.release
-    dates = release.discloses(DisclosedField.DATES)
-    data = cert.printed_data or {}
-    return SharedView(
-        code=cert.verification_code,
-        name=cert.printed_name,
-        title=cert.printed_title,
-        achievement=cert.printed_achievement,
-        issuer=cert.printed_issuer_name,
-        status=str(cert.status),
-        shared_until=release.expires_at,
-        completed_on=cert.completed_on if dates else None,
-        issued_at=cert.issued_at if dates else None,
-        expires_at=cert.expires_at if dates else None,
-        hours=(data.get("hours") or None) if release.discloses(DisclosedField.HOURS) else None,
-        skills=list(data.get("skills") or []) if release.discloses(DisclosedField.SKILLS) else None,
-        document_shared=release.discloses(DisclosedField.DOCUMENT) and cert.revoked_at is None,
-    )
+    return SharedView(**shared_view_values(shared_row(shared)))
 
 
 def employer_active_releases(*, employer: EmployerOrganisation) -> QuerySet[CredentialRelease]:

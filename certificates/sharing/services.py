@@ -267,32 +267,66 @@ def access_record(
 
     ``shown`` names what was shown when it is less than the release allows (a list of what is
     shared shows names and titles only); by default, everything the release discloses."""
+    return access_record_rows(
+        rows=(
+            {
+                "release_id": item.release_id,
+                "certificate_id": item.certificate_id,
+                "release__participant_id": item.release.participant_id,
+                "release__employer_id": item.release.employer_id,
+                "release__disclosed_fields": item.release.disclosed_fields,
+            }
+            for item in shared
+        ),
+        channel=channel,
+        employer_user=employer_user,
+        api_key=api_key,
+        shown=shown,
+    )
+
+
+def access_record_rows(
+    *,
+    rows: Iterable[dict],
+    channel: str,
+    employer_user: User | None = None,
+    api_key: EmployerApiKey | None = None,
+    shown: list[str] | None = None,
+) -> list[CredentialAccess]:
+    """``access_record`` for shared certificates read as rows (``selectors.SHARED_ROW_FIELDS``,
+    of which it needs the release's and certificate's ids, the participant, the employer and the
+    details disclosed), so that a list page need not load them as model instances."""
     if channel not in AccessChannel.values:
         raise ValueError(channel)
     now = timezone.now()
-    rows = [
+    user = employer_user if employer_user and employer_user.pk else None
+    records = [
         CredentialAccess(
-            participant_id=item.release.participant_id,
-            release_id=item.release_id,
-            certificate_id=item.certificate_id,
-            employer_id=item.release.employer_id,
-            employer_user=employer_user if employer_user and employer_user.pk else None,
+            participant_id=row["release__participant_id"],
+            release_id=row["release_id"],
+            certificate_id=row["certificate_id"],
+            employer_id=row["release__employer_id"],
+            employer_user=user,
             api_key=api_key,
             channel=channel,
             disclosed_fields=(
                 list(shown)
                 if shown is not None
-                else disclosed_fields_of(item.release, channel=channel)
+                else _disclosed_by(row["release__disclosed_fields"], channel=channel)
             ),
             accessed_at=now,
         )
-        for item in shared
+        for row in rows
     ]
-    return CredentialAccess.objects.bulk_create(rows) if rows else []
+    return CredentialAccess.objects.bulk_create(records) if records else []
 
 
 def disclosed_fields_of(release: CredentialRelease, *, channel: str) -> list[str]:
     """What a disclosure through ``channel`` showed: the whole document for a download."""
+    return _disclosed_by(release.disclosed_fields, channel=channel)
+
+
+def _disclosed_by(fields: list[str], *, channel: str) -> list[str]:
     if channel in (AccessChannel.PDF, AccessChannel.BADGE):
         return [DisclosedField.DOCUMENT.value]
-    return ALWAYS_DISCLOSED + [f for f in release.disclosed_fields if f != DisclosedField.DOCUMENT]
+    return ALWAYS_DISCLOSED + [f for f in fields if f != DisclosedField.DOCUMENT]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
 
+from demo_site import storage_settings, task_settings
 from pathways.lms.core import branding
 from pathways.lms.core.app_settings import DEFAULTS as _PATHWAYS_DEFAULTS
 
@@ -100,7 +101,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request (lms/core/request_log.py), timing all the rest.
+    "pathways.lms.core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The API's JSON error format for errors raised outside its views (lms/core/middleware.py).
+    "pathways.lms.core.middleware.APIErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +192,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id, tuned to cost about 20 ms a sign-in (demo_site/hashers.py). Passwords stored by the
+# others (PBKDF2 before Pathways chose Argon2) still work, and are hashed again with Argon2 when
+# their owner next signs in.
+PASSWORD_HASHERS = [
+    "demo_site.hashers.PathwaysArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -209,6 +224,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded and generated files (certificate PDFs, Wagtail images and documents) go to a private
+# S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, the local disk otherwise; see
+# demo_site/storage_settings.py. Documents are streamed through Wagtail's serve view, after its
+# privacy checks, never linked or redirected to the bucket.
+STORAGES = storage_settings.storages(os.environ, STORAGES)
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -234,6 +255,9 @@ SILENCED_SYSTEM_CHECKS = ["security.W003"]
 _FRAME_SRC = ["'self'", *env_list("PATHWAYS_CSP_FRAME_SRC")]
 PATHWAYS_CSP = {**_PATHWAYS_DEFAULTS["PATHWAYS_CSP"], "frame-src": _FRAME_SRC}
 PATHWAYS_CSP_ADMIN = {**_PATHWAYS_DEFAULTS["PATHWAYS_CSP_ADMIN"], "frame-src": _FRAME_SRC}
+# Lessons show their images by signed addresses on the object storage, when there is one.
+for _policy in (PATHWAYS_CSP, PATHWAYS_CSP_ADMIN):
+    _policy["img-src"] = [*_policy["img-src"], *storage_settings.image_origins(os.environ)]
 PATHWAYS_CSP_VIEWS = {
     name: {**policy, "frame-src": _FRAME_SRC}
     for name, policy in _PATHWAYS_DEFAULTS["PATHWAYS_CSP_VIEWS"].items()
@@ -280,22 +304,36 @@ WAGTAIL_PASSWORD_RESET_ENABLED = PATHWAYS_PASSWORD_RESET_BY_EMAIL
 _SAFE_RESET_FORM = "pathways.lms.accounts.password_reset.SafeContactPasswordResetForm"
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = _SAFE_RESET_FORM  # a form's path, not a password
 
-# Background work goes through the Tasks API; the backend is a setting (see lms/tasks.py).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        ),
-    }
-}
+# Background work goes through the Tasks API; the backend is a setting: immediate here, the
+# database or RQ on Redis from TASKS_BACKEND (demo_site/task_settings.py). `make worker` runs
+# the worker the backend needs, `make scheduler` the periodic tasks (lms/core/schedule.py).
+_TASKS_BACKEND = task_settings.backend(os.environ, default=task_settings.IMMEDIATE_BACKEND)
+TASKS = task_settings.tasks(_TASKS_BACKEND)
+INSTALLED_APPS = task_settings.installed_apps(INSTALLED_APPS, _TASKS_BACKEND)
+RQ_QUEUES = task_settings.rq_queues(os.environ)
+RQ = task_settings.RQ
+RQ_EXCEPTION_HANDLERS = task_settings.RQ_EXCEPTION_HANDLERS
+# A task left running by a worker silent this long (a killed one) is queued again.
+PATHWAYS_TASK_STALE_MINUTES = env_int("PATHWAYS_TASK_STALE_MINUTES", 15)
+# When the periodic tasks run (JSON), e.g. {"purge_expired": "02:00", "send_due_notices": ":30"}.
+try:
+    PATHWAYS_SCHEDULE = json.loads(os.environ.get("PATHWAYS_SCHEDULE") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        'PATHWAYS_SCHEDULE must be a JSON object of times, e.g. {"purge_expired": "02:00"}'
+    ) from exc
 
 # Shared cache for rate limits and throttles. Without CACHE_URL each web process counts on its
 # own; with several processes set CACHE_URL=redis://host:6379/1 so that limits hold across them.
+# While Redis cannot be reached the site keeps serving: limits let requests through uncounted
+# and Wagtail's cached data is worked out again (lms/core/shared_cache.py), each logged once a
+# minute; the short timeouts keep a request from waiting long for a Redis that is away.
 if os.environ.get("CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "pathways.lms.core.shared_cache.FailOpenRedisCache",
             "LOCATION": os.environ["CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 
@@ -410,9 +448,40 @@ except (TypeError, ValueError) as exc:
         'PATHWAYS_RETENTION_DAYS must be a JSON object of days, e.g. {"access_records": 365}'
     ) from exc
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+
+def logging_config(*, log_format: str, requests: bool) -> dict:
+    """Logs to standard output, as ``text`` or one JSON object a line (``json``), with no
+    personal data: the request log (``pathways.request``, when ``requests``) names URL patterns
+    and user ids only, and Django's request warnings lose their addresses
+    (lms/core/request_log.py). LOG_LEVEL sets what else is written (WARNING)."""
+    if log_format not in {"text", "json"}:
+        raise ImproperlyConfigured(f'LOG_FORMAT must be "text" or "json", not {log_format!r}')
+    without_addresses = ["without_addresses"]
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"without_addresses": {"()": "pathways.lms.core.request_log.WithoutAddresses"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "json": {"()": "pathways.lms.core.request_log.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": without_addresses,
+            }
+        },
+        "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+        "loggers": {
+            "django.request": {"filters": without_addresses},
+            "django.security.csrf": {"filters": without_addresses},
+            "pathways.request": {"level": "INFO" if requests else "WARNING"},
+        },
+    }
+
+
+# Plain text, and no request log (runserver prints each request): production.py turns both on.
+LOGGING = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "text"), requests=env_bool("LOG_REQUESTS", False)
+)

@@ -1,5 +1,9 @@
 """Production: safe defaults, everything from the environment, refuses to run without a secret."""
 
+from whitenoise.compress import Compressor
+
+from demo_site import database_settings, task_settings
+from demo_site.error_reporting import configure_error_reporting
 from demo_site.settings.base import *  # noqa: F401
 
 DEBUG = env_bool("DEBUG", False)
@@ -38,6 +42,9 @@ if PATHWAYS_TRUSTED_PROXY_COUNT < 0:
 # HTTPS only. The site must sit behind a proxy that sets X-Forwarded-Proto (and strips it from
 # what clients send); SECURE_SSL_REDIRECT=false leaves the redirect to that proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers and supervisors ask the web processes directly, over plain HTTP: the health
+# probes (/health/live/, /health/ready/) answer them instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -50,9 +57,53 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Plain http on this machine, for `make serve` only (it sets PATHWAYS_SERVE_HTTP=1): no redirect
+# to HTTPS, no HSTS, cookies sent without TLS. Refused unless every allowed host is this machine.
+if env_bool("PATHWAYS_SERVE_HTTP", False):
+    if not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
+        raise ImproperlyConfigured(
+            "PATHWAYS_SERVE_HTTP is for `make serve` on this machine only: ALLOWED_HOSTS may then "
+            "name only 127.0.0.1, localhost and [::1]."
+        )
+    SECURE_SSL_REDIRECT = False
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    SECURE_HSTS_SECONDS = 0
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    SECURE_HSTS_PRELOAD = False
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
-    }
+# Static files: `manage.py collectstatic` copies them into STATIC_ROOT under content-hashed names,
+# with gzip copies (and Brotli ones when the brotli package is installed), and WhiteNoise serves
+# them from each web process, straight after the security middleware, with a year's caching.
+# Source maps are read only by browsers' developer tools, so they are not compressed.
+_AFTER_SECURITY = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE = [
+    *MIDDLEWARE[:_AFTER_SECURITY],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_AFTER_SECURITY:],
+]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+
+# Database connections kept open between requests, or pooled (demo_site/database_settings.py).
+DATABASES = {
+    **DATABASES,
+    "default": database_settings.production_database(DATABASES["default"], os.environ),
+}
+
+# Tasks queued in the database and run by `make worker`, unless TASKS_BACKEND says otherwise.
+_TASKS_BACKEND = task_settings.backend(os.environ, default=task_settings.DATABASE_BACKEND)
+TASKS = task_settings.tasks(_TASKS_BACKEND)
+INSTALLED_APPS = task_settings.installed_apps(INSTALLED_APPS, _TASKS_BACKEND)
+
+# Logs: one JSON object a line, with one line per request (LOG_FORMAT=text, LOG_REQUESTS=false
+# to change). No personal data in either: see logging_config in base.py.
+LOGGING = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "json"), requests=env_bool("LOG_REQUESTS", True)
+)
+# Error reporting to Sentry when SENTRY_DSN is set, with personal data taken out
+# (demo_site/error_reporting.py).
+SENTRY_ENABLED = configure_error_reporting(os.environ)

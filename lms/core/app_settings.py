@@ -168,6 +168,17 @@ SETTINGS: dict[str, Setting] = {
         "kinds left out keep their default",
         shown="see [Keeping records no longer than needed](#keeping-records-no-longer-than-needed)",
     ),
+    # Background work (lms/core/task_workers.py, lms/core/schedule.py).
+    "PATHWAYS_TASK_STALE_MINUTES": Setting(
+        15,
+        "a task left running by a worker that has not reported for this many minutes (or, for "
+        "a worker that does not report, that started this long ago) is queued again (1 or more)",
+    ),
+    "PATHWAYS_SCHEDULE": Setting(
+        {},
+        'when each periodic task runs, by name: `"HH:MM"` daily, `":MM"` hourly, `None` never; '
+        "tasks left out keep their default (`manage.py pathways_schedule --list`)",
+    ),
     # Mentoring (mentoring/services.py).
     "PATHWAYS_MENTEE_PRIVATE_NOTES_ALLOWED": Setting(
         False, "`True` lets a mentee keep a check-in's notes from staff"

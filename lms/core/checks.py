@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.utils.functional import Promise
 
 from pathways.lms.core import app_settings
+from pathways.lms.core.schedule import parse_when, registered_tasks
 
 PREFIX = "PATHWAYS_"
 
@@ -107,6 +108,48 @@ def check_core_settings(app_configs, **kwargs) -> list[CheckMessage]:
                     if close
                     else "See the README's settings reference.",
                     id="pathways_core.W001",
+                )
+            )
+    return errors
+
+
+@register()
+def check_background_settings(app_configs, **kwargs) -> list[CheckMessage]:
+    """The background work's settings: how long before an abandoned task is queued again, and
+    when each periodic task runs (``lms/core/schedule.py``)."""
+    errors = whole_number_errors(
+        "PATHWAYS_TASK_STALE_MINUTES", minimum=1, check_id="pathways_core.E004"
+    )
+    chosen = app_settings.PATHWAYS_SCHEDULE
+    if not isinstance(chosen, dict):
+        return [
+            *errors,
+            Error(
+                f"PATHWAYS_SCHEDULE must be a mapping of periodic task names to times, not "
+                f"{chosen!r}.",
+                hint='For example {"purge_expired": "02:00", "send_due_notices": None}.',
+                id="pathways_core.E005",
+            ),
+        ]
+    known = {periodic.name for periodic in registered_tasks()}
+    for name, when in chosen.items():
+        if name not in known:
+            errors.append(
+                CheckWarning(
+                    f"PATHWAYS_SCHEDULE names {name!r}, which is not a periodic task: it changes "
+                    "nothing.",
+                    hint="Known periodic tasks: " + ", ".join(sorted(known)) + ".",
+                    id="pathways_core.W002",
+                )
+            )
+        try:
+            parse_when(when)
+        except ValueError as error:
+            errors.append(
+                Error(
+                    f"PATHWAYS_SCHEDULE[{name!r}]: {error}.",
+                    hint='"HH:MM" runs it daily, ":MM" hourly, None never.',
+                    id="pathways_core.E005",
                 )
             )
     return errors

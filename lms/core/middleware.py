@@ -1,5 +1,6 @@
 """Request handling every app shares: which requests Pathways' policies cover, the user's
-language and time zone, and never caching private pages.
+language and time zone, never caching private pages, and the API's error format for errors
+raised outside its views.
 
 Pathways' policies (the Content Security Policy and the other headers of lms/security, the
 session limits and the safety notice of lms/safety, ``no-store`` here) cover **Pathways' own
@@ -25,6 +26,8 @@ Pathways' headers on some of its screens would break those (see
 a setting of its own (``PATHWAYS_ADMIN_SECOND_FACTOR``).
 """
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
@@ -33,6 +36,7 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import check_for_language
 
 from pathways.lms.core import app_settings
+from pathways.lms.core.errors import status_error_body
 from pathways.lms.core.time_zones import is_time_zone
 
 PATHWAYS_PACKAGE = "pathways."
@@ -217,4 +221,47 @@ class PrivatePageCacheMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
             patch_vary_headers(response, ["Cookie"])
+        return response
+
+
+def _is_api_address(request) -> bool:
+    """``is_api_request`` for an answer that may have failed anywhere: an address Wagtail serves
+    is a page, never the API, so it is not looked up (that needs the database)."""
+    match = resolved(request)
+    if match is None or match.url_name == WAGTAIL_SERVE:
+        return False
+    return is_api_request(request)
+
+
+class APIErrorMiddleware:
+    """Every error answer of Pathways' API is in its JSON format, even one made outside it.
+
+    The API's views answer their own errors in that format, unexpected exceptions included
+    (``api.errors``). This catches the rest: an exception raised by other middleware before the
+    view ran (the session store's database gone), Django's own CSRF failure page, a 404 or 500
+    that Django answered with the site's HTML error page. Their body is replaced by the API's
+    error body for their status, saying nothing more; the status and headers stay, and Django
+    has already logged and reported the exception. Only requests for Pathways' API are touched:
+    the host's pages and error handlers (``handler404``, ``handler500``) are left alone.
+
+    Put it near the top of ``MIDDLEWARE``, just after Django's ``SecurityMiddleware``, so that it
+    sees what every middleware below it answers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code < 400 or getattr(response, "streaming", False):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if not _is_api_address(request):
+            return response
+        body = status_error_body(response.status_code)
+        response.content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        response["Content-Type"] = "application/json"
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         return response

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets.button import Button
 
-from pathways.lms.privacy import services
+from pathways.lms.core.schedule import PERIODIC_TASKS_HOOK, PeriodicTask
+from pathways.lms.privacy import services, tasks
 from pathways.lms.privacy.admin import ErasureRecordViewSet
 from pathways.lms.privacy.services import ERASE_ACTION
 
@@ -38,3 +39,15 @@ def register_privacy_log_actions(actions):
     actions.register_action(
         ERASE_ACTION, gettext_lazy("Erase personal data"), gettext_lazy("Personal data erased")
     )
+
+
+@hooks.register(PERIODIC_TASKS_HOOK)
+def privacy_periodic_tasks():
+    return [
+        PeriodicTask(
+            name="purge_expired",
+            task=tasks.purge_expired_records,
+            when="03:30",
+            description="Delete the records past their retention period (PATHWAYS_RETENTION_DAYS).",
+        )
+    ]

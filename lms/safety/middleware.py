@@ -24,6 +24,7 @@ from pathways.lms.accounts.roles import Role, has_role
 from pathways.lms.accounts.sign_in import sign_in_url
 from pathways.lms.core import app_settings
 from pathways.lms.core.errors import error_body
+from pathways.lms.core.health import is_health_check
 from pathways.lms.core.middleware import is_api_request, policies_cover, resolved
 from pathways.lms.safety import sessions
 
@@ -87,6 +88,8 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if is_health_check(request):  # a probe is not activity, and must not touch the session
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = timezone.now()
@@ -138,10 +141,10 @@ class SafetyNoticeMiddleware:
     """A participant reads "Staying safe online" once, before anything else.
 
     Until her profile's ``safety_notice_seen_at`` is set (or while she has no profile yet), her
-    page views (never API calls, files, the safety pages or signing out) go to the safety page,
-    which brings her back afterwards. Files are told apart by their view (``FILE_VIEWS``), not
-    by what the browser accepts: a browser following a download link asks for HTML just as it
-    does for a page. Only Pathways' own pages hold her back, unless
+    page views (never API calls, files, the safety pages, signing out or the health probes) go to
+    the safety page, which brings her back afterwards. Files are told apart by their view
+    (``FILE_VIEWS``), not by what the browser accepts: a browser following a download link asks
+    for HTML just as it does for a page. Only Pathways' own pages hold her back, unless
     ``PATHWAYS_POLICIES_SITE_WIDE`` is true: a host's home page does not.
     """
 
@@ -158,6 +161,8 @@ class SafetyNoticeMiddleware:
     def _must_read_first(request) -> bool:
         user = getattr(request, "user", None)
         if request.method not in ("GET", "HEAD") or user is None or not user.is_authenticated:
+            return False
+        if is_health_check(request):
             return False
         profile = stored_profile(user)
         if profile is not None and profile.safety_notice_seen_at is not None:

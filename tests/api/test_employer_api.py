@@ -657,6 +657,81 @@ def test_a_page_past_the_end_is_404_in_the_error_format(bearer, shared):
     assert not CredentialAccess.objects.exists()
 
 
+def test_list_pages_answer_as_drf_paginates(bearer, participant, employer_org, course, template):
+    """The list counts and cuts its page in one query; the count, the links, the last page and
+    the 404s are those of DRF's page-number pagination all the same."""
+    certificates = many_certificates(participant, 5, course=course, template=template)
+    share(participant, employer_org, certificates)
+    base = "http://testserver" + list_url()
+
+    first = bearer.get(list_url(page_size=2)).json()
+    assert (first["count"], len(first["results"])) == (5, 2)
+    assert first["next"] == base + "?page=2&page_size=2" and first["previous"] is None
+    second = bearer.get(list_url(page_size=2, page=2)).json()
+    assert second["next"] == base + "?page=3&page_size=2"
+    assert second["previous"] == base + "?page_size=2"
+    third = bearer.get(list_url(page_size=2, page=3)).json()
+    assert (third["count"], len(third["results"])) == (5, 1)
+    assert third["next"] is None and third["previous"] == base + "?page=2&page_size=2"
+    assert bearer.get(list_url(page_size=2, page="last")).json()["results"] == third["results"]
+    codes = [item["code"] for body in (first, second, third) for item in body["results"]]
+    assert sorted(codes) == sorted(format_code(c.verification_code) for c in certificates)
+    assert CredentialAccess.objects.count() == 5 + 1  # each page its items; "last" its one
+    for page in (0, -1, 4, "2.5", "99999999999999999999999"):
+        assert_error(bearer.get(list_url(page_size=2, page=page)), 404, "not_found")
+    assert CredentialAccess.objects.count() == 6
+
+
+def test_an_empty_list_is_a_page_of_nothing(bearer, employer_org):
+    body = bearer.get(list_url()).json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert_error(bearer.get(list_url(page=2)), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "fields", [[], ["dates"], ["hours", "skills"], ["document"], ALL], ids=lambda f: "+".join(f)
+)
+def test_each_list_item_is_exactly_its_credentials_detail(
+    bearer, participant, employer_org, course, template, fields, settings
+):
+    """The list reads columns, the detail a loaded certificate: they write the same item, in
+    the site's time zone as DRF's date fields would, whatever the status."""
+    from rest_framework import serializers
+
+    settings.TIME_ZONE = "America/Los_Angeles"
+    valid, expired, revoked, numeric = many_certificates(
+        participant, 4, course=course, template=template
+    )
+    expired.expires_at = timezone.now() - timedelta(days=1)
+    expired.save(update_fields=["expires_at"])
+    revoked.revoked_at = timezone.now()
+    revoked.save(update_fields=["revoked_at"])
+    numeric.printed_data = {"hours": 12.5, "skills": ["Cuisine", "Ñandú", 7]}
+    numeric.save(update_fields=["printed_data"])
+    release = share(participant, employer_org, [valid, expired, revoked, numeric], fields=fields)
+
+    listed = bearer.get(list_url(page_size=50)).json()["results"]
+    assert len(listed) == 4
+    for item in listed:
+        assert (
+            item
+            == bearer.get(reverse("api:employer-credential-detail", args=[item["code"]])).json()
+        )
+    statuses = {item["code"]: item["status"] for item in listed}
+    assert statuses[format_code(expired.verification_code)] == "expired"
+    assert statuses[format_code(revoked.verification_code)] == "revoked"
+    assert statuses[format_code(valid.verification_code)] == "valid"
+    ends = serializers.DateTimeField().to_representation(release.expires_at)
+    assert {item["shared_until"] for item in listed} == {ends}
+    assert ends.endswith(("-07:00", "-08:00"))
+    by_code = {item["code"]: item for item in listed}
+    odd = by_code[format_code(numeric.verification_code)]
+    assert odd["hours"] == ("12.5" if "hours" in fields else None)
+    assert odd["skills"] == (["Cuisine", "Ñandú", "7"] if "skills" in fields else None)
+    if "dates" in fields:
+        assert odd["issued_at"] == serializers.DateTimeField().to_representation(numeric.issued_at)
+
+
 # Query counts ---------------------------------------------------------------------------------
 
 LIST_QUERY_BOUND = 6

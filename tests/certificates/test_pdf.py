@@ -23,6 +23,7 @@ from django.db import connection
 from django.urls import reverse
 
 import pytest
+import time_machine
 from django_tasks import TaskResultStatus
 from wagtail_factories import ImageFactory
 from weasyprint import HTML
@@ -34,7 +35,10 @@ from pathways.certificates.issuance.models import Certificate, CertificateTempla
 from pathways.certificates.issuance.rendering import (
     ExternalResourceRefused,
     LocalOnlyURLFetcher,
+    _serialise_once,
+    certificate_context,
     certificate_html,
+    certificate_stylesheets,
     render_certificate_pdf,
     verification_url,
 )
@@ -240,6 +244,60 @@ def test_printed_words_and_dates_follow_the_certificate_language(make_certificat
     # The standalone site's English is British (demo_site/formats): no US date.
     assert "14 March 2026" in certificate_html(english)
     assert "March 14, 2026" not in certificate_html(english)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+@pytest.mark.django_db
+def test_the_certificates_own_colours_and_paper_size_are_printed(make_certificate):
+    """Page size and colours come from a small stylesheet parsed once per combination; they
+    reach the page border, the title and the line under the name."""
+    certificate = make_certificate(
+        printed_data={"primary_colour": "#123456", "accent_colour": "#abcdef", "paper_size": "a4"}
+    )
+    context = certificate_context(certificate)
+    document = HTML(string=certificate_html(certificate, context)).render(
+        stylesheets=certificate_stylesheets(context)
+    )
+    (page,) = document.pages
+    assert (round(page.width), round(page.height)) == (1123, 794)  # A4, landscape
+
+    def rgb(colour) -> str:
+        return "#" + "".join(f"{round(channel * 255):02x}" for channel in colour.to("srgb")[:3])
+
+    assert rgb(page._page_box.style["border_top_color"]) == "#123456"
+    boxes = {}  # the first (outermost) box of each element with a class
+    for box in _boxes(page._page_box):
+        if getattr(box, "element", None) is not None and box.element.get("class"):
+            boxes.setdefault(box.element.get("class").split()[0], box)
+    assert rgb(boxes["title"].style["color"]) == "#123456"
+    assert rgb(boxes["name"].style["border_bottom_color"]) == "#abcdef"
+    # Another certificate of the same template reuses the parsed stylesheet.
+    assert (
+        certificate_stylesheets(context)[1]
+        is certificate_stylesheets(
+            certificate_context(make_certificate(printed_data=certificate.printed_data))
+        )[1]
+    )
+
+
+@pytest.mark.django_db
+def test_working_out_each_pdf_objects_bytes_once_changes_no_byte(make_certificate):
+    """The finisher that spares pydyf serialising the file twice (once to write it, once to
+    hash it for the PDF/A identifier) leaves the file exactly as it was."""
+    certificate = make_certificate()
+    context = certificate_context(certificate)
+    document = HTML(string=certificate_html(certificate, context)).render(
+        stylesheets=certificate_stylesheets(context)
+    )
+    with time_machine.travel(datetime.datetime(2026, 3, 14, 12, tzinfo=datetime.UTC), tick=False):
+        plain = document.write_pdf(pdf_variant="pdf/a-3b")
+        once = document.write_pdf(pdf_variant="pdf/a-3b", finisher=_serialise_once)
+    assert once == plain
 
 
 @pytest.mark.django_db
