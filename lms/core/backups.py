@@ -211,8 +211,13 @@ def _pg_env(connection) -> dict[str, str]:
     return env
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+def _run(command: list[str], env: dict[str, str], timeout: float | None) -> None:
+    try:
+        result = subprocess.run(  # noqa: S603
+            command, env=env, capture_output=True, text=True, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise BackupError(f"{Path(command[0]).name} took longer than {timeout} seconds.") from None
     if result.returncode != 0:
         raise BackupError(
             f"{Path(command[0]).name} failed (exit {result.returncode}): {result.stderr.strip()}"
@@ -232,7 +237,9 @@ def _dump_sqlite(connection, target: Path) -> dict[str, int]:
     return _tables_of_sqlite_file(target)
 
 
-def _dump_postgresql(connection, target: Path, pg_bin: str | None) -> dict[str, int]:
+def _dump_postgresql(
+    connection, target: Path, pg_bin: str | None, timeout: float | None
+) -> dict[str, int]:
     pg_dump = _pg_tool("pg_dump", connection, pg_bin)
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
@@ -250,6 +257,7 @@ def _dump_postgresql(connection, target: Path, pg_bin: str | None) -> dict[str, 
                 f"--file={target}",
             ],
             _pg_env(connection),
+            timeout,
         )
     target.chmod(0o600)
     return counts
@@ -265,7 +273,9 @@ def _restore_sqlite(connection, source: Path) -> None:
     connection.close()
 
 
-def _restore_postgresql(connection, source: Path, *, pg_bin: str | None, force: bool) -> None:
+def _restore_postgresql(
+    connection, source: Path, *, pg_bin: str | None, force: bool, timeout: float | None
+) -> None:
     pg_restore = _pg_tool("pg_restore", connection, pg_bin)
     env = _pg_env(connection)
     connection.close()
@@ -280,7 +290,7 @@ def _restore_postgresql(connection, source: Path, *, pg_bin: str | None, force: 
     ]
     if force:
         command += ["--clean", "--if-exists"]
-    _run([*command, str(source)], env)
+    _run([*command, str(source)], env, timeout)
 
 
 def _pending_migrations(connection) -> int:
@@ -304,10 +314,15 @@ def _connection(database: str):
 
 
 def back_up(
-    *, directory: Path, database: str = DEFAULT_DB_ALIAS, pg_bin: str | None = None
+    *,
+    directory: Path,
+    database: str = DEFAULT_DB_ALIAS,
+    pg_bin: str | None = None,
+    timeout: float | None = None,
 ) -> Outcome:
     """Write a backup of the database and the stored files into ``directory``, which must be
-    new or empty. The database first: a file it names was stored before it."""
+    new or empty. The database first: a file it names was stored before it. ``timeout`` bounds
+    ``pg_dump``, in seconds."""
     directory = Path(directory)
     connection = _connection(database)
     if directory.exists() and any(directory.iterdir()):
@@ -315,7 +330,7 @@ def back_up(
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)
     try:
-        return _back_up_into(directory, connection, pg_bin)
+        return _back_up_into(directory, connection, pg_bin, timeout)
     except BaseException:
         # No half-written backup left to be mistaken for a whole one.
         for child in directory.iterdir():
@@ -326,13 +341,15 @@ def back_up(
         raise
 
 
-def _back_up_into(directory: Path, connection, pg_bin: str | None) -> Outcome:
+def _back_up_into(
+    directory: Path, connection, pg_bin: str | None, timeout: float | None
+) -> Outcome:
     vendor = connection.vendor
     database_file = directory / DATABASE_FILES[vendor]
     if vendor == "sqlite":
         counts = _dump_sqlite(connection, database_file)
     else:
-        counts = _dump_postgresql(connection, database_file, pg_bin)
+        counts = _dump_postgresql(connection, database_file, pg_bin, timeout)
     stored = {alias: _back_up_files(directory, alias) for alias in backed_up_storages()}
     manifest = {
         "format": FORMAT,
@@ -428,9 +445,10 @@ def restore(
     database: str = DEFAULT_DB_ALIAS,
     force: bool = False,
     pg_bin: str | None = None,
+    timeout: float | None = None,
 ) -> Outcome:
     """Put a backup back: check it, refuse to overwrite anything unless ``force``, restore the
-    database and the files, and check the row counts."""
+    database and the files, and check the row counts. ``timeout`` bounds ``pg_restore``."""
     directory = Path(directory)
     connection = _connection(database)
     manifest = read_manifest(directory)
@@ -461,7 +479,7 @@ def restore(
     if vendor == "sqlite":
         _restore_sqlite(connection, database_file)
     else:
-        _restore_postgresql(connection, database_file, pg_bin=pg_bin, force=force)
+        _restore_postgresql(connection, database_file, pg_bin=pg_bin, force=force, timeout=timeout)
 
     expected = manifest["database"]["tables"]
     found = _row_counts(connection)

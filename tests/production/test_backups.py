@@ -162,7 +162,7 @@ def fresh_database(tmp_path: Path):
 
 
 def back_up(directory: Path) -> dict:
-    call_command("pathways_backup", str(directory), verbosity=0)
+    call_command("pathways_backup", str(directory), timeout=SUBPROCESS_SECONDS, verbosity=0)
     return read_manifest(directory)
 
 
@@ -179,7 +179,7 @@ def assert_manifest_lists(manifest: dict, wanted: dict[int, dict]) -> None:
 
 
 def restore_and_check(backup: Path, env: dict[str, str]) -> dict[int, dict]:
-    restored = _run(env, "manage.py", "pathways_restore", str(backup))
+    restored = _run(env, "manage.py", "pathways_restore", "--timeout=240", str(backup))
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "counts checked" in restored.stdout
 

@@ -18,12 +18,19 @@ class Command(BaseCommand):
             "--database", default=DEFAULT_DB_ALIAS, help="Which database (default: default)."
         )
         parser.add_argument(
+            "--timeout",
+            type=float,
+            help="Give up if pg_dump takes longer than this many seconds (default: no limit).",
+        )
+        parser.add_argument(
             "--pg-bin", help="Where pg_dump is, if not the server's version's or on PATH."
         )
 
-    def handle(self, *args, directory, database, pg_bin=None, **options):
+    def handle(self, *args, directory, database, pg_bin=None, timeout=None, **options):
         try:
-            outcome = back_up(directory=directory, database=database, pg_bin=pg_bin)
+            outcome = back_up(
+                directory=directory, database=database, pg_bin=pg_bin, timeout=timeout
+            )
         except BackupError as error:
             raise CommandError(str(error)) from error
         files = ", ".join(f"{alias}: {count}" for alias, count in outcome.files.items())

@@ -24,12 +24,23 @@ class Command(BaseCommand):
             help="Replace what the database and the storages already hold.",
         )
         parser.add_argument(
+            "--timeout",
+            type=float,
+            help="Give up if pg_restore takes longer than this many seconds (default: no limit).",
+        )
+        parser.add_argument(
             "--pg-bin", help="Where pg_restore is, if not the server's version's or on PATH."
         )
 
-    def handle(self, *args, directory, database, force=False, pg_bin=None, **options):
+    def handle(self, *args, directory, database, force=False, pg_bin=None, timeout=None, **options):
         try:
-            outcome = restore(directory=directory, database=database, force=force, pg_bin=pg_bin)
+            outcome = restore(
+                directory=directory,
+                database=database,
+                force=force,
+                pg_bin=pg_bin,
+                timeout=timeout,
+            )
         except BackupError as error:
             raise CommandError(str(error)) from error
         files = ", ".join(f"{alias}: {count}" for alias, count in outcome.files.items())
