@@ -16,12 +16,15 @@ At a desktop, a new employer API key is copied with its "Copy the key" button.
 
 import os
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from pathways.courses.models import CoursePage, Enrolment, LessonPage, ModulePage
+from pathways.lms.accounts.permissions import grant_role_permissions
 from tests.browser.feedback import PHONE, expect_seen_and_focused
 from tests.browser.test_participant_journey import sign_in
 from tests.factories.accounts import ParticipantFactory, StaffFactory
@@ -158,11 +161,19 @@ def _build_the_course(page: Page) -> dict:
     _shot(page, "admin-lesson-quiz-block")
     # One question is there to fill; a question needs two answers: add the second.
     question = quiz.get_by_role("region", name="Choose one")
-    question.get_by_role("button", name="Add", exact=True).last.click()
+    answers = quiz.get_by_role("textbox", name="Answer*")
+    expect(answers).to_have_count(1)
+    # The list block's "Add" can be pressed before its script has bound it; press it again then.
+    for _attempt in range(3):
+        question.get_by_role("button", name="Add", exact=True).last.click()
+        try:
+            expect(answers).to_have_count(2, timeout=3000)
+            break
+        except AssertionError:
+            continue
     quiz.get_by_role("textbox", name="Question*").fill(
         "What should you find out before the interview?"
     )
-    answers = quiz.get_by_role("textbox", name="Answer*")
     expect(answers).to_have_count(2)
     answers.nth(0).fill("What the employer does")
     answers.nth(1).fill("Nothing")
@@ -305,6 +316,17 @@ def test_staff_build_a_course_on_a_phone_and_translate_it_into_spanish_for_parti
     CourseIndexPageFactory()
     locale("es")  # the site's second content language, set up once by an administrator
     staff = StaffFactory(username="sam", chosen_name="Sam")
+    # An earlier browser test's flush empties the permission table: wagtail-localize's
+    # "submit_translation" is made by its migration, so it is made again here as migrate made it,
+    # and the role is granted its permissions again (both idempotent).
+    Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_or_create(
+            app_label="wagtail_localize", model="translation"
+        )[0],
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    grant_role_permissions()
     device = enrol_authenticator(staff)
     ParticipantFactory(username="lucia", chosen_name="Lucía", preferred_language="es")
     ParticipantFactory(username="maya", chosen_name="Maya")
